@@ -1,0 +1,443 @@
+"""Events of the week, their organisers and the jobseekers' registrations."""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from semaine.models import Department, Edition, Region, Trade
+
+
+class Organiser(models.Model):
+    class Kind(models.TextChoices):
+        AGENCY = "agence", "Agence France Travail"
+        PARTNER = "partenaire", "Partenaire"
+
+    name = models.CharField("nom", max_length=200, unique=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.AGENCY)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, verbose_name="département"
+    )
+    email = models.EmailField("e-mail de contact", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    website = models.URLField("site web", blank=True)
+
+    class Meta:
+        verbose_name = "organisateur"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+
+    def visible(self):
+        """What the public may see: published events, and cancelled ones (shown as cancelled)."""
+        return self.published()
+
+    def upcoming(self, now=None):
+        """Not finished yet: an event in progress is still worth showing."""
+        return self.filter(end__gte=now or timezone.now())
+
+    def past(self, now=None):
+        return self.filter(end__lt=now or timezone.now())
+
+    def in_region(self, code):
+        return self.filter(region_id=code)
+
+    def with_seats_left(self):
+        no_limit = Q(capacity_onsite__isnull=True, modalite__in=["presentiel", "hybride"]) | Q(
+            capacity_online__isnull=True, modalite__in=["distanciel", "hybride"]
+        )
+        onsite_left = Q(
+            modalite__in=["presentiel", "hybride"], capacity_onsite__gt=F("confirmed_onsite")
+        )
+        online_left = Q(
+            modalite__in=["distanciel", "hybride"], capacity_online__gt=F("confirmed_online")
+        )
+        return self.filter(no_limit | onsite_left | online_left).exclude(
+            status=Event.Status.CANCELLED
+        )
+
+    def for_listing(self):
+        return self.select_related("department", "region", "organiser")
+
+
+class Event(models.Model):
+    class Type(models.TextChoices):
+        REUNION_INFORMATION = "reunion_information", "Réunion d'information"
+        FORUM = "forum", "Forum"
+        CONFERENCE = "conference", "Conférence"
+        ATELIER = "atelier", "Atelier"
+        SALON_EN_LIGNE = "salon_en_ligne", "Salon en ligne"
+        JOB_DATING = "job_dating", "Job dating"
+        VISITE_ENTREPRISE = "visite_entreprise", "Visite d'entreprise"
+        PORTES_OUVERTES = "portes_ouvertes", "Portes ouvertes"
+
+    class Modalite(models.TextChoices):
+        PRESENTIEL = "presentiel", "Sur place"
+        DISTANCIEL = "distanciel", "En ligne"
+        HYBRIDE = "hybride", "Sur place et en ligne"
+
+    class Audience(models.TextChoices):
+        TOUS = "tous", "Tous publics"
+        JEUNES = "jeunes", "Jeunes"
+        RECONVERSION = "reconversion", "Personnes en reconversion"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Brouillon"
+        PUBLISHED = "published", "Publié"
+        CANCELLED = "cancelled", "Annulé"
+
+    title = models.CharField("titre", max_length=200)
+    slug = models.SlugField(max_length=200, blank=True)
+    description = models.TextField("description", blank=True)
+    type = models.CharField("type", max_length=30, choices=Type.choices)
+    modalite = models.CharField(
+        "modalité", max_length=20, choices=Modalite.choices, default=Modalite.PRESENTIEL
+    )
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin")
+    venue_name = models.CharField("lieu", max_length=200, blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    postcode = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name="département",
+    )
+    # Copied from the department on save, so that region filters and facets need no join.
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name="région",
+        editable=False,
+    )
+    online_url = models.URLField("lien de connexion", max_length=500, blank=True)
+    organiser = models.ForeignKey(
+        Organiser, on_delete=models.PROTECT, related_name="events", verbose_name="organisateur"
+    )
+    trades = models.ManyToManyField(
+        Trade, blank=True, related_name="events", verbose_name="métiers"
+    )
+    # ROME sectors (J, K) of the trades, kept in step with `trades` for one-column filtering.
+    sectors = models.CharField("secteurs", max_length=4, blank=True, editable=False)
+    audience = models.CharField(
+        "public", max_length=20, choices=Audience.choices, default=Audience.TOUS
+    )
+    capacity_onsite = models.PositiveIntegerField(
+        "places sur place", null=True, blank=True, help_text="Vide : pas de limite."
+    )
+    capacity_online = models.PositiveIntegerField(
+        "places en ligne", null=True, blank=True, help_text="Vide : pas de limite."
+    )
+    # Confirmed registrations, maintained under a row lock by the registration services.
+    confirmed_onsite = models.PositiveIntegerField("inscrits sur place", default=0, editable=False)
+    confirmed_online = models.PositiveIntegerField("inscrits en ligne", default=0, editable=False)
+    registration_required = models.BooleanField("inscription obligatoire", default=True)
+    wheelchair_accessible = models.BooleanField("accessible en fauteuil roulant", default=False)
+    status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="events", verbose_name="édition"
+    )
+    external_source = models.CharField("source externe", max_length=30, blank=True)
+    external_id = models.CharField("référence externe", max_length=100, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="créé par",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="modifié par",
+        editable=False,
+    )
+    # Maintained by a database trigger (see migration 0002): title, organiser, city, description.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "événement"
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="event_end_after_start",
+                violation_error_message="La fin doit être après le début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(modalite="presentiel") | ~Q(online_url=""),
+                name="event_online_has_link",
+                violation_error_message=(
+                    "Un événement en ligne ou hybride doit avoir un lien de connexion."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(modalite="distanciel") | (~Q(address="") & Q(department__isnull=False)),
+                name="event_onsite_has_address",
+                violation_error_message=(
+                    "Un événement sur place ou hybride doit avoir une adresse et un département."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                condition=~Q(external_id=""),
+                name="event_external_ref_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "start"], name="event_status_start"),
+            models.Index(fields=["status", "end"], name="event_status_end"),
+            models.Index(fields=["region", "start"], name="event_region_start"),
+            models.Index(fields=["department", "start"], name="event_department_start"),
+            models.Index(fields=["type", "start"], name="event_type_start"),
+            models.Index(fields=["modalite", "start"], name="event_modalite_start"),
+            models.Index(fields=["audience"], name="event_audience"),
+            models.Index(fields=["edition", "start"], name="event_edition_start"),
+            models.Index(fields=["organiser", "start"], name="event_organiser_start"),
+            GinIndex(fields=["search_vector"], name="event_search_vector"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"pk": self.pk, "slug": self.slug or "evenement"})
+
+    # -- derived facts -------------------------------------------------------------------
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        if self.department_id and self.department:
+            return self.department.tzinfo
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def local_start(self) -> datetime.datetime:
+        return timezone.localtime(self.start, self.tzinfo)
+
+    @property
+    def local_end(self) -> datetime.datetime:
+        return timezone.localtime(self.end, self.tzinfo)
+
+    @property
+    def has_own_time_zone(self) -> bool:
+        return self.tzinfo.key != settings.TIME_ZONE
+
+    @property
+    def is_onsite(self) -> bool:
+        return self.modalite in (self.Modalite.PRESENTIEL, self.Modalite.HYBRIDE)
+
+    @property
+    def is_online(self) -> bool:
+        return self.modalite in (self.Modalite.DISTANCIEL, self.Modalite.HYBRIDE)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.end < timezone.now()
+
+    def seats_left_for(self, mode: str) -> int | None:
+        """Seats left for `mode` ("presentiel"/"distanciel"); None means no limit."""
+        if mode == self.Modalite.PRESENTIEL:
+            capacity, taken = self.capacity_onsite, self.confirmed_onsite
+        else:
+            capacity, taken = self.capacity_online, self.confirmed_online
+        if capacity is None:
+            return None
+        return max(capacity - taken, 0)
+
+    @property
+    def seats_left_onsite(self) -> int | None:
+        return self.seats_left_for(self.Modalite.PRESENTIEL) if self.is_onsite else 0
+
+    @property
+    def seats_left_online(self) -> int | None:
+        return self.seats_left_for(self.Modalite.DISTANCIEL) if self.is_online else 0
+
+    @property
+    def seats_left(self) -> int | None:
+        """Seats left in the event's main mode (on site when it has one); None: no limit."""
+        if self.modalite == self.Modalite.DISTANCIEL:
+            return self.seats_left_online
+        if self.modalite == self.Modalite.PRESENTIEL:
+            return self.seats_left_onsite
+        onsite, online = self.seats_left_onsite, self.seats_left_online
+        if onsite is None or online is None:
+            return None
+        return onsite + online
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
+
+    @property
+    def total_capacity(self) -> int | None:
+        caps = []
+        if self.is_onsite:
+            caps.append(self.capacity_onsite)
+        if self.is_online:
+            caps.append(self.capacity_online)
+        return None if None in caps else sum(caps)
+
+    @property
+    def confirmed_total(self) -> int:
+        return self.confirmed_onsite + self.confirmed_online
+
+    @property
+    def registration_open(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.registration_required
+            and self.start > timezone.now()
+        )
+
+    def registration_closed_reason(self) -> str:
+        if self.status == self.Status.CANCELLED:
+            return "Cet événement est annulé : les inscriptions sont fermées."
+        if self.status != self.Status.PUBLISHED:
+            return "Cet événement n'est pas publié."
+        if self.start <= timezone.now():
+            return "Cet événement a déjà commencé ou est terminé : les inscriptions sont closes."
+        if not self.registration_required:
+            return "Cet événement est en accès libre, sans inscription."
+        return ""
+
+    # -- validation ----------------------------------------------------------------------
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = "La fin doit être après le début."
+        if (
+            self.modalite in (self.Modalite.DISTANCIEL, self.Modalite.HYBRIDE)
+            and not self.online_url
+        ):
+            errors["online_url"] = (
+                "Un événement en ligne ou hybride doit avoir un lien de connexion."
+            )
+        if self.modalite in (self.Modalite.PRESENTIEL, self.Modalite.HYBRIDE):
+            if not self.address:
+                errors["address"] = "Un événement sur place ou hybride doit avoir une adresse."
+            if not self.department_id:
+                errors["department"] = (
+                    "Un événement sur place ou hybride doit avoir un département."
+                )
+        if self.pk:
+            if self.capacity_onsite is not None and self.capacity_onsite < self.confirmed_onsite:
+                errors["capacity_onsite"] = (
+                    f"Impossible : {self.confirmed_onsite} inscriptions sur place sont déjà "
+                    "confirmées."
+                )
+            if self.capacity_online is not None and self.capacity_online < self.confirmed_online:
+                errors["capacity_online"] = (
+                    f"Impossible : {self.confirmed_online} inscriptions en ligne sont déjà "
+                    "confirmées."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:200] or "evenement"
+        if self.department_id:
+            self.region_id = Department.objects.values_list("region_id", flat=True).get(
+                pk=self.department_id
+            )
+        else:
+            self.region_id = None
+        super().save(*args, **kwargs)
+
+    def refresh_sectors(self):
+        """Store the ROME sectors of the event's trades (call after changing trades)."""
+        sectors = "".join(sorted(set(self.trades.values_list("sector", flat=True))))
+        if sectors != self.sectors:
+            Event.objects.filter(pk=self.pk).update(sectors=sectors)
+            self.sectors = sectors
+
+
+class Registration(models.Model):
+    class Mode(models.TextChoices):
+        PRESENTIEL = "presentiel", "Sur place"
+        DISTANCIEL = "distanciel", "En ligne"
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmée"
+        WAITLISTED = "waitlisted", "Liste d'attente"
+        CANCELLED = "cancelled", "Annulée"
+
+    class Situation(models.TextChoices):
+        JOBSEEKER = "demandeur_emploi", "En recherche d'emploi"
+        STUDENT = "etudiant", "Étudiant ou étudiante"
+        EMPLOYED = "en_emploi", "En emploi"
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name="événement"
+    )
+    mode = models.CharField(
+        "participation", max_length=20, choices=Mode.choices, default=Mode.PRESENTIEL
+    )
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    email = models.EmailField("e-mail", max_length=254)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    situation = models.CharField("situation", max_length=20, choices=Situation.choices, blank=True)
+    consent_contact = models.BooleanField("accepte d'être contacté·e", default=False)
+    status = models.CharField("statut", max_length=20, choices=Status.choices)
+    created_at = models.DateTimeField("inscrit le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "inscription"
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One person registers once per event, whatever the case of their e-mail.
+            models.UniqueConstraint(
+                "event",
+                models.functions.Lower("email"),
+                name="registration_one_per_email",
+                violation_error_message="Cette adresse e-mail est déjà inscrite à cet événement.",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["event", "mode", "status", "created_at"], name="registration_queue"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} — {self.event}"

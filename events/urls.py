@@ -1,0 +1,12 @@
+from django.urls import path, re_path
+
+from events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    re_path(r"^region/(?P<region_code>[0-9AB]{2,3})/$", views.event_list, name="region"),
+    path("<int:pk>.ics", views.event_ics, name="ics"),
+    re_path(r"^(?P<pk>[0-9]+)-(?P<slug>[-a-zA-Z0-9_]*)/$", views.event_detail, name="detail"),
+]

@@ -1,0 +1,88 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from events.models import Event, Organiser, Registration
+from offers.models import Offer
+from semaine.models import Department, Edition, Trade
+
+
+def edition():
+    return Edition.objects.get_or_create(
+        year=2030,
+        defaults={
+            "start_date": datetime.date(2030, 4, 22),
+            "end_date": datetime.date(2030, 4, 26),
+            "is_current": True,
+        },
+    )[0]
+
+
+class OrganiserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organiser
+
+    name = factory.Sequence(lambda n: f"France Travail Agence {n}")
+    kind = Organiser.Kind.AGENCY
+    email = "agence@francetravail.example"
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Job dating aide-soignant n°{n}")
+    description = "Rencontrez les employeurs qui recrutent."
+    type = Event.Type.JOB_DATING
+    modalite = Event.Modalite.PRESENTIEL
+    start = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10))
+    end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=2))
+    venue_name = "Agence France Travail"
+    address = "12 rue de la République"
+    postcode = "69003"
+    city = "Lyon"
+    department = factory.LazyFunction(lambda: Department.objects.get(code="69"))
+    online_url = factory.LazyAttribute(
+        lambda o: "" if o.modalite == Event.Modalite.PRESENTIEL else "https://visio.example/salle"
+    )
+    organiser = factory.SubFactory(OrganiserFactory)
+    status = Event.Status.PUBLISHED
+    edition = factory.LazyFunction(edition)
+    capacity_onsite = 20
+
+    @factory.post_generation
+    def trades(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.trades.set(Trade.objects.current().filter(code__in=extracted))
+            self.refresh_sectors()
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin{n}")
+    email = factory.Sequence(lambda n: f"camille{n}@example.org")
+    status = Registration.Status.CONFIRMED
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offer
+
+    nature = Offer.Nature.EMPLOI
+    title = factory.Sequence(lambda n: f"Aide-soignant (H/F) n°{n}")
+    description = "Poste d'aide-soignant en EHPAD."
+    trade = factory.LazyFunction(lambda: Trade.objects.current().get(code="J1501"))
+    city = "Rennes"
+    postcode = "35000"
+    department = factory.LazyFunction(lambda: Department.objects.get(code="35"))
+    published_at = factory.LazyFunction(timezone.now)
+    external_id = factory.Sequence(lambda n: f"T{n}")
+    employer = "CHU de Rennes"
+    contract_type = Offer.Contract.CDI
+    working_time = Offer.WorkingTime.PLEIN

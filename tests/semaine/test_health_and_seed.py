@@ -1,0 +1,55 @@
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError
+
+from events.models import Event
+from offers.models import Offer
+from semaine.models import Edition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_says_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_healthz_says_503_when_the_database_does_not_answer(client):
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=DatabaseError("server closed the connection"),
+    ):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def test_seed_demo_is_varied_and_idempotent():
+    call_command("seed_demo", size=300, offers=200)
+    counts = (Event.objects.count(), Offer.objects.count())
+    assert counts == (300, 200)
+    call_command("seed_demo", size=300, offers=200)
+    assert (Event.objects.count(), Offer.objects.count()) == counts
+
+    current = Edition.objects.get(is_current=True)
+    coming = Event.objects.filter(edition=current)
+    assert coming.upcoming().count() == coming.count() > 200
+    assert Event.objects.exclude(edition=current).filter(edition__year=2022).exists()
+    assert set(coming.values_list("type", flat=True)) == set(Event.Type.values)
+    assert set(coming.values_list("modalite", flat=True)) == set(Event.Modalite.values)
+    assert Event.objects.filter(department__code__startswith="97").exists()
+    assert Event.objects.values("region").distinct().count() == 18
+    assert set(Offer.objects.values_list("nature", flat=True)) == {"emploi", "formation"}
+
+
+def test_home_page_shows_the_current_edition(client):
+    call_command("seed_demo", size=50, offers=10)
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    edition = Edition.objects.get(is_current=True)
+    assert f"{edition.end_date.year}" in html
+    assert 'lang="fr"' in html
+    assert "Aller au contenu" in html
