@@ -24,7 +24,8 @@ class Facets:
 
 
 def _grouping_sets(queryset, columns: list[str]) -> tuple[int, dict[str, dict[str, int]]]:
-    inner_sql, params = queryset.order_by().values(*columns or ["pk"]).query.sql_with_params()
+    # "pk" keeps rows apart should the queryset be DISTINCT.
+    inner_sql, params = queryset.order_by().values("pk", *columns).query.sql_with_params()
     quoted = [connection.ops.quote_name(c) for c in columns]
     select = ", ".join([*quoted, *(f"GROUPING({c})" for c in quoted), "COUNT(*)"])
     sets = ", ".join([*(f"({c})" for c in quoted), "()"])

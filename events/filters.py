@@ -1,6 +1,7 @@
 """The one filter definition of the events listing: page, exports and API all use it."""
 
 import datetime
+import functools
 
 import django_filters
 from django import forms
@@ -14,14 +15,18 @@ from semaine.models import Department, Region, Trade
 MAX_QUERY_LENGTH = 200
 
 
+# Reference vocabulary only changes with a migration, i.e. a deploy: read it once per process.
+@functools.cache
 def region_choices():
     return [(r.code, r.name) for r in Region.objects.all()]
 
 
+@functools.cache
 def department_choices():
     return [(d.code, f"{d.code} – {d.name}") for d in Department.objects.all()]
 
 
+@functools.cache
 def trade_choices():
     return [(t.code, t.label) for t in Trade.objects.current()]
 
@@ -44,7 +49,11 @@ class EventFilterForm(forms.Form):
         cleaned = super().clean()
         du, au = cleaned.get("du"), cleaned.get("au")
         if du and au and du > au:
-            self.add_error("au", "La date de fin doit être après la date de début.")
+            # Which of the two is wrong cannot be known: both are ignored.
+            self.add_error(
+                "au", "La date de fin doit être après la date de début : les dates sont ignorées."
+            )
+            cleaned.pop("du", None)
         return cleaned
 
 

@@ -1,0 +1,266 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from events.models import Event
+from semaine.models import Department
+from tests.factories import EventFactory, OrganiserFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/evenements/"
+
+
+def listed(client, query=""):
+    response = client.get(LIST + query)
+    assert response.status_code == 200
+    return {e.pk for e in response.context["events"]}, response
+
+
+def in_days(days, hour=10):
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def test_default_listing_shows_published_upcoming_events_sorted_by_start(client):
+    later = EventFactory(start=in_days(20))
+    sooner = EventFactory(start=in_days(5))
+    EventFactory(status=Event.Status.DRAFT)
+    past = EventFactory(start=in_days(-5))
+    ids, response = listed(client)
+    assert ids == {later.pk, sooner.pk}
+    assert [e.pk for e in response.context["events"]] == [sooner.pk, later.pk]
+    ids, _ = listed(client, "?passes=1")
+    assert past.pk in ids
+
+
+def test_an_event_in_progress_is_still_listed(client):
+    now = timezone.now()
+    running = EventFactory(
+        start=now - datetime.timedelta(hours=1), end=now + datetime.timedelta(hours=1)
+    )
+    assert running.pk in listed(client)[0]
+
+
+def test_filter_by_region_and_department(client):
+    lyon = EventFactory()  # 69, Auvergne-Rhône-Alpes
+    toulouse = EventFactory(department=Department.objects.get(code="31"), city="Toulouse")
+    assert listed(client, "?region=84")[0] == {lyon.pk}
+    assert listed(client, "?region=76")[0] == {toulouse.pk}
+    assert listed(client, "?departement=31")[0] == {toulouse.pk}
+    assert listed(client, "?region=84&departement=31")[0] == set()
+
+
+def test_corsica_and_overseas_departments_filter(client):
+    ajaccio = EventFactory(department=Department.objects.get(code="2A"), city="Ajaccio")
+    reunion = EventFactory(department=Department.objects.get(code="974"), city="Saint-Denis")
+    assert listed(client, "?departement=2A")[0] == {ajaccio.pk}
+    assert listed(client, "?departement=974")[0] == {reunion.pk}
+    assert listed(client, "?region=04")[0] == {reunion.pk}
+
+
+def test_filter_by_type_modalite_and_audience(client):
+    dating = EventFactory(type=Event.Type.JOB_DATING)
+    online = EventFactory(
+        type=Event.Type.ATELIER,
+        modalite=Event.Modalite.DISTANCIEL,
+        address="",
+        department=None,
+        postcode="",
+        city="",
+    )
+    young = EventFactory(type=Event.Type.FORUM, audience=Event.Audience.JEUNES)
+    assert listed(client, "?type=job_dating")[0] == {dating.pk}
+    assert listed(client, "?type=job_dating&type=atelier")[0] == {dating.pk, online.pk}
+    assert listed(client, "?modalite=distanciel")[0] == {online.pk}
+    assert listed(client, "?public=jeunes")[0] == {young.pk}
+
+
+def test_filter_by_dates_defines_the_period_past_or_future(client):
+    soon = EventFactory(start=in_days(3))
+    later = EventFactory(start=in_days(30))
+    past = EventFactory(start=in_days(-30))
+    day = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    assert listed(client, f"?du={day}&au={day}")[0] == {soon.pk}
+    assert listed(client, f"?du={day}")[0] == {soon.pk, later.pk}
+    past_day = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    assert listed(client, f"?au={past_day}")[0] == {past.pk}
+
+
+def test_filter_by_trade_and_sector(client):
+    nurse = EventFactory(trades=["J1506"])
+    aes = EventFactory(trades=["K1306"])
+    both = EventFactory(trades=["J1501", "K1306"])
+    assert listed(client, "?metier=J1506")[0] == {nurse.pk}
+    assert listed(client, "?secteur=J")[0] == {nurse.pk, both.pk}
+    assert listed(client, "?secteur=K")[0] == {aes.pk, both.pk}
+
+
+def test_filter_only_events_with_seats_left(client):
+    full = EventFactory(capacity_onsite=10)
+    Event.objects.filter(pk=full.pk).update(confirmed_onsite=10)
+    open_ = EventFactory(capacity_onsite=10)
+    unlimited = EventFactory(capacity_onsite=None)
+    cancelled = EventFactory(status=Event.Status.CANCELLED)
+    ids, _ = listed(client, "?places=1")
+    assert ids == {open_.pk, unlimited.pk}
+    assert cancelled.pk not in ids
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("aide soignante", "Job dating des aides-soignants"),
+        ("infirmiere", "Forum des infirmières"),
+        ("INFIRMIÈRES", "Forum des infirmières"),
+        ("educateur specialise", "Réunion : devenir éducateur spécialisé"),
+    ],
+)
+def test_full_text_search_ignores_accents_case_and_plurals(client, query, title):
+    wanted = EventFactory(title=title)
+    EventFactory(title="Atelier CV", description="Préparer son entretien")
+    assert listed(client, f"?q={query}")[0] == {wanted.pk}
+
+
+def test_full_text_search_covers_organiser_and_city(client):
+    event = EventFactory(
+        organiser=OrganiserFactory(name="Croix-Rouge française"), city="Clermont-Ferrand"
+    )
+    EventFactory(city="Lyon")
+    assert listed(client, "?q=croix rouge")[0] == {event.pk}
+    assert listed(client, "?q=clermont")[0] == {event.pk}
+
+
+def test_filters_combine(client):
+    match = EventFactory(type=Event.Type.JOB_DATING, title="Job dating soins à domicile")
+    EventFactory(type=Event.Type.FORUM, title="Forum soins")
+    EventFactory(
+        type=Event.Type.JOB_DATING,
+        title="Job dating soins",
+        department=Department.objects.get(code="31"),
+    )
+    assert listed(client, "?region=84&type=job_dating&q=soin")[0] == {match.pk}
+
+
+def test_facets_count_each_option(client):
+    EventFactory.create_batch(2, type=Event.Type.JOB_DATING)
+    EventFactory(type=Event.Type.FORUM, department=Department.objects.get(code="31"))
+    _, response = listed(client)
+    facets = response.context["facets"]
+    assert facets.total == 3
+    assert facets.count("type", "job_dating") == 2
+    assert facets.count("region", "84") == 2
+    assert facets.count("region", "76") == 1
+    assert "Occitanie (1)" in response.content.decode()
+
+
+def test_a_filtered_facet_keeps_the_counts_of_its_other_options(client):
+    EventFactory.create_batch(2, type=Event.Type.JOB_DATING)
+    EventFactory(type=Event.Type.FORUM)
+    _, response = listed(client, "?type=forum")
+    facets = response.context["facets"]
+    assert facets.total == 1
+    assert facets.count("type", "job_dating") == 2
+    assert facets.count("type", "forum") == 1
+
+
+def test_listing_paginates_with_links_that_keep_the_filters(client):
+    EventFactory.create_batch(25, type=Event.Type.ATELIER)
+    ids, response = listed(client, "?type=atelier")
+    assert len(ids) == 20
+    assert 'href="?type=atelier&amp;page=2"' in response.content.decode()
+    ids2, _ = listed(client, "?type=atelier&page=2")
+    assert len(ids2) == 5 and not ids & ids2
+
+
+def test_cards_say_cancelled_full_and_online(client):
+    EventFactory(title="Annulé ici", status=Event.Status.CANCELLED)
+    full = EventFactory(title="Plein", capacity_onsite=5)
+    Event.objects.filter(pk=full.pk).update(confirmed_onsite=5)
+    EventFactory(
+        title="Webinaire",
+        modalite=Event.Modalite.DISTANCIEL,
+        address="",
+        department=None,
+        city="",
+        postcode="",
+    )
+    html = listed(client)[1].content.decode()
+    assert "Annulé" in html
+    assert "Complet" in html
+    assert "En ligne" in html
+
+
+def test_empty_result_says_so_and_offers_to_widen(client):
+    _, response = listed(client, "?q=astronaute")
+    html = response.content.decode()
+    assert "Aucun événement ne correspond" in html
+    assert "retirer tous les filtres" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?region=99",
+        "?departement=20",
+        "?type=concert",
+        "?modalite=teleportation",
+        "?du=2024-13-45",
+        "?au=hier",
+        "?du=2030-05-01&au=2030-04-01",
+        "?page=999999",
+        "?page=-1",
+        "?page=abc",
+        "?metier=Z9999",
+        "?secteur=X",
+        "?public=chats",
+        "?q=%27%22%25%3B--+DROP+TABLE+events_event%3B",
+        "?q=" + "a" * 10_000,
+        "?q=%00",
+        "?q=%26%7C%21%3A%2A",
+        "?places=peut-etre",
+        "?region=84&region=76",
+    ],
+)
+def test_bad_input_never_gives_a_server_error(client, query):
+    EventFactory()
+    response = client.get(LIST + query)
+    assert response.status_code in (200, 400)
+
+
+def test_invalid_values_are_reported_next_to_the_field_and_ignored(client):
+    event = EventFactory()
+    ids, response = listed(client, "?region=99&du=2030-05-01&au=2030-04-01")
+    html = response.content.decode()
+    assert "Région inconnue" in html
+    assert "La date de fin doit être après la date de début" in html
+    assert event.pk in ids
+
+
+def test_huge_page_number_shows_the_last_page_and_says_so(client):
+    EventFactory.create_batch(3)
+    _, response = listed(client, "?page=999999")
+    assert "existe pas : voici la page 1" in response.content.decode()
+    assert response.context["page_obj"].number == 1
+
+
+def test_listing_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    EventFactory.create_batch(3, trades=["J1501"])
+    with django_assert_max_num_queries(6):
+        client.get(LIST + "?region=84&q=job")
+    EventFactory.create_batch(30, trades=["J1501"])
+    with django_assert_max_num_queries(6):
+        client.get(LIST + "?region=84&q=job")
+
+
+def test_region_page_lists_the_region_and_links_its_departments(client):
+    lyon = EventFactory()
+    EventFactory(department=Department.objects.get(code="31"))
+    response = client.get("/evenements/region/84/")
+    assert response.status_code == 200
+    assert {e.pk for e in response.context["events"]} == {lyon.pk}
+    html = response.content.decode()
+    assert "<title>Événements en Auvergne-Rhône-Alpes" in html
+    assert "?departement=69" in html
+    assert client.get("/evenements/region/99/").status_code == 404
