@@ -18,4 +18,5 @@ USER semaine
 EXPOSE 8000
 # Configure with DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, ... (see README).
 # Migrations are a separate step: docker run IMAGE python manage.py migrate
-CMD ["gunicorn", "semaine.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+ENV GUNICORN_BIND=0.0.0.0:8000
+CMD ["gunicorn", "semaine.wsgi", "-c", "gunicorn.conf.py"]

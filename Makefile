@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: install db run serve test lint format
+.PHONY: install db run serve test lint format bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,7 +29,7 @@ serve: db
 	  $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-0000} \
 	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
-	  $(VENV)/bin/gunicorn semaine.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2}
+	  PORT=$(PORT) $(VENV)/bin/gunicorn semaine.wsgi -c gunicorn.conf.py
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -41,3 +41,8 @@ format: install
 
 test: lint
 	$(VENV)/bin/pytest
+
+# Benchmarks, separate from the tests: large dataset, gunicorn as in production, wrk.
+bench: install
+	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/run.py
