@@ -1,4 +1,4 @@
-"""gunicorn settings, from the environment: used by `make serve`, `make bench` and the Dockerfile."""
+"""gunicorn settings from the environment: used by `make serve`, `make bench`, the Dockerfile."""
 
 import multiprocessing
 import os

@@ -1,4 +1,4 @@
-"""`make bench`: seed a large dataset, serve it as production would, load it with wrk, print figures.
+"""`make bench`: seed a large dataset, serve it as in production, load it with wrk, print figures.
 
 Environment: BENCH_EVENTS (100000), BENCH_OFFERS (200000), BENCH_SECONDS (20 per scenario),
 BENCH_CONCURRENCY (16), BENCH_PORT (8765), WEB_CONCURRENCY (gunicorn workers).
