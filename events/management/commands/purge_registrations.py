@@ -1,0 +1,27 @@
+"""Anonymise registrations of events finished more than N months ago (retention rule)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from events.services import registrations_purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Erase names, e-mails and phones of registrations to events finished more than "
+        "REGISTRATION_RETENTION_MONTHS months ago (default 6); counts and statistics remain."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=None,
+            help=f"retention in months (default: {settings.REGISTRATION_RETENTION_MONTHS})",
+        )
+
+    def handle(self, *args, months=None, **options):
+        if months is not None and months < 0:
+            raise CommandError("--months must be zero or more.")
+        count = registrations_purge(months=months)
+        self.stdout.write(f"{count} registration(s) anonymised.")

@@ -1,0 +1,150 @@
+"""Registration pages: the form, its confirmation, the cancellation link."""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from events.models import Event, Registration
+from events.registration_forms import RegistrationForm
+from events.services import (
+    RegistrationError,
+    registration_cancel,
+    registration_create,
+    registration_from_token,
+    registration_waitlist_position,
+)
+
+SESSION_KEY = "registrations"
+
+
+def rate_limit_retry_after(request) -> int:
+    """Count this request against its IP's budget; seconds to wait if over it, else 0.
+
+    A fixed window in the shared cache: cheap, and with CACHE_URL (Redis) it holds across all
+    web processes. The IP is hashed so the cache holds no address in clear.
+    """
+    rate = settings.REGISTRATION_RATE_LIMIT
+    if not rate:
+        return 0
+    limit, period = rate
+    now = int(time.time())
+    window = now // period
+    ip = request.META.get("REMOTE_ADDR", "")
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:24]
+    key = f"registration-rate:{digest}:{period}:{window}"
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period + 1)
+        count = 1
+    if count > limit:
+        return period - now % period or period
+    return 0
+
+
+def _event(pk):
+    # Drafts are not public: 404, as on the event page.
+    return get_object_or_404(
+        Event.objects.visible().select_related("department", "region", "organiser"), pk=pk
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request, pk):
+    event = _event(pk)
+    if not event.registration_open:
+        return render(
+            request,
+            "events/registration_closed.html",
+            {"event": event, "reason": event.registration_closed_reason()},
+            status=200 if request.method != "POST" else 400,
+        )
+    if request.method != "POST":
+        form = RegistrationForm(event=event)
+        return render(request, "events/registration_form.html", {"event": event, "form": form})
+
+    retry_after = rate_limit_retry_after(request)
+    if retry_after:
+        response = render(
+            request,
+            "events/registration_rate_limited.html",
+            {"event": event, "retry_minutes": max(1, round(retry_after / 60))},
+            status=429,
+        )
+        response["Retry-After"] = str(retry_after)
+        return response
+
+    form = RegistrationForm(request.POST, event=event)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = registration_create(
+                event=event,
+                mode=data.get("mode", ""),
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                phone=data["phone"],
+                situation=data["situation"],
+                consent_contact=data["consent_contact"],
+            )
+        except RegistrationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            # The confirmation page is found through the session: no id or e-mail in the URL.
+            done = request.session.get(SESSION_KEY, {})
+            done[str(event.pk)] = {"id": result.registration.pk, "created": result.created}
+            request.session[SESSION_KEY] = done
+            return redirect("events:registration_done", pk=event.pk)
+    return render(
+        request, "events/registration_form.html", {"event": event, "form": form}, status=400
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def registration_done(request, pk):
+    event = _event(pk)
+    done = request.session.get(SESSION_KEY, {}).get(str(event.pk))
+    registration = (
+        Registration.objects.filter(pk=done["id"], event=event).first()
+        if isinstance(done, dict) and isinstance(done.get("id"), int)
+        else None
+    )
+    if registration is None:
+        return redirect(event)
+    return render(
+        request,
+        "events/registration_done.html",
+        {
+            "event": event,
+            "registration": registration,
+            "created": done.get("created", True),
+            "position": registration_waitlist_position(registration),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel(request, token):
+    try:
+        registration = registration_from_token(token)
+    except RegistrationError as exc:
+        return render(request, "events/registration_cancel.html", {"error": str(exc)}, status=400)
+    context = {"registration": registration, "event": registration.event}
+    if request.method == "POST" and registration.status != Registration.Status.CANCELLED:
+        try:
+            registration_cancel(registration=registration)
+        except RegistrationError as exc:
+            context["error"] = str(exc)
+            return render(request, "events/registration_cancel.html", context, status=400)
+        context["just_cancelled"] = True
+    return render(request, "events/registration_cancel.html", context)

@@ -1,0 +1,328 @@
+"""Registration writes: book a seat, cancel and promote, remind, purge.
+
+Every change of a registration's status happens here, under a row lock on its event, so that the
+seat counters `Event.confirmed_onsite` / `confirmed_online` always equal the confirmed rows and
+never exceed the capacity, however many people submit in the same second.
+"""
+
+import dataclasses
+import datetime
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat, Lower
+from django.utils import timezone
+
+from events import emails
+from events.models import Event, Registration
+
+logger = logging.getLogger(__name__)
+
+TOKEN_SALT = "events.registration.cancel"  # noqa: S105 - a namespace, not a secret
+
+COUNTER = {
+    Registration.Mode.PRESENTIEL: ("capacity_onsite", "confirmed_onsite"),
+    Registration.Mode.DISTANCIEL: ("capacity_online", "confirmed_online"),
+}
+
+
+class RegistrationError(Exception):
+    """A registration or cancellation that the rules refuse; the message is shown to the user."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    # False when this e-mail was already registered: nothing new was stored.
+    created: bool
+    # 1-based place on the waitlist, None when confirmed.
+    waitlist_position: int | None = None
+
+
+# -- queries ------------------------------------------------------------------------------------
+
+
+def registration_waitlist_position(registration: Registration) -> int | None:
+    """Place of a waitlisted registration in its event's queue for its mode (first come, first)."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id,
+        mode=registration.mode,
+        status=Registration.Status.WAITLISTED,
+        created_at__lte=registration.created_at,
+    ).exclude(created_at=registration.created_at, id__gt=registration.id)
+    return ahead.count()
+
+
+def registration_modes(event: Event) -> list[str]:
+    """The ways one may take part in `event`: on site, online, or both for a hybrid event."""
+    modes = []
+    if event.is_onsite:
+        modes.append(Registration.Mode.PRESENTIEL)
+    if event.is_online:
+        modes.append(Registration.Mode.DISTANCIEL)
+    return modes
+
+
+def registration_token(registration: Registration) -> str:
+    """Signed, unguessable token of the cancellation link (it names no person)."""
+    return signing.dumps({"r": registration.pk}, salt=TOKEN_SALT, compress=True)
+
+
+def registration_from_token(token: str) -> Registration:
+    """The registration a cancellation token points to; RegistrationError if forged or expired."""
+    try:
+        data = signing.loads(
+            token,
+            salt=TOKEN_SALT,
+            max_age=datetime.timedelta(days=settings.REGISTRATION_TOKEN_MAX_AGE_DAYS),
+        )
+    except signing.SignatureExpired:
+        raise RegistrationError("Ce lien d'annulation a expiré.") from None
+    except signing.BadSignature:
+        raise RegistrationError("Ce lien d'annulation n'est pas valide.") from None
+    pk = data.get("r") if isinstance(data, dict) else None
+    registration = (
+        Registration.objects.select_related("event", "event__department", "event__organiser")
+        .filter(pk=pk, anonymised_at__isnull=True)
+        .first()
+        if isinstance(pk, int)
+        else None
+    )
+    if registration is None:
+        raise RegistrationError("Cette inscription n'existe plus.")
+    return registration
+
+
+# -- writes -------------------------------------------------------------------------------------
+
+
+def _confirm_if_seat_left(event: Event, registration: Registration) -> None:
+    """Confirm or waitlist `registration`; the caller holds the lock on `event`'s row."""
+    capacity_field, counter_field = COUNTER[registration.mode]
+    capacity = getattr(event, capacity_field)
+    if capacity is None or getattr(event, counter_field) < capacity:
+        registration.status = Registration.Status.CONFIRMED
+        Event.objects.filter(pk=event.pk).update(**{counter_field: F(counter_field) + 1})
+        setattr(event, counter_field, getattr(event, counter_field) + 1)
+        return
+    waiting = Registration.objects.filter(
+        event=event, mode=registration.mode, status=Registration.Status.WAITLISTED
+    ).count()
+    if waiting >= settings.REGISTRATION_WAITLIST_LIMIT:
+        if settings.REGISTRATION_WAITLIST_LIMIT == 0:
+            raise RegistrationError("Cet événement est complet.")
+        raise RegistrationError("Cet événement est complet et sa liste d'attente aussi.")
+    registration.status = Registration.Status.WAITLISTED
+
+
+def registration_create(
+    *,
+    event: Event,
+    first_name: str,
+    last_name: str,
+    email: str,
+    mode: str = "",
+    phone: str = "",
+    situation: str = "",
+    consent_contact: bool = False,
+) -> RegistrationResult:
+    """Register one person to `event`: confirmed while seats are left, waitlisted after.
+
+    The event's row is locked for the whole transaction, so concurrent submissions are served one
+    after the other. A second submission with the same e-mail (whatever its case) returns the
+    existing registration with `created=False`; a cancelled one is renewed at the end of the queue.
+    Raises RegistrationError when the event is not open or is full without a waitlist.
+    """
+    modes = registration_modes(event)
+    mode = mode or (modes[0] if len(modes) == 1 else "")
+    if mode not in modes:
+        raise RegistrationError("Choisissez comment vous participez : sur place ou en ligne.")
+    email = email.strip()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if not event.registration_open:
+            raise RegistrationError(event.registration_closed_reason())
+        existing = (
+            Registration.objects.select_for_update()
+            .annotate(email_lower=Lower("email"))
+            .filter(event=event, email_lower=email.lower())
+            .first()
+        )
+        if existing and existing.status != Registration.Status.CANCELLED:
+            return RegistrationResult(
+                existing, created=False, waitlist_position=registration_waitlist_position(existing)
+            )
+        registration = existing or Registration(event=event)
+        registration.mode = mode
+        registration.first_name = first_name.strip()
+        registration.last_name = last_name.strip()
+        registration.email = email
+        registration.phone = phone.strip()
+        registration.situation = situation
+        registration.consent_contact = consent_contact
+        registration.reminder_sent_at = None
+        # A renewed registration queues behind those who were already waiting.
+        registration.created_at = timezone.now()
+        _confirm_if_seat_left(event, registration)
+        try:
+            # The savepoint keeps the outer transaction usable if the unique constraint fires
+            # (a registration written outside these services, e.g. by hand in the admin).
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            raise RegistrationError(
+                "Cette adresse e-mail est déjà inscrite à cet événement."
+            ) from None
+        registration.event = event
+        position = registration_waitlist_position(registration)
+        logger.info(
+            "registration %s to event %s: %s (%s)",
+            registration.pk,
+            event.pk,
+            registration.status,
+            registration.mode,
+        )
+        transaction.on_commit(lambda: emails.send_registration_received(registration), robust=True)
+    return RegistrationResult(registration, created=True, waitlist_position=position)
+
+
+def _promote_waitlisted(event: Event, mode: str) -> list[Registration]:
+    """Give the free seats of `mode` to the waitlist, first come first served (lock held)."""
+    capacity_field, counter_field = COUNTER[mode]
+    promoted = []
+    queue = (
+        Registration.objects.select_for_update()
+        .filter(event=event, mode=mode, status=Registration.Status.WAITLISTED)
+        .order_by("created_at", "id")
+    )
+    for registration in queue:
+        capacity = getattr(event, capacity_field)
+        if capacity is not None and getattr(event, counter_field) >= capacity:
+            break
+        registration.status = Registration.Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        Event.objects.filter(pk=event.pk).update(**{counter_field: F(counter_field) + 1})
+        setattr(event, counter_field, getattr(event, counter_field) + 1)
+        promoted.append(registration)
+    return promoted
+
+
+def registration_cancel(*, registration: Registration) -> list[Registration]:
+    """Cancel a registration; a freed seat goes to the first waitlisted person of the same mode.
+
+    Idempotent: cancelling a cancelled registration changes nothing. Returns the promoted
+    registrations, who are e-mailed once the transaction is committed.
+    """
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status == Registration.Status.CANCELLED:
+            registration.status = current.status
+            return []
+        if event.start <= timezone.now():
+            raise RegistrationError(
+                "Cet événement a déjà commencé ou est terminé : l'inscription ne peut plus être "
+                "annulée."
+            )
+        was_confirmed = current.status == Registration.Status.CONFIRMED
+        current.status = Registration.Status.CANCELLED
+        current.save(update_fields=["status", "updated_at"])
+        registration.status = current.status
+        promoted = []
+        if was_confirmed:
+            counter_field = COUNTER[current.mode][1]
+            Event.objects.filter(pk=event.pk).update(**{counter_field: F(counter_field) - 1})
+            setattr(event, counter_field, getattr(event, counter_field) - 1)
+            if event.status == Event.Status.PUBLISHED:
+                promoted = _promote_waitlisted(event, current.mode)
+        logger.info(
+            "registration %s to event %s cancelled, %d promoted",
+            current.pk,
+            event.pk,
+            len(promoted),
+        )
+        for person in promoted:
+            person.event = event
+            transaction.on_commit(
+                lambda person=person: emails.send_registration_promoted(person), robust=True
+            )
+    return promoted
+
+
+# -- batches ------------------------------------------------------------------------------------
+
+
+def registrations_due_for_reminder(now: datetime.datetime | None = None):
+    """Confirmed registrations of published events that start tomorrow or sooner (local date),
+    whose reminder has not been sent yet."""
+    now = now or timezone.now()
+    candidates = (
+        Registration.objects.filter(
+            status=Registration.Status.CONFIRMED,
+            reminder_sent_at__isnull=True,
+            anonymised_at__isnull=True,
+            event__status=Event.Status.PUBLISHED,
+            event__start__gt=now,
+            # Two days covers "tomorrow" in every time zone of the week's territories.
+            event__start__lte=now + datetime.timedelta(days=2),
+        )
+        .select_related("event", "event__department", "event__organiser")
+        .order_by("event__start", "id")
+    )
+    for registration in candidates:
+        event = registration.event
+        tomorrow = timezone.localtime(now, event.tzinfo).date() + datetime.timedelta(days=1)
+        if event.local_start.date() <= tomorrow:
+            yield registration
+
+
+def registration_send_reminder(*, registration: Registration) -> bool:
+    """Send the day-before reminder once: the row is claimed first, so that two runs (even at the
+    same time) never send it twice; a failed send releases the claim for the next run."""
+    claimed = Registration.objects.filter(
+        pk=registration.pk,
+        reminder_sent_at__isnull=True,
+        status=Registration.Status.CONFIRMED,
+    ).update(reminder_sent_at=timezone.now())
+    if not claimed:
+        return False
+    try:
+        emails.send_registration_reminder(registration)
+    except Exception:
+        Registration.objects.filter(pk=registration.pk).update(reminder_sent_at=None)
+        raise
+    return True
+
+
+def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """`moment` shifted by `months` (negative: back), the day clamped to the target month."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    days_in_month = (
+        datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(1)
+    ).day
+    return moment.replace(year=year, month=month, day=min(moment.day, days_in_month))
+
+
+def registrations_purge(*, months: int | None = None, now: datetime.datetime | None = None) -> int:
+    """Anonymise the registrations of events finished more than `months` months ago.
+
+    Names, e-mail, phone and consent are erased; mode, status, situation and dates stay, so the
+    week's statistics still add up. Returns the number of registrations anonymised.
+    """
+    months = settings.REGISTRATION_RETENTION_MONTHS if months is None else months
+    cutoff = add_months(now or timezone.now(), -months)
+    return Registration.objects.filter(event__end__lt=cutoff, anonymised_at__isnull=True).update(
+        first_name="",
+        last_name="",
+        # Unique per row, so that the one-e-mail-per-event constraint still holds.
+        email=Concat(Value("anonyme-"), Cast("id", CharField()), Value("@anonyme.invalid")),
+        phone="",
+        consent_contact=False,
+        anonymised_at=timezone.now(),
+    )
