@@ -1,0 +1,110 @@
+"""The one filter definition of the offers listing: page, exports and API all use it."""
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+
+from offers.models import Offer
+from semaine.models import Department, Region, Trade
+
+MAX_QUERY_LENGTH = 200
+
+
+def region_choices():
+    return [(r.code, r.name) for r in Region.objects.all()]
+
+
+def department_choices():
+    return [(d.code, f"{d.code} – {d.name}") for d in Department.objects.all()]
+
+
+def trade_choices():
+    return [(t.code, t.label) for t in Trade.objects.current()]
+
+
+class OfferFilter(django_filters.FilterSet):
+    """Facets of the offers listing; the names are the public URL contract.
+
+    Only open offers are listed, most recent first. An unknown value of a filter makes that
+    filter invalid, and an invalid filter is ignored (the page says so) rather than emptying
+    the list.
+    """
+
+    q = django_filters.CharFilter(
+        label="Mots-clés",
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        help_text="Métier, employeur, ville, diplôme…",
+    )
+    nature = django_filters.ChoiceFilter(
+        label="Nature", choices=Offer.Nature.choices, empty_label="Emplois et formations"
+    )
+    region = django_filters.ChoiceFilter(
+        label="Région", field_name="region_id", choices=region_choices, empty_label="Toutes"
+    )
+    departement = django_filters.ChoiceFilter(
+        label="Département",
+        field_name="department_id",
+        choices=department_choices,
+        empty_label="Tous",
+    )
+    metier = django_filters.ChoiceFilter(
+        label="Métier", choices=trade_choices, method="filter_metier", empty_label="Tous"
+    )
+    contrat = django_filters.MultipleChoiceFilter(
+        label="Type de contrat", field_name="contract_type", choices=Offer.Contract.choices
+    )
+    alternance = django_filters.BooleanFilter(
+        label="En alternance seulement",
+        method="filter_alternance",
+        widget=forms.CheckboxInput,
+    )
+    temps = django_filters.ChoiceFilter(
+        label="Temps de travail",
+        field_name="working_time",
+        choices=Offer.WorkingTime.choices,
+        empty_label="Tous",
+    )
+
+    # Facets counted on the listing: filter name -> model column.
+    FACETS = {
+        "nature": "nature",
+        "region": "region_id",
+        "departement": "department_id",
+        "metier": "trade_id",
+        "contrat": "contract_type",
+        "alternance": "work_study",
+        "temps": "working_time",
+    }
+
+    class Meta:
+        model = Offer
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = Offer.objects.open()
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+    def filter_q(self, queryset, name, value):
+        value = " ".join(value.split())
+        if not value:
+            return queryset
+        # French stems, accents optional, web-search syntax ("…", -mot, or): as for events.
+        return queryset.filter(
+            search_vector=SearchQuery(value, config="french_unaccent", search_type="websearch")
+        )
+
+    def filter_metier(self, queryset, name, value):
+        return queryset.filter(trade__code=value, trade__version=Trade.Version.V4)
+
+    def filter_alternance(self, queryset, name, value):
+        # An unticked box means "all offers", not "offers without work-study".
+        return queryset.filter(work_study=True) if value else queryset
+
+    @property
+    def active_filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.errors  # noqa: B018 - runs validation
+        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [], False)}
