@@ -1,0 +1,759 @@
+"""Bulk import of events from CSV, XLSX and France Travail payloads (django-import-export).
+
+The admin's import page runs the whole file as a dry run first and lists every row error in
+French; only a file without any error can be confirmed, and it is then written in one transaction
+(all or nothing). A row carrying a reference (or a France Travail id) updates the event it
+imported the first time, so importing the same file twice creates nothing new. Imported events
+are forced into the importing user's scope (events/scoping.py).
+"""
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+import zoneinfo
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from import_export import fields, resources
+from import_export.formats import base_formats
+
+from events import francetravail
+from events.models import Event, Organiser
+from events.scoping import event_in_scope, organisers_in_scope, scope_for
+from semaine.models import Department, Edition, Trade, department_code_from_postcode
+
+MAX_ROWS = 1000
+
+# The documented columns of the import file, in the template's order: (key, help in French).
+COLUMNS = [
+    (
+        "reference",
+        "Votre référence de l'événement (facultative) : réimporter la même ligne le "
+        "met à jour au lieu d'en créer un autre.",
+    ),
+    ("titre", "Obligatoire."),
+    ("type", "Obligatoire : " + ", ".join(label for _, label in Event.Type.choices) + "."),
+    ("modalite", "Sur place, En ligne ou Sur place et en ligne (vide : sur place)."),
+    ("date", "Obligatoire, JJ/MM/AAAA (ou AAAA-MM-JJ)."),
+    ("heure_debut", "Obligatoire, HH:MM, heure locale du lieu."),
+    ("heure_fin", "Obligatoire, HH:MM."),
+    ("lieu", "Nom du lieu (facultatif)."),
+    ("adresse", "Obligatoire sur place."),
+    ("code_postal", "5 chiffres."),
+    ("ville", ""),
+    ("departement", "Code INSEE (69, 2A, 974) ; vide : déduit du code postal."),
+    ("lien_connexion", "Obligatoire en ligne : https://…"),
+    ("organisateur", "Nom exact de l'organisateur ; vide : le vôtre ou celui choisi à l'import."),
+    ("metiers", "Codes ROME séparés par des espaces ou des virgules (J1501 K1302)."),
+    ("public", "Tous publics, Jeunes ou Personnes en reconversion (vide : tous publics)."),
+    ("places_sur_place", "Nombre ; vide : pas de limite."),
+    ("places_en_ligne", "Nombre ; vide : pas de limite."),
+    ("inscription_obligatoire", "oui ou non (vide : oui)."),
+    ("accessible_fauteuil", "oui ou non (vide : non)."),
+    ("statut", "Brouillon, Publié ou Annulé (vide : brouillon pour un nouvel événement)."),
+    ("description", ""),
+]
+REQUIRED = ["titre", "type", "date", "heure_debut", "heure_fin"]
+COLUMN_KEYS = [key for key, _ in COLUMNS]
+# Columns a file may carry besides the documented ones (France Travail payloads fill them).
+EXTRA_KEYS = ["fuseau_horaire", "edition", "source"]
+
+ALIASES = {
+    "reference_externe": "reference",
+    "ref": "reference",
+    "intitule": "titre",
+    "title": "titre",
+    "type_d_evenement": "type",
+    "type_evenement": "type",
+    "jour": "date",
+    "debut": "heure_debut",
+    "fin": "heure_fin",
+    "nom_du_lieu": "lieu",
+    "cp": "code_postal",
+    "commune": "ville",
+    "dept": "departement",
+    "code_departement": "departement",
+    "lien": "lien_connexion",
+    "lien_visio": "lien_connexion",
+    "organisme": "organisateur",
+    "codes_rome": "metiers",
+    "rome": "metiers",
+    "accessible_pmr": "accessible_fauteuil",
+}
+
+TRUE_WORDS = {"oui", "o", "yes", "y", "1", "vrai", "true", "x"}
+FALSE_WORDS = {"non", "n", "no", "0", "faux", "false"}
+
+# Messages of the model's own rules (Event.clean), shown under the import column they concern.
+MODEL_FIELD_COLUMNS = {
+    "title": "titre",
+    "start": "heure_debut",
+    "end": "heure_fin",
+    "online_url": "lien_connexion",
+    "address": "adresse",
+    "department": "departement",
+    "capacity_onsite": "places_sur_place",
+    "capacity_online": "places_en_ligne",
+    "postcode": "code_postal",
+    "city": "ville",
+    "venue_name": "lieu",
+    "organiser": "organisateur",
+    "edition": "edition",
+}
+
+
+class ImportFileError(ValueError):
+    """A file the import cannot read at all; the French message is shown on the form."""
+
+
+def fold(text) -> str:
+    """Lower case, no accents, words joined by underscores: how headers and labels are matched."""
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def column_key(header) -> str:
+    key = fold(header)
+    return ALIASES.get(key, key)
+
+
+def _choices_lookup(choices, extra=None) -> dict[str, str]:
+    lookup = {}
+    for value, label in choices:
+        lookup[fold(value)] = value
+        lookup[fold(label)] = value
+    lookup.update(extra or {})
+    return lookup
+
+
+TYPES = _choices_lookup(
+    Event.Type.choices,
+    {str(code): value for code, value in francetravail.TYPE_CODES.items()}
+    | {"seance_information": Event.Type.REUNION_INFORMATION, "salon": Event.Type.FORUM},
+)
+MODALITES = _choices_lookup(
+    Event.Modalite.choices,
+    {
+        "en_physique": "presentiel",
+        "physique": "presentiel",
+        "a_distance": "distanciel",
+        "distance": "distanciel",
+        "mixte": "hybride",
+    },
+)
+AUDIENCES = _choices_lookup(Event.Audience.choices, {"ouvert": "tous", "tous": "tous"})
+STATUSES = _choices_lookup(Event.Status.choices, {"publie": "published", "annule": "cancelled"})
+
+
+# -- file formats -------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> str:
+    """Text of a CSV file saved as UTF-8 (with or without BOM) or by Excel in Windows-1252."""
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _dataset(headers: list, rows: list[list]) -> tablib.Dataset:
+    width = len(headers)
+    dataset = tablib.Dataset(headers=[str(h or "").strip() for h in headers])
+    for row in rows:
+        row = list(row)[:width]
+        dataset.append(row + [""] * (width - len(row)))
+    return dataset
+
+
+class SpreadsheetCSV(base_formats.Format):
+    """CSV as spreadsheets save it: any of UTF-8/BOM/Windows-1252, `;` or `,` separated."""
+
+    def get_title(self):
+        return "CSV (séparateur ; ou ,)"
+
+    def create_dataset(self, in_stream):
+        text = decode_text(in_stream)
+        if "\x00" in text:
+            raise ImportFileError(
+                "Ce fichier n'est pas un CSV lisible (fichier binaire ?) : "
+                "choisissez le bon format."
+            )
+        lines = text.splitlines()
+        header_line = next((line for line in lines if line.strip()), "")
+        delimiter = max(";,\t", key=header_line.count)
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        if not rows:
+            raise ImportFileError("Le fichier est vide.")
+        return _dataset(rows[0], rows[1:])
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def get_extension(self):
+        return "csv"
+
+    def get_content_type(self):
+        return "text/csv"
+
+    def can_import(self):
+        return True
+
+
+class SpreadsheetXLSX(base_formats.XLSX):
+    """Excel workbooks: the first sheet; formulas are read as the values Excel computed."""
+
+    def get_title(self):
+        return "XLSX (Excel)"
+
+    def create_dataset(self, in_stream):
+        try:
+            return super().create_dataset(in_stream)
+        except (zipfile.BadZipFile, KeyError, OSError, StopIteration):
+            raise ImportFileError(
+                "Ce fichier n'est pas un classeur Excel .xlsx lisible : enregistrez-le au format "
+                "« Classeur Excel (.xlsx) » ou choisissez le format CSV."
+            ) from None
+
+    def can_export(self):
+        return False
+
+
+class FranceTravailJSON(base_formats.Format):
+    """Payloads of France Travail's "Mes évènements emploi" API."""
+
+    def get_title(self):
+        return "France Travail « Mes évènements emploi » (JSON)"
+
+    def create_dataset(self, in_stream):
+        try:
+            rows = francetravail.payload_rows(in_stream)
+        except francetravail.PayloadError as e:
+            raise ImportFileError(str(e)) from None
+        headers = COLUMN_KEYS + EXTRA_KEYS
+        return _dataset(headers, [[row.get(key, "") for key in headers] for row in rows])
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def get_extension(self):
+        return "json"
+
+    def get_content_type(self):
+        return "application/json"
+
+    def can_import(self):
+        return True
+
+
+IMPORT_FORMATS = [SpreadsheetCSV, SpreadsheetXLSX, FranceTravailJSON]
+
+
+# -- parsing of one row -------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _cell(value)
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"date invalide : « {text[:40]} » (attendu JJ/MM/AAAA, par ex. 23/04/2030).")
+
+
+def parse_time(value) -> datetime.time:
+    if isinstance(value, datetime.datetime):
+        return value.time()
+    if isinstance(value, datetime.time):
+        return value
+    text = _cell(value).lower().replace(" ", "")
+    match = re.fullmatch(r"(\d{1,2})(?:[:h](\d{2})?)?(?::(\d{2}))?", text)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour < 24 and minute < 60:
+            return datetime.time(hour, minute)
+    raise ValueError(f"heure invalide : « {text[:20]} » (attendu HH:MM, par ex. 09:30).")
+
+
+def parse_seats(value) -> int | None:
+    text = _cell(value)
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(f"nombre de places invalide : « {text[:20]} » (un nombre entier).")
+    return int(text)
+
+
+def parse_bool(value, default: bool) -> bool:
+    text = fold(value)
+    if not text:
+        return default
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError(f"réponse invalide : « {_cell(value)[:20]} » (oui ou non).")
+
+
+def parse_choice(value, lookup: dict, what: str, choices) -> str:
+    text = _cell(value)
+    found = lookup.get(fold(text))
+    if found is None:
+        accepted = ", ".join(label for _, label in choices)
+        raise ValueError(f"{what} inconnu : « {text[:40]} ». Valeurs acceptées : {accepted}.")
+    return found
+
+
+class RowContext:
+    """Reference data looked up once per import, not once per row."""
+
+    def __init__(self):
+        self.departments = {d.code: d for d in Department.objects.all()}
+        self.trades = {t.code: t.pk for t in Trade.objects.current()}
+        self.organisers = {fold(o.name): o for o in Organiser.objects.all()}
+        self.editions = list(Edition.objects.all())
+        self.current_edition = Edition.objects.current_cached()
+
+    def edition_for(self, day: datetime.date) -> Edition | None:
+        for edition in self.editions:
+            if edition.start_date <= day <= edition.end_date:
+                return edition
+        return self.current_edition
+
+
+# -- the resource -------------------------------------------------------------------------------
+
+
+class EventResource(resources.ModelResource):
+    """Events as rows of the documented columns; see COLUMNS and the downloadable template."""
+
+    ligne = fields.Field(column_name="ligne", dehydrate_method="dehydrate_ligne")
+    reference = fields.Field(attribute="external_id", column_name="reference")
+    titre = fields.Field(attribute="title", column_name="titre")
+    type = fields.Field(column_name="type", dehydrate_method="dehydrate_type")
+    modalite = fields.Field(column_name="modalite", dehydrate_method="dehydrate_modalite")
+    debut = fields.Field(column_name="début", dehydrate_method="dehydrate_debut")
+    fin = fields.Field(column_name="fin", dehydrate_method="dehydrate_fin")
+    adresse = fields.Field(attribute="address", column_name="adresse")
+    ville = fields.Field(attribute="city", column_name="ville")
+    departement = fields.Field(attribute="department_id", column_name="departement")
+    lien_connexion = fields.Field(attribute="online_url", column_name="lien_connexion")
+    organisateur = fields.Field(column_name="organisateur", dehydrate_method="dehydrate_org")
+    metiers = fields.Field(column_name="metiers", dehydrate_method="dehydrate_metiers")
+    places_sur_place = fields.Field(attribute="capacity_onsite", column_name="places_sur_place")
+    places_en_ligne = fields.Field(attribute="capacity_online", column_name="places_en_ligne")
+    statut = fields.Field(column_name="statut", dehydrate_method="dehydrate_statut")
+
+    # What a re-import compares to decide that a row changed nothing.
+    COMPARED = (
+        "title", "description", "type", "modalite", "start", "end", "venue_name", "address",
+        "postcode", "city", "department_id", "online_url", "organiser_id", "audience",
+        "capacity_onsite", "capacity_online", "registration_required", "wheelchair_accessible",
+        "status", "edition_id",
+    )  # fmt: skip
+
+    class Meta:
+        model = Event
+        fields = (
+            "ligne", "reference", "titre", "type", "modalite", "debut", "fin", "adresse",
+            "ville", "departement", "lien_connexion", "organisateur", "metiers",
+            "places_sur_place", "places_en_ligne", "statut",
+        )  # fmt: skip
+        import_id_fields = ()
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = True
+
+    def __init__(self, user=None, default_organiser=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.default_organiser = default_organiser
+        self.context = None
+        self.seen = {}
+        self.parsed = {}
+
+    @classmethod
+    def get_display_name(cls):
+        return "Événements"
+
+    # -- whole file -----------------------------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        if self.user is None:
+            raise ImportFileError("Import impossible sans utilisateur connecté.")
+        headers = [column_key(h) for h in dataset.headers or []]
+        known = set(COLUMN_KEYS) | set(EXTRA_KEYS)
+        unknown = [
+            h for h, key in zip(dataset.headers, headers, strict=True) if key and key not in known
+        ]
+        if unknown:
+            raise ImportFileError(
+                "Colonnes inconnues : "
+                + ", ".join(f"« {h} »" for h in unknown)
+                + ". Téléchargez le modèle pour voir les colonnes attendues."
+            )
+        duplicates = sorted({h for h in headers if h and headers.count(h) > 1})
+        if duplicates:
+            raise ImportFileError("Colonnes en double : " + ", ".join(duplicates) + ".")
+        missing = [key for key in REQUIRED if key not in headers]
+        if missing:
+            raise ImportFileError(
+                "Colonnes obligatoires manquantes : "
+                + ", ".join(missing)
+                + ". Téléchargez le modèle pour voir les colonnes attendues."
+            )
+        rows = []
+        for number, row in enumerate(dataset, start=2):
+            if all(_cell(value) == "" for value in row):
+                continue  # empty lines of a spreadsheet are not rows
+            rows.append([number, *row])
+        if not rows:
+            raise ImportFileError("Le fichier ne contient aucune ligne d'événement.")
+        if len(rows) > MAX_ROWS:
+            raise ImportFileError(
+                f"Le fichier contient {len(rows):,} lignes : {MAX_ROWS:,} au plus par import. "
+                "Découpez-le en plusieurs fichiers.".replace(",", "\u202f")
+            )
+        dataset.wipe()
+        dataset.headers = ["ligne", *(h or f"_vide_{i}" for i, h in enumerate(headers))]
+        for row in rows:
+            dataset.append(row)
+        self.context = RowContext()
+        self.seen = {}
+        self.parsed = {}
+
+    # -- one row --------------------------------------------------------------------------------
+
+    def get_instance(self, instance_loader, row):
+        values, _, errors = self._parsed(row)
+        if errors:
+            return None
+        source, ref = values["external_source"], values["external_id"]
+        if ref:
+            return Event.objects.filter(external_source=source, external_id=ref).first()
+        return Event.objects.filter(
+            organiser=values["organiser"],
+            title__iexact=values["title"],
+            start=values["start"],
+            external_id="",
+        ).first()
+
+    def _parsed(self, row):
+        # Parsed once per row: the instance lookup and the import both need the values.
+        line = row["ligne"]
+        if line not in self.parsed:
+            self.parsed[line] = self.parse_row(row)
+        return self.parsed[line]
+
+    def parse_row(self, row) -> tuple[dict, list[int] | None, dict[str, list[str]]]:
+        """The model values of a row, its trades and its errors keyed by column."""
+        ctx, errors, values = self.context, {}, {}
+
+        def error(column, message):
+            errors.setdefault(column, []).append(message[0].upper() + message[1:])
+
+        def get(key):
+            return row.get(key)
+
+        # A CSV keeps a formula as its text ("=SOMME(A1)"): never store it as if it were data.
+        for key, value in row.items():
+            if isinstance(value, str) and value.startswith("=") and len(value) > 1:
+                error(key, "formule de tableur refusée : saisissez la valeur elle-même.")
+
+        values["title"] = _cell(get("titre"))[:200]
+        if not values["title"]:
+            error("titre", "titre manquant.")
+        values["description"] = _cell(get("description"))
+        for key, attr, lookup, what, choices, default in (
+            ("type", "type", TYPES, "type", Event.Type.choices, None),
+            ("modalite", "modalite", MODALITES, "modalité", Event.Modalite.choices, "presentiel"),
+            ("public", "audience", AUDIENCES, "public", Event.Audience.choices, "tous"),
+            ("statut", "status", STATUSES, "statut", Event.Status.choices, None),
+        ):
+            if not _cell(get(key)):
+                values[attr] = default
+                if key == "type":
+                    error("type", "type manquant.")
+                continue
+            try:
+                values[attr] = parse_choice(get(key), lookup, what, choices)
+            except ValueError as e:
+                error(key, str(e))
+
+        postcode = _cell(get("code_postal"))
+        if postcode.isdigit() and len(postcode) == 4:
+            postcode = "0" + postcode  # a spreadsheet dropped the leading zero
+        if postcode and not re.fullmatch(r"\d{5}|2[AB]\d{3}", postcode.upper()):
+            error("code_postal", f"code postal invalide : « {postcode[:10]} » (5 chiffres).")
+        values["postcode"] = postcode[:5]
+        values["city"] = _cell(get("ville"))[:100]
+        values["venue_name"] = _cell(get("lieu"))[:200]
+        values["address"] = _cell(get("adresse"))[:300]
+        values["online_url"] = _cell(get("lien_connexion"))[:500]
+        dept_code = _cell(get("departement")).upper()
+        if dept_code.isdigit() and len(dept_code) == 1:
+            dept_code = "0" + dept_code
+        if not dept_code and postcode:
+            dept_code = department_code_from_postcode(postcode) or ""
+        department = ctx.departments.get(dept_code) if dept_code else None
+        if dept_code and department is None:
+            error("departement", f"département inconnu : « {dept_code[:10]} ».")
+        values["department"] = department
+
+        tz = department.tzinfo if department else zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        tz_name = _cell(get("fuseau_horaire"))
+        if tz_name and not department:
+            try:
+                tz = zoneinfo.ZoneInfo(tz_name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                error("fuseau_horaire", f"fuseau horaire inconnu : « {tz_name[:40]} ».")
+        day = start_time = end_time = None
+        for key in ("date", "heure_debut", "heure_fin"):
+            if not _cell(get(key)) and not isinstance(get(key), datetime.date | datetime.time):
+                error(key, f"{'date' if key == 'date' else 'heure'} manquante.")
+        try:
+            if _cell(get("date")):
+                day = parse_date(get("date"))
+        except ValueError as e:
+            error("date", str(e))
+        for key in ("heure_debut", "heure_fin"):
+            try:
+                if _cell(get(key)):
+                    parsed = parse_time(get(key))
+                    start_time, end_time = (
+                        (parsed, end_time) if key == "heure_debut" else (start_time, parsed)
+                    )
+            except ValueError as e:
+                error(key, str(e))
+        values["start"] = (
+            datetime.datetime.combine(day, start_time, tzinfo=tz) if day and start_time else None
+        )
+        values["end"] = (
+            datetime.datetime.combine(day, end_time, tzinfo=tz) if day and end_time else None
+        )
+
+        values["organiser"] = self._organiser(get("organisateur"), error)
+        if department and values["organiser"] is not None:
+            probe = Event(organiser=values["organiser"], department=department)
+            probe.region_id = department.region_id
+            if not event_in_scope(self.user, probe):
+                error("departement", "ce département n'est pas dans votre région.")
+
+        edition_year = _cell(get("edition"))
+        if edition_year:
+            edition = next((e for e in ctx.editions if str(e.year) == edition_year), None)
+            if edition is None:
+                error("edition", f"édition inconnue : « {edition_year[:10]} ».")
+        else:
+            edition = ctx.edition_for(day) if day else ctx.current_edition
+            if edition is None and day:
+                error("date", "aucune édition de la Semaine n'est définie : créez-en une.")
+        values["edition"] = edition
+
+        for key, attr in (
+            ("places_sur_place", "capacity_onsite"),
+            ("places_en_ligne", "capacity_online"),
+        ):
+            try:
+                values[attr] = parse_seats(get(key))
+            except ValueError as e:
+                error(key, str(e))
+        for key, attr, default in (
+            ("inscription_obligatoire", "registration_required", True),
+            ("accessible_fauteuil", "wheelchair_accessible", False),
+        ):
+            try:
+                values[attr] = parse_bool(get(key), default)
+            except ValueError as e:
+                error(key, str(e))
+
+        trade_ids = None
+        if "metiers" in row:
+            trade_ids = []
+            for code in re.split(r"[\s,;/]+", _cell(get("metiers")).upper()):
+                if not code:
+                    continue
+                if code not in ctx.trades:
+                    error("metiers", f"code ROME inconnu : « {code[:10]} ».")
+                else:
+                    trade_ids.append(ctx.trades[code])
+
+        ref = _cell(get("reference"))[:100]
+        if _cell(get("source")) == francetravail.SOURCE:
+            values["external_source"] = francetravail.SOURCE
+            if not ref:
+                error("reference", "identifiant France Travail (id) manquant.")
+        elif values["organiser"] is not None:
+            # Each organiser numbers its own rows: two agencies may both use "A1".
+            values["external_source"] = f"tableur-{values['organiser'].pk}"
+        else:
+            values["external_source"] = ""
+        values["external_id"] = ref if values["external_source"] else ""
+
+        if not errors:
+            self._check_duplicate(row, values, error)
+        return values, trade_ids, errors
+
+    def _organiser(self, value, error):
+        scope = scope_for(self.user)
+        name = _cell(value)
+        own = None
+        if scope.organiser_id:
+            own = next(
+                (o for o in self.context.organisers.values() if o.pk == scope.organiser_id), None
+            )
+        if not name:
+            organiser = self.default_organiser or own
+            if organiser is None:
+                error(
+                    "organisateur",
+                    "organisateur manquant : indiquez-le dans la colonne ou "
+                    "choisissez un organisateur par défaut.",
+                )
+            return organiser
+        organiser = self.context.organisers.get(fold(name))
+        if organiser is None:
+            error("organisateur", f"organisateur inconnu : « {name[:80]} » ; créez-le d'abord.")
+            return None
+        if not organisers_in_scope(self.user).filter(pk=organiser.pk).exists():
+            error("organisateur", f"« {organiser} » n'est pas dans votre périmètre.")
+            return None
+        return organiser
+
+    def _check_duplicate(self, row, values, error):
+        if values["external_id"]:
+            key = ("ref", values["external_source"], values["external_id"])
+            what = "même référence"
+        else:
+            key = ("row", values["organiser"].pk, values["title"].lower(), values["start"])
+            what = "même titre, organisateur, date et heures"
+        first = self.seen.setdefault(key, row["ligne"])
+        if first != row["ligne"]:
+            error(NON_FIELD_ERRORS, f"ligne en double : {what} que la ligne {first}.")
+
+    def import_instance(self, instance, row, **kwargs):
+        values, trade_ids, errors = self._parsed(row)
+        if errors:
+            raise ValidationError(errors)
+        if instance.pk and not event_in_scope(self.user, instance):
+            raise ValidationError(
+                {
+                    "reference": "Cette référence désigne l'événement d'un autre organisateur : "
+                    "vous ne pouvez pas le modifier."
+                }
+            )
+        for attr, value in values.items():
+            if attr == "status" and value is None:
+                continue  # a re-import without status keeps the event's own
+            setattr(instance, attr, value)
+        if instance.status is None or instance.status == "":
+            instance.status = Event.Status.DRAFT
+        instance._import_line = row["ligne"]
+        instance._import_trade_ids = trade_ids
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if import_validation_errors:
+            # The row's own errors say it all: the model would only repeat them in English names.
+            raise ValidationError(import_validation_errors)
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique=False)
+        except ValidationError as e:
+            if not hasattr(e, "error_dict"):
+                raise
+            remapped = {}
+            for name, messages in e.error_dict.items():
+                remapped.setdefault(MODEL_FIELD_COLUMNS.get(name, name), []).extend(messages)
+            raise ValidationError(remapped) from None
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or original is None or original.pk is None:
+            return False
+        if any(getattr(instance, a) != getattr(original, a) for a in self.COMPARED):
+            return False
+        trade_ids = getattr(instance, "_import_trade_ids", None)
+        if trade_ids is None:
+            return True
+        return set(trade_ids) == set(original.trades.values_list("pk", flat=True))
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk is None:
+            instance.created_by = self.user
+        instance.updated_by = self.user
+
+    def save_m2m(self, instance, row, **kwargs):
+        trade_ids = getattr(instance, "_import_trade_ids", None)
+        if trade_ids is not None:
+            instance.trades.set(trade_ids)
+            instance.refresh_sectors()
+
+    # -- preview columns ------------------------------------------------------------------------
+
+    def dehydrate_ligne(self, event):
+        return getattr(event, "_import_line", "")
+
+    def dehydrate_type(self, event):
+        return event.get_type_display() if event.type else ""
+
+    def dehydrate_modalite(self, event):
+        return event.get_modalite_display() if event.modalite else ""
+
+    def dehydrate_debut(self, event):
+        return event.local_start.strftime("%d/%m/%Y %H:%M") if event.start else ""
+
+    def dehydrate_fin(self, event):
+        return event.local_end.strftime("%d/%m/%Y %H:%M") if event.end else ""
+
+    def dehydrate_org(self, event):
+        return str(event.organiser) if event.organiser_id else ""
+
+    def dehydrate_metiers(self, event):
+        if not event.pk:
+            return ""
+        return " ".join(event.trades.order_by("code").values_list("code", flat=True))
+
+    def dehydrate_statut(self, event):
+        return event.get_status_display() if event.status else ""
+
+
+def template_dataset() -> tablib.Dataset:
+    """The downloadable template: the documented columns and one example row."""
+    dataset = tablib.Dataset(headers=COLUMN_KEYS)
+    dataset.append(
+        [
+            "LYON-2030-01", "Job dating aide-soignant en EHPAD", "Job dating", "Sur place",
+            "23/04/2030", "09:30", "12:00", "Agence France Travail Lyon Part-Dieu",
+            "12 rue de la République", "69003", "Lyon", "69", "", "", "J1501 K1302",
+            "Tous publics", "30", "", "oui", "oui", "Brouillon",
+            "Rencontrez les EHPAD et services à domicile qui recrutent. Apportez plusieurs CV.",
+        ]
+    )  # fmt: skip
+    return dataset

@@ -1,0 +1,166 @@
+"""Who sees what in the admin: a staff user's scope (organiser and/or region, or everything).
+
+Every admin queryset, edit right, foreign-key choice, export and import goes through these
+functions, so that an agency counsellor can neither see nor touch another agency's events.
+"""
+
+import dataclasses
+
+from django.db.models import Q, QuerySet
+
+from events.models import Event, Organiser, Registration, StaffProfile
+
+GROUP_AGENCY = "Agence"
+GROUP_REGIONAL = "Coordination régionale"
+GROUP_NATIONAL = "National"
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """The events a staff user may manage: all of them, or those of an organiser and/or region."""
+
+    everything: bool = False
+    organiser_id: int | None = None
+    region_code: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.organiser_id or self.region_code)
+
+    def describe(self) -> str:
+        if self.everything:
+            return "tous les événements"
+        parts = []
+        if self.organiser_id:
+            parts.append(str(Organiser.objects.get(pk=self.organiser_id)))
+        if self.region_code:
+            from semaine.models import Region
+
+            parts.append(f"région {Region.objects.get(pk=self.region_code)}")
+        return " et ".join(parts) or "aucun événement (périmètre à définir)"
+
+
+def scope_for(user) -> Scope:
+    """The scope of `user`, cached on the user object for the length of a request."""
+    cached = getattr(user, "_event_scope", None)
+    if cached is not None:
+        return cached
+    if not user.is_active or not user.is_staff:
+        scope = Scope()
+    elif user.is_superuser or user.groups.filter(name=GROUP_NATIONAL).exists():
+        scope = Scope(everything=True)
+    else:
+        profile = StaffProfile.objects.filter(user=user).first()
+        scope = (
+            Scope(organiser_id=profile.organiser_id, region_code=profile.region_id)
+            if profile
+            else Scope()
+        )
+    user._event_scope = scope
+    return scope
+
+
+def _event_q(scope: Scope, prefix: str = "") -> Q | None:
+    """The condition on events of `scope`; None means no restriction."""
+    if scope.everything:
+        return None
+    q = Q(pk__in=[])
+    if scope.organiser_id:
+        q |= Q(**{f"{prefix}organiser_id": scope.organiser_id})
+    if scope.region_code:
+        q |= Q(**{f"{prefix}region_id": scope.region_code})
+    return q
+
+
+def events_in_scope(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Event.objects.all() if queryset is None else queryset
+    q = _event_q(scope_for(user))
+    return queryset if q is None else queryset.filter(q)
+
+
+def registrations_in_scope(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Registration.objects.all() if queryset is None else queryset
+    q = _event_q(scope_for(user), prefix="event__")
+    return queryset if q is None else queryset.filter(q)
+
+
+def event_in_scope(user, event: Event) -> bool:
+    """Whether `user` may manage `event` (checked on the object, without a query when possible)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if scope.organiser_id and event.organiser_id == scope.organiser_id:
+        return True
+    return bool(scope.region_code) and event.region_id == scope.region_code
+
+
+def organisers_in_scope(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Organisers `user` may choose for an event.
+
+    An agency user only their own; a regional coordinator the organisers of their region and the
+    partners (national federations, associations) that hold events everywhere.
+    """
+    queryset = Organiser.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.everything:
+        return queryset
+    q = Q(pk__in=[])
+    if scope.organiser_id:
+        q |= Q(pk=scope.organiser_id)
+    if scope.region_code:
+        q |= Q(department__region_id=scope.region_code) | Q(kind=Organiser.Kind.PARTNER)
+    return queryset.filter(q)
+
+
+def departments_in_scope(user, queryset: QuerySet):
+    """Departments `user` may place an event in: a coordinator's region; anywhere otherwise.
+
+    An agency may hold an event beyond its department (a forum in the next town): its scope is
+    its organiser, not a territory.
+    """
+    scope = scope_for(user)
+    if scope.everything or scope.organiser_id or not scope.region_code:
+        return queryset
+    return queryset.filter(region_id=scope.region_code)
+
+
+def offers_in_scope(user, queryset: QuerySet) -> QuerySet:
+    """Offers owned by the user's organiser, or located in their region."""
+    scope = scope_for(user)
+    if scope.everything:
+        return queryset
+    q = Q(pk__in=[])
+    if scope.organiser_id:
+        q |= Q(organiser_id=scope.organiser_id)
+    if scope.region_code:
+        q |= Q(region_id=scope.region_code)
+    return queryset.filter(q)
+
+
+def event_scope_error(user, event: Event) -> str:
+    """Why `event` (as edited) would leave `user`'s scope, in French; empty when it would not."""
+    scope = scope_for(user)
+    if scope.everything:
+        return ""
+    if scope.organiser_id and event.organiser_id == scope.organiser_id:
+        return ""
+    if scope.region_code and event.department_id:
+        from semaine.models import Department
+
+        region = (
+            Department.objects.filter(pk=event.department_id)
+            .values_list("region_id", flat=True)
+            .first()
+        )
+        if region == scope.region_code:
+            return ""
+    if scope.organiser_id and not scope.region_code:
+        return "Vous ne pouvez gérer que les événements de votre organisme."
+    if scope.region_code:
+        return (
+            "Ce département n'est pas dans votre région : l'événement sortirait de votre périmètre."
+        )
+    return (
+        "Votre compte n'a pas encore de périmètre (organisme ou région) : "
+        "contactez l'équipe nationale."
+    )
