@@ -445,10 +445,10 @@ def import_offers(
                 _write_batch(batch, report, source=source)
                 batch = []
     except ijson.JSONError as error:
-        report.errors.append(
-            f"JSON invalide après l'offre n° {report.read} ({error}) : la suite du fichier "
-            "est ignorée."
-        )
+        # yajl's messages span several lines with an ASCII-art pointer: keep the first.
+        detail = str(error).strip().splitlines()[0].removeprefix("parse error: ").strip()
+        where = f"après l'offre n° {report.read}" if report.read else "dès le début du fichier"
+        report.errors.append(f"JSON invalide {where} ({detail}) : la suite du fichier est ignorée.")
     if batch:
         _write_batch(batch, report, source=source)
     if full:
