@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from events import views
+from events import export_views, views
 
 app_name = "events"
 
@@ -8,5 +8,7 @@ urlpatterns = [
     path("", views.event_list, name="list"),
     re_path(r"^region/(?P<region_code>[0-9AB]{2,3})/$", views.event_list, name="region"),
     path("<int:pk>.ics", views.event_ics, name="ics"),
+    # Exports of the listing's selection; before the detail route. Other formats: 404.
+    re_path(r"^export\.(?P<fmt>csv|xlsx|ics|json)$", export_views.export, name="export"),
     re_path(r"^(?P<pk>[0-9]+)-(?P<slug>[-a-zA-Z0-9_]*)/$", views.event_detail, name="detail"),
 ]

@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from events import export_views
 from semaine import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("evenements/", include("events.urls")),
+    path("api/", include("semaine.api_urls")),
+    path("widget/evenements/", export_views.widget, name="widget"),
+    path("partenaires/", export_views.partners, name="partners"),
     path("offres/", include("offers.urls")),
     path("admin/", admin.site.urls),
 ]

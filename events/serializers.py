@@ -1,0 +1,159 @@
+"""The public representation of an event: the JSON API and the JSON export share it."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
+from rest_framework import serializers
+
+from events.models import Event, Organiser
+
+
+def with_trades(queryset):
+    """Events with their trades' codes and labels as two arrays, read in the same query.
+
+    A correlated subquery keeps the rows streaming from a server-side cursor (no GROUP BY over
+    the whole selection, no second query per chunk as prefetch_related would need).
+    """
+    through = Event.trades.through.objects.filter(event_id=OuterRef("pk")).order_by(
+        "trade__code", "trade_id"
+    )
+    return queryset.select_related("department", "region", "organiser").annotate(
+        trade_codes=ArraySubquery(through.values("trade__code")),
+        trade_labels=ArraySubquery(through.values("trade__label")),
+    )
+
+
+def event_trades(event: Event) -> list[dict]:
+    codes = getattr(event, "trade_codes", None)
+    if codes is None:  # not annotated by with_trades(): read them (one query)
+        return [{"code": t.code, "label": t.label} for t in event.trades.order_by("code", "pk")]
+    return [
+        {"code": code, "label": label}
+        for code, label in zip(codes, event.trade_labels, strict=True)
+    ]
+
+
+def event_url(event: Event) -> str:
+    return settings.SITE_URL + event.get_absolute_url()
+
+
+def registration_url(event: Event) -> str | None:
+    if not event.registration_required or event.is_cancelled:
+        return None
+    return event_url(event) + "#participer"
+
+
+def _utc(value: datetime.datetime | None) -> str | None:
+    return value.astimezone(datetime.UTC).isoformat() if value else None
+
+
+def event_representation(event: Event) -> dict:
+    """One event as the API shows it: field names and values are a public contract.
+
+    Written as a plain function because exports call it for hundreds of thousands of rows;
+    EventSerializer declares the same fields for the OpenAPI schema (a test keeps them equal).
+    """
+    region, department, organiser = event.region, event.department, event.organiser
+    data = {
+        "id": event.pk,
+        "url": event_url(event),
+        "title": event.title,
+        "description": event.description,
+        "type": event.type,
+        "type_label": event.get_type_display(),
+        "modalite": event.modalite,
+        "modalite_label": event.get_modalite_display(),
+        "start": event.local_start.isoformat(),
+        "end": event.local_end.isoformat(),
+        "timezone": event.tzinfo.key,
+        "region": {"code": region.code, "name": region.name} if region else None,
+        "departement": {"code": department.code, "name": department.name} if department else None,
+        "venue_name": event.venue_name,
+        "address": event.address,
+        "postcode": event.postcode,
+        "city": event.city,
+        "online_url": event.online_url or None,
+        "organiser": {"name": organiser.name, "kind": organiser.kind},
+        "metiers": event_trades(event),
+        "public": event.audience,
+        "wheelchair_accessible": event.wheelchair_accessible,
+        "registration_required": event.registration_required,
+        "capacity": event.total_capacity,
+        "seats_left": event.seats_left,
+        "status": event.status,
+        "registration_url": registration_url(event),
+        "updated_at": _utc(event.updated_at),
+    }
+    if event.modalite == Event.Modalite.HYBRIDE:
+        data["seats_left_presentiel"] = event.seats_left_onsite
+        data["seats_left_distanciel"] = event.seats_left_online
+    return data
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class TradeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Code ROME")
+    label = serializers.CharField()
+
+
+class OrganiserSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Organiser.Kind.choices)
+
+
+class EventSerializer(serializers.Serializer):
+    """Schema of event_representation(); the output itself comes from that function."""
+
+    id = serializers.IntegerField()
+    url = serializers.URLField(help_text="Page de l'événement sur le site")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    type = serializers.ChoiceField(choices=Event.Type.choices)
+    type_label = serializers.CharField()
+    modalite = serializers.ChoiceField(choices=Event.Modalite.choices)
+    modalite_label = serializers.CharField()
+    start = serializers.DateTimeField(
+        help_text="Heure locale de l'événement, avec son décalage UTC"
+    )
+    end = serializers.DateTimeField(help_text="Heure locale de l'événement, avec son décalage UTC")
+    timezone = serializers.CharField(help_text="Fuseau IANA, par exemple Indian/Reunion")
+    region = CodeNameSerializer(allow_null=True)
+    departement = CodeNameSerializer(allow_null=True)
+    venue_name = serializers.CharField()
+    address = serializers.CharField()
+    postcode = serializers.CharField()
+    city = serializers.CharField()
+    online_url = serializers.URLField(allow_null=True)
+    organiser = OrganiserSerializer()
+    metiers = TradeSerializer(many=True)
+    public = serializers.ChoiceField(choices=Event.Audience.choices)
+    wheelchair_accessible = serializers.BooleanField()
+    registration_required = serializers.BooleanField()
+    capacity = serializers.IntegerField(allow_null=True, help_text="null : pas de limite")
+    seats_left = serializers.IntegerField(
+        allow_null=True,
+        help_text=(
+            "Places restantes : sur place pour un événement sur place, en ligne pour un "
+            "événement en ligne, les deux additionnées pour un hybride ; null : pas de limite"
+        ),
+    )
+    seats_left_presentiel = serializers.IntegerField(
+        allow_null=True, required=False, help_text="Événements hybrides seulement"
+    )
+    seats_left_distanciel = serializers.IntegerField(
+        allow_null=True, required=False, help_text="Événements hybrides seulement"
+    )
+    status = serializers.ChoiceField(
+        choices=[(Event.Status.PUBLISHED, "Publié"), (Event.Status.CANCELLED, "Annulé")]
+    )
+    registration_url = serializers.URLField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+    def to_representation(self, instance):
+        return event_representation(instance)

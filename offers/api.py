@@ -1,0 +1,35 @@
+"""Read-only JSON API of the job and training offers (/api/v1/offres/), filtered by OfferFilter."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from events.api import ListOnlyFilterMixin, PageNumberPagination
+from offers.filters import OfferFilter
+from offers.models import Offer
+from offers.serializers import OfferSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Offres d'emploi et de formation",
+        description=(
+            "Les offres ouvertes, les plus récentes d'abord, avec les mêmes filtres que la page "
+            "/offres/. Une valeur de filtre invalide donne une erreur 400."
+        ),
+        parameters=[
+            OpenApiParameter("page_size", int, description="Nombre par page (20 ; au plus 100)")
+        ],
+    ),
+    retrieve=extend_schema(summary="Une offre (ouverte ou close)"),
+)
+class OfferViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = OfferSerializer
+    filterset_class = OfferFilter
+    pagination_class = PageNumberPagination
+    queryset = Offer.objects.none()  # for the schema; get_queryset() is the real one
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self):
+        # The list is OfferFilter's (open offers); a detail URL also finds a closed offer,
+        # as the offer's page does.
+        return Offer.objects.for_listing()

@@ -1,0 +1,21 @@
+"""The partners' JSON API: /api/v1/… (versioned in the path), its schema and its docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from events.api import EventViewSet
+from offers.api import OfferViewSet
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("evenements", EventViewSet, basename="evenement")
+router.register("offres", OfferViewSet, basename="offre")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its start-up script as a file: no inline script (CSP).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]
