@@ -1,25 +1,18 @@
 """The one filter definition of the offers listing: page, exports and API all use it."""
 
+import re
+
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 
+# The reference vocabulary's choices, cached per process: shared with the events listing.
+from events.filters import department_choices, region_choices, trade_choices
 from offers.models import Offer
-from semaine.models import Department, Region, Trade
+from semaine.models import Trade
 
 MAX_QUERY_LENGTH = 200
-
-
-def region_choices():
-    return [(r.code, r.name) for r in Region.objects.all()]
-
-
-def department_choices():
-    return [(d.code, f"{d.code} – {d.name}") for d in Department.objects.all()]
-
-
-def trade_choices():
-    return [(t.code, t.label) for t in Trade.objects.current()]
+HYPHEN_IN_WORD = re.compile(r"(?<=\w)-(?=\w)")
 
 
 class OfferFilter(django_filters.FilterSet):
@@ -87,7 +80,9 @@ class OfferFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
 
     def filter_q(self, queryset, name, value):
-        value = " ".join(value.split())
+        # "aides-soignantes" as two words: a hyphenated query would only match the same
+        # hyphenated form, while the index also holds each part of "Aide-soignant".
+        value = " ".join(HYPHEN_IN_WORD.sub(" ", value).split())
         if not value:
             return queryset
         # French stems, accents optional, web-search syntax ("…", -mot, or): as for events.
