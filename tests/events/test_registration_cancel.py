@@ -1,0 +1,187 @@
+import datetime
+import time
+from unittest import mock
+
+import icalendar
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from events.models import Event, Registration
+from events.services import (
+    RegistrationError,
+    registration_cancel,
+    registration_create,
+    registration_from_token,
+    registration_token,
+    registrations_purge,
+)
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def book(event, name, **kwargs):
+    return registration_create(
+        event=event, first_name=name, last_name="Martin", email=f"{name}@example.org", **kwargs
+    ).registration
+
+
+def cancel_url(registration):
+    return f"/inscriptions/{registration_token(registration)}/annuler/"
+
+
+@pytest.fixture
+def full_event():
+    """Two seats taken by Alice and Bruno; Chloé then Driss wait."""
+    event = EventFactory(capacity_onsite=2, title="Visite du CHU")
+    for name in ("alice", "bruno", "chloe", "driss"):
+        book(event, name)
+    return event
+
+
+def statuses(event):
+    return dict(Registration.objects.filter(event=event).values_list("first_name", "status"))
+
+
+def test_the_cancel_link_asks_for_confirmation_and_changes_nothing_on_get(client, full_event):
+    alice = Registration.objects.get(first_name="alice")
+    response = client.get(cancel_url(alice))
+    assert response.status_code == 200
+    assert "Confirmer l'annulation" in response.content.decode()
+    assert statuses(full_event)["alice"] == "confirmed"
+
+
+def test_cancelling_frees_the_seat_for_the_first_waitlisted_who_is_emailed(
+    client, full_event, django_capture_on_commit_callbacks
+):
+    alice = Registration.objects.get(first_name="alice")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(cancel_url(alice))
+    assert response.status_code == 200
+    assert "Votre inscription est annulée" in response.content.decode()
+    assert statuses(full_event) == {
+        "alice": "cancelled",
+        "bruno": "confirmed",
+        "chloe": "confirmed",
+        "driss": "waitlisted",
+    }
+    full_event.refresh_from_db()
+    assert full_event.confirmed_onsite == 2
+    (message,) = mail.outbox
+    assert message.to == ["chloe@example.org"]
+    assert message.subject.startswith("Une place s'est libérée")
+    (name, content, mimetype) = message.attachments[0]
+    assert mimetype == "text/calendar"
+    assert icalendar.Calendar.from_ical(content).walk("VEVENT")[0]["summary"] == "Visite du CHU"
+    driss = Registration.objects.get(first_name="driss")
+    from events.services import registration_waitlist_position
+
+    assert registration_waitlist_position(driss) == 1
+
+
+def test_cancelling_without_a_waitlist_gives_the_seat_back(client):
+    event = EventFactory(capacity_onsite=3)
+    alice = book(event, "alice")
+    client.post(cancel_url(alice))
+    event.refresh_from_db()
+    assert event.confirmed_onsite == 0
+    assert event.seats_left == 3
+
+
+def test_cancelling_a_waitlisted_registration_frees_no_seat(full_event):
+    driss = Registration.objects.get(first_name="driss")
+    assert registration_cancel(registration=driss) == []
+    full_event.refresh_from_db()
+    assert full_event.confirmed_onsite == 2
+    assert statuses(full_event)["chloe"] == "waitlisted"
+
+
+def test_cancelling_twice_changes_nothing_the_second_time(client, full_event):
+    alice = Registration.objects.get(first_name="alice")
+    client.post(cancel_url(alice))
+    response = client.post(cancel_url(alice))
+    assert response.status_code == 200
+    assert "déjà annulée" in response.content.decode()
+    full_event.refresh_from_db()
+    assert full_event.confirmed_onsite == 2
+    assert statuses(full_event)["driss"] == "waitlisted"
+
+
+def test_a_hybrid_event_promotes_within_the_same_mode_only():
+    event = EventFactory(modalite=Event.Modalite.HYBRIDE, capacity_onsite=1, capacity_online=1)
+    onsite = book(event, "alice", mode="presentiel")
+    book(event, "bruno", mode="distanciel")
+    book(event, "chloe", mode="distanciel")
+    book(event, "driss", mode="presentiel")
+    promoted = registration_cancel(registration=onsite)
+    assert [p.first_name for p in promoted] == ["driss"]
+    assert statuses(event)["chloe"] == "waitlisted"
+    event.refresh_from_db()
+    assert (event.confirmed_onsite, event.confirmed_online) == (1, 1)
+
+
+def test_cancelling_after_the_event_started_is_refused(client, full_event):
+    alice = Registration.objects.get(first_name="alice")
+    Event.objects.filter(pk=full_event.pk).update(
+        start=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    response = client.post(cancel_url(alice))
+    assert response.status_code == 400
+    assert "ne peut plus être annulée" in response.content.decode()
+    assert statuses(full_event)["alice"] == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "nimportequoi",
+        "eyJyIjoxfQ:1tXyZa:forged-signature",
+        "",
+        "x" * 5000,
+    ],
+)
+def test_a_forged_token_is_refused(client, full_event, token):
+    response = client.post(f"/inscriptions/{token}/annuler/")
+    assert response.status_code in (400, 404)
+    if response.status_code == 400:
+        assert "n&#x27;est pas valide" in response.content.decode()
+    assert set(statuses(full_event).values()) == {"confirmed", "waitlisted"}
+
+
+def test_a_tampered_token_pointing_to_someone_else_is_refused(client, full_event):
+    alice = Registration.objects.get(first_name="alice")
+    bruno = Registration.objects.get(first_name="bruno")
+    payload, rest = registration_token(alice).split(":", 1)
+    other_payload = registration_token(bruno).split(":", 1)[0]
+    response = client.post(f"/inscriptions/{other_payload}:{rest}/annuler/")
+    assert response.status_code == 400
+    assert statuses(full_event)["bruno"] == "confirmed"
+
+
+def test_an_expired_token_is_refused(client, full_event, settings):
+    settings.REGISTRATION_TOKEN_MAX_AGE_DAYS = 30
+    alice = Registration.objects.get(first_name="alice")
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 31 * 86400):
+        token = registration_token(alice)
+    response = client.post(f"/inscriptions/{token}/annuler/")
+    assert response.status_code == 400
+    assert "a expiré" in response.content.decode()
+    with pytest.raises(RegistrationError):
+        registration_from_token(token)
+
+
+def test_the_token_of_an_anonymised_registration_no_longer_works(client):
+    event = EventFactory(
+        start=timezone.now() - datetime.timedelta(days=400),
+        end=timezone.now() - datetime.timedelta(days=400, hours=-2),
+    )
+    registration = Registration.objects.create(
+        event=event, first_name="A", last_name="B", email="ab@example.org", status="confirmed"
+    )
+    token = registration_token(registration)
+    registrations_purge(months=6)
+    response = client.get(f"/inscriptions/{token}/annuler/")
+    assert response.status_code == 400
+    assert "n&#x27;existe plus" in response.content.decode()

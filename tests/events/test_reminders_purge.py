@@ -1,0 +1,165 @@
+import datetime
+import io
+import zoneinfo
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from events.models import Event, Registration
+from events.services import add_months, registration_create
+from tests.factories import EventFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def tomorrow_at(hour):
+    day = timezone.localtime(timezone.now(), PARIS).date() + datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=PARIS)
+
+
+def run(command, *args):
+    out = io.StringIO()
+    call_command(command, *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def tomorrow_event():
+    start = tomorrow_at(10)
+    return EventFactory(
+        title="Forum de l'aide à domicile",
+        start=start,
+        end=start + datetime.timedelta(hours=3),
+        capacity_onsite=1,
+    )
+
+
+# -- reminders --------------------------------------------------------------------------------
+
+
+def test_each_confirmed_person_gets_one_reminder_however_often_it_runs(tomorrow_event):
+    alice = registration_create(
+        event=tomorrow_event, first_name="Alice", last_name="M", email="alice@example.org"
+    ).registration
+    registration_create(
+        event=tomorrow_event, first_name="Bruno", last_name="M", email="bruno@example.org"
+    )  # waitlisted: no seat, no reminder
+    mail.outbox.clear()
+
+    assert run("send_reminders").startswith("1 reminder(s) sent")
+    assert run("send_reminders").startswith("0 reminder(s) sent")
+
+    (message,) = mail.outbox
+    assert message.to == ["alice@example.org"]
+    assert message.subject.startswith("Rappel : Forum de l'aide à domicile")
+    assert "10h00" in message.body
+    assert "12 rue de la République, 69003 Lyon" in message.body
+    assert message.attachments[0][2] == "text/calendar"
+    alice.refresh_from_db()
+    assert alice.reminder_sent_at is not None
+
+
+def test_the_reminder_of_an_online_event_gives_the_connection_link():
+    start = tomorrow_at(14)
+    event = EventFactory(
+        modalite=Event.Modalite.DISTANCIEL,
+        address="",
+        department=None,
+        online_url="https://visio.example/atelier",
+        capacity_onsite=None,
+        capacity_online=30,
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+    )
+    registration_create(event=event, first_name="Chloé", last_name="M", email="c@example.org")
+    mail.outbox.clear()
+    run("send_reminders")
+    (message,) = mail.outbox
+    assert "Lien de connexion : https://visio.example/atelier" in message.body
+    assert 'href="https://visio.example/atelier"' in message.alternatives[0][0]
+
+
+def test_no_reminder_for_later_cancelled_or_unconfirmed(tomorrow_event):
+    later = EventFactory(start=timezone.now() + datetime.timedelta(days=5))
+    RegistrationFactory(event=later)
+    cancelled_event = EventFactory(
+        start=tomorrow_event.start, end=tomorrow_event.end, status=Event.Status.CANCELLED
+    )
+    RegistrationFactory(event=cancelled_event)
+    RegistrationFactory(event=tomorrow_event, status=Registration.Status.CANCELLED)
+    RegistrationFactory(event=tomorrow_event, status=Registration.Status.WAITLISTED)
+    assert run("send_reminders").startswith("0 reminder(s) sent")
+    assert mail.outbox == []
+
+
+def test_an_unsent_reminder_is_retried_on_the_next_run(tomorrow_event):
+    registration = RegistrationFactory(event=tomorrow_event)
+    with mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send", side_effect=ConnectionRefusedError
+    ):
+        assert "1 failed" in run("send_reminders")
+    registration.refresh_from_db()
+    assert registration.reminder_sent_at is None
+    assert run("send_reminders").startswith("1 reminder(s) sent")
+    assert len(mail.outbox) == 1
+
+
+# -- retention ----------------------------------------------------------------------------------
+
+
+def finished_event(months_ago):
+    end = add_months(timezone.now(), -months_ago)
+    return EventFactory(start=end - datetime.timedelta(hours=2), end=end)
+
+
+def test_purge_anonymises_registrations_of_events_finished_more_than_six_months_ago():
+    old = finished_event(7)
+    recent = finished_event(5)
+    old_one = RegistrationFactory(
+        event=old, first_name="Ancien", phone="0612345678", situation="etudiant"
+    )
+    RegistrationFactory(event=old, status=Registration.Status.CANCELLED)
+    recent_one = RegistrationFactory(event=recent, first_name="Récent")
+
+    assert run("purge_registrations") == "2 registration(s) anonymised.\n"
+
+    old_one.refresh_from_db()
+    assert (old_one.first_name, old_one.last_name, old_one.phone) == ("", "", "")
+    assert old_one.email == f"anonyme-{old_one.pk}@anonyme.invalid"
+    assert old_one.anonymised_at is not None
+    # What the statistics need stays.
+    assert (old_one.status, old_one.situation) == ("confirmed", "etudiant")
+    recent_one.refresh_from_db()
+    assert recent_one.first_name == "Récent"
+    assert run("purge_registrations") == "0 registration(s) anonymised.\n"
+
+
+def test_purge_follows_the_retention_setting_and_the_months_option(settings):
+    event = finished_event(3)
+    RegistrationFactory(event=event)
+    settings.REGISTRATION_RETENTION_MONTHS = 4
+    assert run("purge_registrations").startswith("0 ")
+    assert run("purge_registrations", "--months", "2").startswith("1 ")
+
+
+def test_purge_refuses_a_negative_number_of_months():
+    with pytest.raises(CommandError):
+        call_command("purge_registrations", "--months", "-1")
+
+
+@pytest.mark.parametrize(
+    ("moment", "months", "expected"),
+    [
+        (datetime.datetime(2030, 8, 31, 12), -6, datetime.datetime(2030, 2, 28, 12)),
+        (datetime.datetime(2030, 3, 15), -6, datetime.datetime(2029, 9, 15)),
+        (datetime.datetime(2030, 12, 31), 2, datetime.datetime(2031, 2, 28)),
+        (datetime.datetime(2030, 1, 10), -12, datetime.datetime(2029, 1, 10)),
+    ],
+)
+def test_months_are_counted_on_the_calendar(moment, months, expected):
+    assert add_months(moment, months) == expected
