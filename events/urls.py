@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from events import export_views, views
+from events import export_views, registration_views, views
 
 app_name = "events"
 
@@ -10,5 +10,11 @@ urlpatterns = [
     path("<int:pk>.ics", views.event_ics, name="ics"),
     # Exports of the listing's selection; before the detail route. Other formats: 404.
     re_path(r"^export\.(?P<fmt>csv|xlsx|ics|json)$", export_views.export, name="export"),
+    path("<int:pk>/inscription/", registration_views.register, name="register"),
+    path(
+        "<int:pk>/inscription/confirmation/",
+        registration_views.registration_done,
+        name="registration_done",
+    ),
     re_path(r"^(?P<pk>[0-9]+)-(?P<slug>[-a-zA-Z0-9_]*)/$", views.event_detail, name="detail"),
 ]

@@ -207,6 +207,28 @@ LOGGING = {
 # The week's business settings.
 CURRENT_EDITION = env_int("CURRENT_EDITION", 0)  # 0: the edition flagged current in the database
 REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 6)
+
+
+def _rate(name: str, default: str) -> tuple[int, int] | None:
+    """Parse a rate such as "20/h" into (requests, seconds); "0" turns the limit off."""
+    raw = env_str(name, default).strip().lower()
+    if raw in {"0", "off", ""}:
+        return None
+    periods = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    count, _, unit = raw.partition("/")
+    if not count.isdigit() or int(count) < 1 or unit not in periods:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: use e.g. 20/h, 5/m, 100/d, or 0 to turn it off."
+        )
+    return int(count), periods[unit]
+
+
+# Registration POSTs allowed per IP address and period; REGISTRATION_RATE_LIMIT=0 for load tests.
+REGISTRATION_RATE_LIMIT = _rate("REGISTRATION_RATE_LIMIT", "20/h")
+# People kept on each waitlist (on site, online) of an event; 0: a full event refuses registrations.
+REGISTRATION_WAITLIST_LIMIT = env_int("REGISTRATION_WAITLIST_LIMIT", 100)
+# Lifetime of the cancellation links sent by e-mail (days).
+REGISTRATION_TOKEN_MAX_AGE_DAYS = env_int("REGISTRATION_TOKEN_MAX_AGE_DAYS", 365)
 EVENTS_PER_PAGE = 20
 
 # Partners' read-only JSON API (issue 7): public, anonymous, JSON only (the docs are /api/docs/).

@@ -1,12 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from events import export_views
+from events import export_views, registration_views
 from semaine import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("donnees-personnelles/", views.privacy, name="donnees_personnelles"),
+    path(
+        "inscriptions/<str:token>/annuler/",
+        registration_views.cancel,
+        name="registration_cancel",
+    ),
     path("evenements/", include("events.urls")),
     path("api/", include("semaine.api_urls")),
     path("widget/evenements/", export_views.widget, name="widget"),

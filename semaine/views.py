@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from events import stats
 
@@ -21,3 +23,13 @@ def healthz(request):
         connection.close_if_unusable_or_obsolete()
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def privacy(request):
+    """What the registration form collects, why, for how long, and the person's rights."""
+    return render(
+        request,
+        "semaine/donnees_personnelles.html",
+        {"retention_months": settings.REGISTRATION_RETENTION_MONTHS},
+    )
