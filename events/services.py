@@ -254,6 +254,24 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
     return promoted
 
 
+def registration_promote_waitlist(*, event: Event) -> list[Registration]:
+    """Give seats freed by a capacity increase (e.g. in the admin) to the waitlists, in order,
+    and e-mail the people promoted once committed."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.status != Event.Status.PUBLISHED or event.start <= timezone.now():
+            return []
+        promoted = []
+        for mode in registration_modes(event):
+            promoted += _promote_waitlisted(event, mode)
+        for person in promoted:
+            person.event = event
+            transaction.on_commit(
+                lambda person=person: emails.send_registration_promoted(person), robust=True
+            )
+    return promoted
+
+
 # -- batches ------------------------------------------------------------------------------------
 
 

@@ -185,3 +185,17 @@ def test_the_token_of_an_anonymised_registration_no_longer_works(client):
     response = client.get(f"/inscriptions/{token}/annuler/")
     assert response.status_code == 400
     assert "n&#x27;existe plus" in response.content.decode()
+
+
+def test_more_seats_go_to_the_waitlist_in_order(full_event, django_capture_on_commit_callbacks):
+    from events.services import registration_promote_waitlist
+
+    Event.objects.filter(pk=full_event.pk).update(capacity_onsite=3)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = registration_promote_waitlist(event=full_event)
+    assert [p.first_name for p in promoted] == ["chloe"]
+    assert statuses(full_event)["driss"] == "waitlisted"
+    full_event.refresh_from_db()
+    assert full_event.confirmed_onsite == 3
+    assert [m.to for m in mail.outbox] == [["chloe@example.org"]]
