@@ -225,6 +225,8 @@ def _rate(name: str, default: str) -> tuple[int, int] | None:
 
 # Registration POSTs allowed per IP address and period; REGISTRATION_RATE_LIMIT=0 for load tests.
 REGISTRATION_RATE_LIMIT = _rate("REGISTRATION_RATE_LIMIT", "20/h")
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use the socket's address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # People kept on each waitlist (on site, online) of an event; 0: a full event refuses registrations.
 REGISTRATION_WAITLIST_LIMIT = env_int("REGISTRATION_WAITLIST_LIMIT", 100)
 # Lifetime of the cancellation links sent by e-mail (days).
