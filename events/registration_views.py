@@ -22,6 +22,18 @@ from events.services import (
 SESSION_KEY = "registrations"
 
 
+def client_ip(request) -> str:
+    """The visitor's address: behind N trusted proxies, the Nth address from the right of
+    X-Forwarded-For (the left part is written by the client and can be forged)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def rate_limit_retry_after(request) -> int:
     """Count this request against its IP's budget; seconds to wait if over it, else 0.
 
@@ -34,7 +46,7 @@ def rate_limit_retry_after(request) -> int:
     limit, period = rate
     now = int(time.time())
     window = now // period
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_ip(request)
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:24]
     key = f"registration-rate:{digest}:{period}:{window}"
     cache.add(key, 0, timeout=period + 1)

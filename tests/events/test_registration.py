@@ -429,3 +429,16 @@ def test_a_wrong_rate_limit_setting_fails_loudly(monkeypatch, raw):
     monkeypatch.setenv("REGISTRATION_RATE_LIMIT", raw)
     with pytest.raises(ImproperlyConfigured):
         _rate("REGISTRATION_RATE_LIMIT", "20/h")
+
+
+def test_behind_a_proxy_the_limit_counts_the_forwarded_address(event, settings):
+    settings.REGISTRATION_RATE_LIMIT = (1, 3600)
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    first = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    second = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert register(first, event, email="a@example.org").status_code == 302
+    assert register(second, event, email="b@example.org").status_code == 302
+    # A forged left part does not buy a new budget: the proxy's own entry is the one counted.
+    forged = Client(**proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.1")
+    assert register(forged, event, email="c@example.org").status_code == 429
