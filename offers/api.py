@@ -30,6 +30,7 @@ class OfferViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
-        # The list is OfferFilter's (open offers); a detail URL also finds a closed offer,
-        # as the offer's page does.
-        return Offer.objects.for_listing()
+        # The list shows open offers, as the offers page does; a detail URL also finds a
+        # closed offer (bookmarks, shared links), as the offer's page does.
+        offers = Offer.objects.for_listing()
+        return offers.open() if self.action == "list" else offers
