@@ -239,3 +239,62 @@ def seed_events(
 
 def now_date() -> datetime.date:
     return timezone.localdate()
+
+
+# -- demo staff accounts ------------------------------------------------------------------------
+
+DEMO_PASSWORD = "semaine-demo"  # noqa: S105 - public on purpose, refused when DEBUG is off
+
+
+class DemoAccountsRefused(RuntimeError):
+    """Demo accounts with a published password must never exist on a production site."""
+
+
+def seed_accounts() -> list[str]:
+    """The admin's demo accounts (README), idempotent; refused when DEBUG is off.
+
+    `national` sees everything, `coord-ara` Auvergne-Rhône-Alpes, `agence-lyon` and
+    `agence-marseille` their agency's events. Returns the usernames created or reset.
+    """
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from events.models import StaffProfile
+    from events.scoping import GROUP_AGENCY, GROUP_NATIONAL, GROUP_REGIONAL
+    from semaine.models import Region
+
+    if not settings.DEBUG:
+        raise DemoAccountsRefused(
+            "Comptes de démonstration refusés : DEBUG est désactivé (site de production ?)."
+        )
+    ensure_organisers()
+    lyon = Organiser.objects.get(name="France Travail Lyon")
+    marseille = Organiser.objects.get(name="France Travail Marseille")
+    accounts = [
+        ("national", "Équipe nationale", GROUP_NATIONAL, None, None),
+        ("coord-ara", "Coordination Auvergne-Rhône-Alpes", GROUP_REGIONAL, None, "84"),
+        ("agence-lyon", "Agence de Lyon", GROUP_AGENCY, lyon, None),
+        ("agence-marseille", "Agence de Marseille", GROUP_AGENCY, marseille, None),
+    ]
+    User = get_user_model()
+    names = []
+    with transaction.atomic():
+        for username, label, group_name, organiser, region_code in accounts:
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name = label
+            user.email = f"{username}@semaine-soin.example"
+            user.is_staff = True
+            user.is_active = True
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.set([Group.objects.get(name=group_name)])
+            StaffProfile.objects.update_or_create(
+                user=user,
+                defaults={
+                    "organiser": organiser,
+                    "region": Region.objects.get(pk=region_code) if region_code else None,
+                },
+            )
+            names.append(username)
+    return names

@@ -61,6 +61,8 @@ REQUIRED = ["titre", "type", "date", "heure_debut", "heure_fin"]
 COLUMN_KEYS = [key for key, _ in COLUMNS]
 # Columns a file may carry besides the documented ones (France Travail payloads fill them).
 EXTRA_KEYS = ["fuseau_horaire", "edition", "source"]
+# Columns of the admin's export that an import reads past (counters are not imported).
+IGNORED_KEYS = ["inscrits_sur_place", "inscrits_en_ligne"]
 
 ALIASES = {
     "reference_externe": "reference",
@@ -103,6 +105,25 @@ MODEL_FIELD_COLUMNS = {
     "venue_name": "lieu",
     "organiser": "organisateur",
     "edition": "edition",
+}
+
+
+# Model fields filled from each column: a column in error leaves them out of the model's checks.
+COLUMN_MODEL_FIELDS = {
+    "titre": ["title"],
+    "type": ["type"],
+    "modalite": ["modalite"],
+    "date": ["start", "end", "edition"],
+    "heure_debut": ["start", "end"],
+    "heure_fin": ["start", "end"],
+    "departement": ["department"],
+    "code_postal": ["postcode", "department"],
+    "organisateur": ["organiser"],
+    "edition": ["edition"],
+    "places_sur_place": ["capacity_onsite"],
+    "places_en_ligne": ["capacity_online"],
+    "public": ["audience"],
+    "statut": ["status"],
 }
 
 
@@ -411,7 +432,7 @@ class EventResource(resources.ModelResource):
         if self.user is None:
             raise ImportFileError("Import impossible sans utilisateur connecté.")
         headers = [column_key(h) for h in dataset.headers or []]
-        known = set(COLUMN_KEYS) | set(EXTRA_KEYS)
+        known = set(COLUMN_KEYS) | set(EXTRA_KEYS) | set(IGNORED_KEYS)
         unknown = [
             h for h, key in zip(dataset.headers, headers, strict=True) if key and key not in known
         ]
@@ -662,8 +683,6 @@ class EventResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         values, trade_ids, errors = self._parsed(row)
-        if errors:
-            raise ValidationError(errors)
         if instance.pk and not event_in_scope(self.user, instance):
             raise ValidationError(
                 {
@@ -671,28 +690,33 @@ class EventResource(resources.ModelResource):
                     "vous ne pouvez pas le modifier."
                 }
             )
+        # Values that parsed are set even when others did not, so that the model's own rules
+        # (link of an online event, address on site…) are reported in the same preview.
         for attr, value in values.items():
-            if attr == "status" and value is None:
+            if value is None and attr in ("status", "type", "title", "modalite"):
                 continue  # a re-import without status keeps the event's own
             setattr(instance, attr, value)
-        if instance.status is None or instance.status == "":
+        if not instance.status:
             instance.status = Event.Status.DRAFT
         instance._import_line = row["ligne"]
         instance._import_trade_ids = trade_ids
+        if errors:
+            raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        if import_validation_errors:
-            # The row's own errors say it all: the model would only repeat them in English names.
-            raise ValidationError(import_validation_errors)
+        errors = dict(import_validation_errors or {})
+        exclude = {f for column in errors for f in COLUMN_MODEL_FIELDS.get(column, ())}
         try:
-            super().validate_instance(instance, import_validation_errors, validate_unique=False)
+            # The check constraints repeat Event.clean() (same rules, same messages): skip them.
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as e:
-            if not hasattr(e, "error_dict"):
-                raise
-            remapped = {}
-            for name, messages in e.error_dict.items():
-                remapped.setdefault(MODEL_FIELD_COLUMNS.get(name, name), []).extend(messages)
-            raise ValidationError(remapped) from None
+            for name, messages in e.message_dict.items():
+                column = MODEL_FIELD_COLUMNS.get(name, name)
+                if column in errors or name in exclude:
+                    continue  # the row's own error on that column already says it
+                errors.setdefault(column, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or original.pk is None:

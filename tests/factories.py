@@ -86,3 +86,17 @@ class OfferFactory(factory.django.DjangoModelFactory):
     employer = "CHU de Rennes"
     contract_type = Offer.Contract.CDI
     working_time = Offer.WorkingTime.PLEIN
+
+
+def staff_user(username, *, group, organiser=None, region_code=None, password="mot-de-passe-test"):  # noqa: S107
+    """A staff user in one of the admin's groups, with their scope (organiser and/or region)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from events.models import StaffProfile
+
+    user = get_user_model().objects.create_user(username, password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    if organiser is not None or region_code is not None:
+        StaffProfile.objects.create(user=user, organiser=organiser, region_id=region_code)
+    return user

@@ -43,3 +43,12 @@ class Command(BaseCommand):
             f"seed_demo: {events_created} events and {offers_created} offers created "
             f"in {time.monotonic() - started:.1f} s"
         )
+        try:
+            accounts = events_demo.seed_accounts()
+        except events_demo.DemoAccountsRefused as refused:
+            self.stdout.write(f"seed_demo: {refused}")
+        else:
+            self.stdout.write(
+                f"seed_demo: demo accounts {', '.join(accounts)} "
+                f"(password {events_demo.DEMO_PASSWORD!r}, see README)"
+            )

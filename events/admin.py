@@ -1,0 +1,817 @@
+"""The admin of agency staff: events, registrations, organisers, each scoped to the user.
+
+Scope (events/scoping.py) is enforced on every entry point: querysets (lists, change, delete,
+history and export views all go through `get_queryset`), object permissions, foreign-key choices,
+the form's own validation, imports and the registrants' CSV export.
+"""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from import_export import fields, resources
+from import_export.admin import ExportActionMixin, ImportMixin
+from import_export.formats import base_formats
+from import_export.forms import ConfirmImportForm, ImportForm
+
+from events import dashboard, import_resources
+from events.event_services import (
+    event_cancel,
+    event_duplicate,
+    event_publish,
+    event_unpublish,
+)
+from events.models import Event, Organiser, Registration, StaffProfile
+from events.scoping import (
+    departments_in_scope,
+    event_in_scope,
+    event_scope_error,
+    events_in_scope,
+    organisers_in_scope,
+    registrations_in_scope,
+    scope_for,
+)
+from events.services import RegistrationError, registration_cancel
+from semaine.models import Edition
+
+# -- registrants' CSV ---------------------------------------------------------------------------
+
+REGISTRANT_COLUMNS = [
+    "événement",
+    "date",
+    "organisateur",
+    "prénom",
+    "nom",
+    "e-mail",
+    "téléphone",
+    "participation",
+    "situation",
+    "accepte d'être contacté·e",
+    "statut",
+    "inscrit le",
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    text = str(value or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def registrants_csv_response(registrations, filename: str) -> StreamingHttpResponse:
+    """Registrants as an Excel-friendly CSV (UTF-8 with BOM, `;`), streamed row by row."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    rows = (
+        registrations.select_related("event", "event__organiser", "event__department")
+        .order_by("event__start", "event_id", "created_at", "id")
+        .iterator(chunk_size=2000)
+    )
+
+    def lines():
+        yield "\ufeff" + writer.writerow(REGISTRANT_COLUMNS)
+        for r in rows:
+            yield writer.writerow(
+                [
+                    _safe(r.event.title),
+                    r.event.local_start.strftime("%d/%m/%Y %H:%M"),
+                    _safe(r.event.organiser.name),
+                    _safe(r.first_name),
+                    _safe(r.last_name),
+                    _safe(r.email),
+                    _safe(r.phone),
+                    r.get_mode_display(),
+                    r.get_situation_display(),
+                    "oui" if r.consent_contact else "non",
+                    r.get_status_display(),
+                    timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# -- shared scoping -----------------------------------------------------------------------------
+
+
+class ScopedEventsMixin:
+    """Object permissions that follow the user's scope: out of scope is as good as absent."""
+
+    def _obj_event(self, obj):
+        return obj
+
+    def _in_scope(self, request, obj) -> bool:
+        return obj is None or event_in_scope(request.user, self._obj_event(obj))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
+
+# -- registrations ------------------------------------------------------------------------------
+
+
+class RegistrationInlineForm(forms.ModelForm):
+    class Meta:
+        model = Registration
+        fields = ["status"]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        initial = self.instance.status
+        if status == initial:
+            return status
+        if status != Registration.Status.CANCELLED:
+            raise forms.ValidationError(
+                "Ici, une inscription ne peut qu'être annulée : la place libérée va au premier "
+                "de la liste d'attente."
+            )
+        if self.instance.event.start <= timezone.now():
+            raise forms.ValidationError(
+                "L'événement a commencé : l'inscription ne peut plus être annulée."
+            )
+        return status
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    form = RegistrationInlineForm
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+    fields = [
+        "last_name",
+        "first_name",
+        "email",
+        "phone",
+        "mode",
+        "situation",
+        "created_at",
+        "status",
+    ]
+    readonly_fields = [f for f in fields if f != "status"]
+    verbose_name_plural = "inscriptions (données personnelles en lecture seule)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def save_registration_changes(request, formset):
+    """Cancel through the registration service, so counters and the waitlist stay right."""
+    promoted = 0
+    for form in formset.forms:
+        if form.instance.pk and "status" in form.changed_data:
+            try:
+                promoted += len(registration_cancel(registration=form.instance))
+            except RegistrationError as e:
+                messages.error(request, str(e))
+    if promoted:
+        messages.info(
+            request,
+            f"{promoted} personne(s) de la liste d'attente ont reçu la place libérée.",
+        )
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "email",
+        "event",
+        "event_start",
+        "mode",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "mode", ("event__region", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["last_name", "first_name", "email", "event__title"]
+    list_select_related = ["event", "event__department"]
+    readonly_fields = [
+        "event",
+        "mode",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "situation",
+        "consent_contact",
+        "created_at",
+        "updated_at",
+        "reminder_sent_at",
+        "anonymised_at",
+    ]
+    fields = readonly_fields[:9] + ["status"] + readonly_fields[9:]
+    form = RegistrationInlineForm
+    actions = ["export_registrants"]
+
+    def _obj_event(self, obj):
+        return obj.event
+
+    def get_queryset(self, request):
+        return registrations_in_scope(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        # People register on the public site, which keeps the seat counters right.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="date", ordering="event__start")
+    def event_start(self, obj):
+        return obj.event.local_start.strftime("%d/%m/%Y %H:%M")
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            try:
+                registration_cancel(registration=obj)
+            except RegistrationError as e:
+                messages.error(request, str(e))
+
+    @admin.action(description="Exporter les inscriptions sélectionnées (CSV)")
+    def export_registrants(self, request, queryset):
+        return registrants_csv_response(
+            registrations_in_scope(request.user, queryset), "inscriptions.csv"
+        )
+
+
+# -- events -------------------------------------------------------------------------------------
+
+
+class EventImportForm(ImportForm):
+    default_organiser = forms.ModelChoiceField(
+        label="Organisateur par défaut",
+        queryset=Organiser.objects.none(),
+        required=False,
+        help_text="Pour les lignes sans colonne « organisateur ». Un compte d'agence importe "
+        "toujours pour sa propre agence.",
+    )
+
+
+class EventConfirmImportForm(ConfirmImportForm):
+    default_organiser = forms.CharField(widget=forms.HiddenInput(), required=False)
+
+
+def _text_field(column, attribute):
+    return fields.Field(attribute=attribute, column_name=column)
+
+
+def _computed_field(column):
+    return fields.Field(column_name=column, dehydrate_method=f"dehydrate_{column}")
+
+
+class EventExportResource(resources.ModelResource):
+    """The selection in the import's columns: an export can be edited and imported again."""
+
+    reference = _text_field("reference", "external_id")
+    titre = _text_field("titre", "title")
+    type = _computed_field("type")
+    modalite = _computed_field("modalite")
+    date = _computed_field("date")
+    heure_debut = _computed_field("heure_debut")
+    heure_fin = _computed_field("heure_fin")
+    lieu = _text_field("lieu", "venue_name")
+    adresse = _text_field("adresse", "address")
+    code_postal = _text_field("code_postal", "postcode")
+    ville = _text_field("ville", "city")
+    departement = _text_field("departement", "department_id")
+    lien_connexion = _text_field("lien_connexion", "online_url")
+    organisateur = _computed_field("organisateur")
+    metiers = _computed_field("metiers")
+    public = _computed_field("public")
+    places_sur_place = _text_field("places_sur_place", "capacity_onsite")
+    places_en_ligne = _text_field("places_en_ligne", "capacity_online")
+    inscription_obligatoire = _computed_field("inscription_obligatoire")
+    accessible_fauteuil = _computed_field("accessible_fauteuil")
+    statut = _computed_field("statut")
+    description = _text_field("description", "description")
+    inscrits_sur_place = _text_field("inscrits_sur_place", "confirmed_onsite")
+    inscrits_en_ligne = _text_field("inscrits_en_ligne", "confirmed_online")
+
+    class Meta:
+        model = Event
+        fields = (
+            *import_resources.COLUMN_KEYS,
+            "inscrits_sur_place",
+            "inscrits_en_ligne",
+        )
+        export_order = fields
+
+    @classmethod
+    def get_display_name(cls):
+        return "Événements (colonnes du modèle d'import)"
+
+    def export(self, queryset=None, **kwargs):
+        queryset = queryset.select_related("organiser", "department").prefetch_related("trades")
+        return super().export(queryset=queryset, **kwargs)
+
+    def dehydrate_type(self, event):
+        return event.get_type_display()
+
+    def dehydrate_modalite(self, event):
+        return event.get_modalite_display()
+
+    def dehydrate_date(self, event):
+        return event.local_start.strftime("%d/%m/%Y")
+
+    def dehydrate_heure_debut(self, event):
+        return event.local_start.strftime("%H:%M")
+
+    def dehydrate_heure_fin(self, event):
+        return event.local_end.strftime("%H:%M")
+
+    def dehydrate_organisateur(self, event):
+        return event.organiser.name
+
+    def dehydrate_metiers(self, event):
+        return " ".join(sorted(t.code for t in event.trades.all()))
+
+    def dehydrate_public(self, event):
+        return event.get_audience_display()
+
+    def dehydrate_inscription_obligatoire(self, event):
+        return "oui" if event.registration_required else "non"
+
+    def dehydrate_accessible_fauteuil(self, event):
+        return "oui" if event.wheelchair_accessible else "non"
+
+    def dehydrate_statut(self, event):
+        return event.get_status_display()
+
+
+class EventAdmin(ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelAdmin):
+    list_display = [
+        "start_display",
+        "title",
+        "type",
+        "modalite",
+        "city",
+        "department",
+        "status_display",
+        "seats_display",
+    ]
+    list_display_links = ["start_display", "title"]
+    list_filter = [
+        "status",
+        "type",
+        "modalite",
+        ("region", admin.RelatedOnlyFieldListFilter),
+        ("department", admin.RelatedOnlyFieldListFilter),
+        ("start", admin.DateFieldListFilter),
+        ("edition", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "city", "organiser__name"]
+    date_hierarchy = "start"
+    list_select_related = ["department", "organiser"]
+    list_per_page = 50
+    autocomplete_fields = ["organiser", "trades", "department"]
+    readonly_fields = [
+        "confirmed_onsite",
+        "confirmed_online",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "external_source",
+        "external_id",
+    ]
+    fieldsets = [
+        (
+            "Événement",
+            {"fields": ["title", "type", "status", "organiser", "description", "edition"]},
+        ),
+        ("Public et métiers", {"fields": ["audience", "trades"]}),
+        ("Date et modalité", {"fields": ["modalite", "start", "end"]}),
+        (
+            "Lieu (sur place)",
+            {
+                "fields": [
+                    "venue_name",
+                    "address",
+                    ("postcode", "city"),
+                    "department",
+                    "wheelchair_accessible",
+                ]
+            },
+        ),
+        ("En ligne", {"fields": ["online_url"]}),
+        (
+            "Inscriptions",
+            {
+                "fields": [
+                    "registration_required",
+                    ("capacity_onsite", "confirmed_onsite"),
+                    ("capacity_online", "confirmed_online"),
+                ]
+            },
+        ),
+        (
+            "Historique",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("created_at", "created_by"),
+                    ("updated_at", "updated_by"),
+                    ("external_source", "external_id"),
+                ],
+            },
+        ),
+    ]
+    inlines = [RegistrationInline]
+    actions = [
+        "publish",
+        "unpublish",
+        "cancel",
+        "duplicate",
+        "export_registrants",
+    ]
+    change_list_template = "admin/events/event/change_list.html"
+    import_template_name = "admin/events/event/import.html"
+    import_form_class = EventImportForm
+    confirm_form_class = EventConfirmImportForm
+    import_error_display = ("message",)
+    resource_classes = [import_resources.EventResource]
+    to_encoding = "utf-8-sig"
+
+    # -- scope ----------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return events_in_scope(request.user, super().get_queryset(request))
+
+    def has_delete_permission(self, request, obj=None):
+        # An event people registered to is cancelled, not deleted: they must be warned.
+        if obj is not None and obj.registrations.exclude(status="cancelled").exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one by one, so the rule above is checked
+        if not self.has_change_permission(request):
+            for name in ("publish", "unpublish", "cancel"):
+                actions.pop(name, None)
+        if not self.has_add_permission(request):
+            actions.pop("duplicate", None)
+        return actions
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "organiser":
+            field.queryset = organisers_in_scope(request.user, field.queryset)
+        elif db_field.name == "department":
+            field.queryset = departments_in_scope(request.user, field.queryset)
+        return field
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        scope = scope_for(request.user)
+        if scope.organiser_id:
+            initial.setdefault("organiser", scope.organiser_id)
+        edition = Edition.objects.current_cached()
+        if edition:
+            initial.setdefault("edition", edition.pk)
+        return initial
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        user = request.user
+
+        class ScopedEventForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                probe = self.instance
+                message = event_scope_error(user, probe) if probe.organiser_id else ""
+                if message:
+                    raise forms.ValidationError(message)
+                return cleaned
+
+        return ScopedEventForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        form.save_m2m()
+        for formset in formsets:
+            if formset.model is Registration:
+                save_registration_changes(request, formset)
+            else:
+                self.save_formset(request, form, formset, change=change)
+        form.instance.refresh_sectors()
+
+    # -- list columns ---------------------------------------------------------------------------
+
+    @admin.display(description="date", ordering="start")
+    def start_display(self, obj):
+        return obj.local_start.strftime("%d/%m/%Y %H:%M")
+
+    @admin.display(description="statut", ordering="status")
+    def status_display(self, obj):
+        return format_html(
+            '<span class="statut statut-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
+    @admin.display(description="places prises / capacité")
+    def seats_display(self, obj):
+        capacity = obj.total_capacity
+        return f"{obj.confirmed_total} / {'∞' if capacity is None else capacity}"
+
+    # -- actions --------------------------------------------------------------------------------
+
+    @admin.action(description="Publier les événements sélectionnés")
+    def publish(self, request, queryset):
+        count = event_publish(events=queryset, user=request.user)
+        self.message_user(request, f"{count} événement(s) publié(s).", messages.SUCCESS)
+
+    @admin.action(description="Dépublier (repasser en brouillon)")
+    def unpublish(self, request, queryset):
+        count = event_unpublish(events=queryset, user=request.user)
+        self.message_user(
+            request,
+            f"{count} événement(s) repassé(s) en brouillon : plus visibles sur le site.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Annuler les événements sélectionnés (inscriptions conservées)")
+    def cancel(self, request, queryset):
+        count, kept = event_cancel(events=queryset, user=request.user)
+        self.message_user(
+            request,
+            f"{count} événement(s) annulé(s). Les {kept} inscription(s) sont conservées : "
+            "prévenez les personnes inscrites (export CSV des inscrits).",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Dupliquer (copie en brouillon)")
+    def duplicate(self, request, queryset):
+        copies = [event_duplicate(event=event, user=request.user) for event in queryset]
+        if len(copies) == 1:
+            self.message_user(
+                request,
+                f"Copie créée en brouillon : « {copies[0].title} ». Modifiez-la puis publiez-la.",
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:events_event_change", args=[copies[0].pk]))
+        self.message_user(request, f"{len(copies)} copies créées en brouillon.", messages.SUCCESS)
+
+    @admin.action(description="Exporter les inscrits des événements sélectionnés (CSV)")
+    def export_registrants(self, request, queryset):
+        registrations = registrations_in_scope(
+            request.user, Registration.objects.filter(event__in=queryset)
+        )
+        return registrants_csv_response(registrations, "inscrits.csv")
+
+    # -- extra pages ----------------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("tableau-de-bord/", view(self.dashboard_view), name="events_event_dashboard"),
+            path(
+                "import/modele.<str:ext>",
+                view(self.import_template_view),
+                name="events_event_import_template",
+            ),
+            path(
+                "<path:object_id>/inscrits.csv",
+                view(self.registrants_view),
+                name="events_event_registrants",
+            ),
+            *super().get_urls(),
+        ]
+
+    def registrants_view(self, request, object_id):
+        event = self.get_object(request, object_id)
+        if event is None:
+            raise Http404("Événement introuvable.")
+        if not self.has_view_permission(request, event):
+            raise PermissionDenied
+        registrations = registrations_in_scope(request.user, event.registrations.all())
+        return registrants_csv_response(registrations, f"inscrits-evenement-{event.pk}.csv")
+
+    def import_template_view(self, request, ext):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        dataset = import_resources.template_dataset()
+        if ext == "csv":
+            response = HttpResponse(
+                "\ufeff" + dataset.export("csv", delimiter=";"),
+                content_type="text/csv; charset=utf-8",
+            )
+        elif ext == "xlsx":
+            response = HttpResponse(
+                dataset.export("xlsx"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            raise Http404("Modèle disponible en .csv ou .xlsx.")
+        response["Content-Disposition"] = f'attachment; filename="modele-import-evenements.{ext}"'
+        return response
+
+    def dashboard_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        editions = list(Edition.objects.all())
+        year = request.GET.get("edition", "")
+        edition = next((e for e in editions if str(e.year) == year), None)
+        if edition is None and year != "toutes":
+            edition = Edition.objects.current_cached()
+        figures = dashboard.dashboard_figures(
+            events_in_scope(request.user),
+            registrations_in_scope(request.user),
+            edition,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            **figures,
+            "title": "Tableau de bord",
+            "opts": self.model._meta,
+            "editions": editions,
+            "selected": year if year == "toutes" else (edition.year if edition else ""),
+            "scope": scope_for(request.user).describe(),
+            "bar_width": dashboard.BAR_WIDTH,
+        }
+        return TemplateResponse(request, "admin/events/event/dashboard.html", context)
+
+    # -- import (django-import-export) ----------------------------------------------------------
+
+    def get_import_context_data(self, **kwargs):
+        return {
+            "import_columns": import_resources.COLUMNS,
+            "required_columns": import_resources.REQUIRED,
+            "max_rows": import_resources.MAX_ROWS,
+        }
+
+    def get_import_formats(self):
+        return import_resources.IMPORT_FORMATS
+
+    def get_export_formats(self):
+        return [base_formats.CSV, base_formats.XLSX]
+
+    def get_export_resource_classes(self, request):
+        return [EventExportResource]
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        form.fields["default_organiser"].queryset = organisers_in_scope(request.user)
+        return form
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            organiser = import_form.cleaned_data.get("default_organiser")
+            initial["default_organiser"] = organiser.pk if organiser else ""
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        default = None
+        data = getattr(form, "cleaned_data", None) or {}
+        value = data.get("default_organiser")
+        if isinstance(value, Organiser):
+            default = value
+        elif value:
+            default = organisers_in_scope(request.user).filter(pk=value).first()
+        return {"user": request.user, "default_organiser": default}
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, import_resources.ImportFileError):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error(
+                "import_file",
+                "Ce fichier n'a pas pu être lu dans le format choisi : vérifiez le format "
+                "(CSV, XLSX ou JSON France Travail) et réessayez.",
+            )
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                "Import annulé, rien n'a été enregistré : le fichier a changé ou contient des "
+                "erreurs. Recommencez l'import pour voir le détail.",
+            )
+            return redirect(reverse("admin:events_event_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            f"Import terminé : {totals['new']} événement(s) créé(s), {totals['update']} mis à "
+            f"jour, {totals['skip']} inchangé(s).",
+        )
+
+
+admin.site.register(Event, EventAdmin)
+
+
+# -- organisers and staff -----------------------------------------------------------------------
+
+
+@admin.register(Organiser)
+class OrganiserAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "department", "email", "events_count"]
+    list_filter = ["kind", ("department__region", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name"]
+    autocomplete_fields = ["department"]
+
+    def get_queryset(self, request):
+        queryset = organisers_in_scope(request.user, super().get_queryset(request))
+        return queryset.annotate(
+            n_events=Count("events", filter=Q(events__in=events_in_scope(request.user)))
+        ).order_by("name")
+
+    @admin.display(description="événements", ordering="n_events")
+    def events_count(self, obj):
+        return obj.n_events
+
+    def _own(self, request, obj):
+        return obj is None or organisers_in_scope(request.user).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._own(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._own(request, obj)
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    autocomplete_fields = ["organiser"]
+    verbose_name_plural = "périmètre (organisateur et/ou région)"
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [StaffProfileInline]
+    list_display = ["username", "email", "is_staff", "groups_display", "scope_display"]
+    list_filter = ["is_staff", "is_active", "groups"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("staff_profile__organiser", "staff_profile__region")
+            .prefetch_related("groups")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # National staff set people up (group, organiser); nobody but a superuser escalates.
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description="groupes")
+    def groups_display(self, obj):
+        return ", ".join(g.name for g in obj.groups.all())
+
+    @admin.display(description="périmètre")
+    def scope_display(self, obj):
+        profile = getattr(obj, "staff_profile", None)
+        if profile is None:
+            return ""
+        return " et ".join(str(x) for x in (profile.organiser, profile.region) if x)

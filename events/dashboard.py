@@ -1,0 +1,106 @@
+"""Figures of the admin dashboard, for the events a staff user may see."""
+
+import dataclasses
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils.formats import date_format
+
+from events.models import Event, Registration
+from semaine.models import Edition
+
+BAR_WIDTH = 300  # px of the longest bar of a chart
+
+
+@dataclasses.dataclass
+class Bar:
+    label: str
+    value: int
+    width: int = 0
+    y: int = 0
+
+
+def bars(rows: list[tuple[str, int]], row_height: int = 28) -> dict:
+    """Geometry of a horizontal bar chart, drawn in SVG by the template."""
+    top = max((value for _, value in rows), default=0)
+    items = []
+    for i, (label, value) in enumerate(rows):
+        width = round(BAR_WIDTH * value / top) if top else 0
+        items.append(Bar(label, value, max(width, 1 if value else 0), i * row_height))
+    return {"bars": items, "height": max(len(items) * row_height, row_height)}
+
+
+def _by_choice(events, field: str, choices) -> list[tuple[str, int]]:
+    counts = dict(events.values_list(field).annotate(n=Count("id")).order_by())
+    return [(label, counts.get(value, 0)) for value, label in choices]
+
+
+def fill_rate(event) -> int | None:
+    capacity = event.total_capacity
+    if not capacity:
+        return None
+    return round(100 * event.confirmed_total / capacity)
+
+
+def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
+    """Everything the dashboard shows; `events`/`registrations` are already scoped."""
+    if edition:
+        events = events.filter(edition=edition)
+        registrations = registrations.filter(event__edition=edition)
+    live = events.exclude(status=Event.Status.CANCELLED)
+    seats = live.aggregate(
+        onsite_offered=Sum("capacity_onsite", filter=~Q(modalite=Event.Modalite.DISTANCIEL)),
+        online_offered=Sum("capacity_online", filter=~Q(modalite=Event.Modalite.PRESENTIEL)),
+        onsite_taken=Sum("confirmed_onsite"),
+        online_taken=Sum("confirmed_online"),
+        unlimited=Count(
+            "id",
+            filter=Q(capacity_onsite__isnull=True, modalite__in=["presentiel", "hybride"])
+            | Q(capacity_online__isnull=True, modalite__in=["distanciel", "hybride"]),
+        ),
+    )
+    seats = {key: value or 0 for key, value in seats.items()}
+    offered = seats["onsite_offered"] + seats["online_offered"]
+    taken = seats["onsite_taken"] + seats["online_taken"]
+
+    with_capacity = (
+        live.filter(
+            Q(capacity_onsite__gt=0, modalite="presentiel")
+            | Q(capacity_online__gt=0, modalite="distanciel")
+            | Q(capacity_onsite__gt=0, capacity_online__gt=0, modalite="hybride")
+        )
+        .select_related("organiser", "department")
+        .annotate(taken=F("confirmed_onsite") + F("confirmed_online"))
+        .order_by("-taken", "start")[:200]
+    )
+    fill = sorted(
+        ((event, fill_rate(event)) for event in with_capacity),
+        key=lambda pair: (-(pair[1] or 0), pair[0].start),
+    )[:30]
+
+    per_day = []
+    if edition:
+        counts = dict(
+            registrations.filter(status=Registration.Status.CONFIRMED)
+            .annotate(day=TruncDate("event__start"))
+            .values_list("day")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        per_day = [(day, counts.get(day, 0)) for day in edition.days]
+
+    status_rows = _by_choice(events, "status", Event.Status.choices)
+    return {
+        "edition": edition,
+        "total": sum(n for _, n in status_rows),
+        "by_status": bars(status_rows),
+        "by_type": bars(_by_choice(events, "type", Event.Type.choices)),
+        "by_modalite": bars(_by_choice(events, "modalite", Event.Modalite.choices)),
+        "seats": seats,
+        "seats_chart": bars([("Places offertes", offered), ("Places prises", taken)]),
+        "seats_rate": round(100 * taken / offered) if offered else None,
+        "fill": fill,
+        "per_day": per_day,
+        "per_day_chart": bars([(date_format(day, "l j F"), n) for day, n in per_day]),
+        "registrations_total": registrations.filter(status=Registration.Status.CONFIRMED).count(),
+    }
