@@ -7,6 +7,8 @@ from semaine import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.privacy, name="donnees_personnelles"),
     path(
         "inscriptions/<str:token>/annuler/",

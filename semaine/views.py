@@ -26,6 +26,26 @@ def healthz(request):
 
 
 @require_safe
+def accessibility(request):
+    """The RGAA accessibility statement every French public-service site must publish."""
+    return render(request, "semaine/accessibility.html", {"statement": ACCESSIBILITY_STATEMENT})
+
+
+@require_safe
+def legal_notice(request):
+    return render(request, "semaine/legal_notice.html")
+
+
+# Kept beside the view so that a new audit updates one place: the template only displays it.
+ACCESSIBILITY_STATEMENT = {
+    "rgaa_version": "4.1.2",
+    # Without a complete RGAA audit, the official model requires "non conforme".
+    "conformity": "non conforme",
+    "established_on": "22 novembre 2026",
+}
+
+
+@require_safe
 def privacy(request):
     """What the registration form collects, why, for how long, and the person's rights."""
     return render(

@@ -1,0 +1,45 @@
+"""With JavaScript disabled, the visitor still filters, paginates and adds to a calendar."""
+
+import re
+
+import pytest
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context(java_script_enabled=False).new_page()
+
+
+def test_filtering_and_pagination_work_without_javascript(page, site):
+    page.goto("/evenements/")
+    page.get_by_label("Mots-clés").fill("aide-soignant")
+    page.get_by_role("checkbox", name=re.compile("^Job dating")).check()
+    page.get_by_label("Région").select_option("84")
+    page.get_by_role("button", name="Afficher les événements").click()
+
+    page.wait_for_url(re.compile(r"region=84"))
+    assert page.locator("#resultats").inner_text() == "25 événements"
+    page.get_by_role("link", name="Page suivante").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert page.locator(".cards .card").count() == 5
+    page.get_by_role("link", name="Page précédente").click()
+    assert page.locator(".cards .card").count() == 20
+
+
+def test_the_home_search_and_map_work_without_javascript(page, site):
+    page.goto("/")
+    page.get_by_label(re.compile("^Rechercher un événement")).fill("infirmier")
+    page.get_by_role("button", name="Rechercher").click()
+    assert page.locator("#resultats").inner_text() == "4 événements"
+
+    page.goto("/")
+    page.locator("svg.map a[aria-label^='Bretagne']").click()
+    page.wait_for_url("**/evenements/region/53/")
+    assert page.locator("h1").inner_text() == "Événements en Bretagne"
+
+
+def test_the_calendar_file_downloads_without_javascript(page, site):
+    page.goto(site.first_event.get_absolute_url())
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("^Ajouter à mon agenda")).click()
+    assert download_info.value.suggested_filename.endswith(".ics")
