@@ -141,7 +141,7 @@ class EventFilter(django_filters.FilterSet):
     def filter_au(self, queryset, name, value):
         return queryset.filter(start__lt=day_start(value + datetime.timedelta(days=1)))
 
-    def filter_metier(self, queryset, name, value):
+    def filter_metier(self, queryset, name, value: str):
         through = Event.trades.through
         return queryset.filter(
             Exists(

@@ -1,0 +1,92 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.test import RequestFactory
+from django.views.defaults import server_error
+
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def event():
+    return EventFactory()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/evenements/",
+        "/evenements/region/84/",
+        "EVENT",
+        "EVENT_ICS",
+        "/healthz",
+        "/page-qui-n-existe-pas/",
+        "/admin/login/",
+    ],
+)
+def test_security_headers_on_every_page_type(client, event, url):
+    url = {"EVENT": event.get_absolute_url(), "EVENT_ICS": f"/evenements/{event.pk}.ics"}.get(
+        url, url
+    )
+    response = client.get(url)
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_not_found_page_is_french_and_says_where_to_go(client):
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page introuvable" in html
+    assert 'lang="fr"' in html
+
+
+def test_server_error_page_renders_when_the_database_is_down():
+    request = RequestFactory().get("/")
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=OperationalError("connection refused"),
+    ):
+        response = server_error(request)
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Le service rencontre un problème" in html
+    assert "Traceback" not in html and "SECRET_KEY" not in html
+
+
+def test_production_settings_pass_check_deploy():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "p" * 30 + "-production-like-key-for-the-test",
+            "ALLOWED_HOSTS": "semaine-soin.example",
+            "CSRF_TRUSTED_ORIGINS": "https://semaine-soin.example",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
