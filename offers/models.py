@@ -153,7 +153,25 @@ class Offer(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="offer_status_published"),
+            # The listing's order, with the id as tie-break so deep pages walk the index.
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="offer_status_published_id"
+            ),
+            # Facet counts read only these columns: an index-only scan instead of the table
+            # with its long descriptions.
+            models.Index(
+                fields=["status"],
+                include=[
+                    "nature",
+                    "region",
+                    "department",
+                    "trade",
+                    "contract_type",
+                    "work_study",
+                    "working_time",
+                ],
+                name="offer_facets",
+            ),
             models.Index(fields=["region", "-published_at"], name="offer_region_published"),
             models.Index(fields=["department", "-published_at"], name="offer_dept_published"),
             models.Index(fields=["trade", "-published_at"], name="offer_trade_published"),

@@ -15,10 +15,14 @@ PER_PAGE = 20
 def offer_list(request):
     filterset = OfferFilter(request.GET)
     facets = facet_counts(filterset)
-    paginator = Paginator(filterset.qs.for_listing(), PER_PAGE)
+    # Page through ids only, then load that page's rows with their joins: deep pages then
+    # skip index entries, not joined rows.
+    paginator = Paginator(filterset.qs.values_list("pk", flat=True), PER_PAGE)
     paginator.count = facets.total  # already counted with the facets: no second COUNT(*)
     requested = request.GET.get("page", "1")
     page = paginator.get_page(requested)
+    rows = Offer.objects.for_listing().in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     page_error = (
         ""
         if requested == str(page.number)
