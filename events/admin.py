@@ -181,12 +181,15 @@ class RegistrationInline(admin.TabularInline):
 def save_registration_changes(request, formset):
     """Cancel through the registration service, so counters and the waitlist stay right."""
     promoted = 0
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     for form in formset.forms:
         if form.instance.pk and "status" in form.changed_data:
             try:
                 promoted += len(registration_cancel(registration=form.instance))
             except RegistrationError as e:
                 messages.error(request, str(e))
+            else:
+                formset.changed_objects.append((form.instance, ["status"]))
     if promoted:
         messages.info(
             request,

@@ -199,6 +199,10 @@ def _dataset(headers: list, rows: list[list]) -> tablib.Dataset:
 class SpreadsheetCSV(base_formats.Format):
     """CSV as spreadsheets save it: any of UTF-8/BOM/Windows-1252, `;` or `,` separated."""
 
+    def __init__(self, encoding=None):
+        # The encoding is guessed from the bytes: the admin's setting is not used.
+        self.encoding = encoding
+
     def get_title(self):
         return "CSV (séparateur ; ou ,)"
 
@@ -254,6 +258,9 @@ class SpreadsheetXLSX(base_formats.XLSX):
 
 class FranceTravailJSON(base_formats.Format):
     """Payloads of France Travail's "Mes évènements emploi" API."""
+
+    def __init__(self, encoding=None):
+        self.encoding = encoding
 
     def get_title(self):
         return "France Travail « Mes évènements emploi » (JSON)"

@@ -1,0 +1,472 @@
+"""The staff admin: actions, validation in French, history, registrations, dashboard, lockout."""
+
+import datetime
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from events import demo
+from events.models import Event, Registration, StaffProfile
+from tests.factories import (
+    EventFactory,
+    OfferFactory,
+    OrganiserFactory,
+    RegistrationFactory,
+    edition,
+    staff_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lyon():
+    return OrganiserFactory(name="France Travail Lyon")
+
+
+@pytest.fixture
+def counsellor(lyon):
+    return staff_user("agence-lyon", group="Agence", organiser=lyon)
+
+
+@pytest.fixture
+def admin_client(client, counsellor):
+    client.force_login(counsellor)
+    return client
+
+
+def act(client, action, *events, follow=False):
+    return client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": action, "_selected_action": [e.pk for e in events]},
+        follow=follow,
+    )
+
+
+def form_data(event_or_none=None, **overrides):
+    data = {
+        "title": "Job dating aide-soignant",
+        "type": "job_dating",
+        "status": "draft",
+        "edition": edition().pk,
+        "audience": "tous",
+        "modalite": "presentiel",
+        "start_0": "23/04/2030",
+        "start_1": "09:30",
+        "end_0": "23/04/2030",
+        "end_1": "12:00",
+        "venue_name": "Agence France Travail Lyon Part-Dieu",
+        "address": "12 rue de la Villette",
+        "postcode": "69003",
+        "city": "Lyon",
+        "department": "69",
+        "registration_required": "on",
+        "capacity_onsite": "20",
+        "registrations-TOTAL_FORMS": "0",
+        "registrations-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+# -- editing ------------------------------------------------------------------------------------
+
+
+def test_a_counsellor_creates_an_event_for_their_agency(admin_client, lyon, counsellor):
+    response = admin_client.post(
+        reverse("admin:events_event_add"), form_data(organiser=lyon.pk, trades=[])
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = Event.objects.get(title="Job dating aide-soignant")
+    assert event.organiser == lyon
+    assert event.created_by == counsellor and event.updated_by == counsellor
+    assert event.local_start.strftime("%d/%m/%Y %H:%M") == "23/04/2030 09:30"
+    assert LogEntry.objects.filter(object_id=str(event.pk), user=counsellor).exists()
+
+
+def test_the_add_form_suggests_the_agency_and_the_current_edition(admin_client, lyon):
+    edition()
+
+    response = admin_client.get(reverse("admin:events_event_add"))
+
+    form = response.context["adminform"].form
+    assert form.initial["organiser"] == lyon.pk
+    assert form.initial["edition"] == 2030
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"end_1": "08:00"}, "end", "La fin doit être après le début."),
+        (
+            {"modalite": "distanciel", "address": "", "department": ""},
+            "online_url",
+            "Un événement en ligne ou hybride doit avoir un lien de connexion.",
+        ),
+        (
+            {"address": ""},
+            "address",
+            "Un événement sur place ou hybride doit avoir une adresse.",
+        ),
+    ],
+)
+def test_domain_rules_are_explained_in_french(admin_client, lyon, overrides, field, message):
+    response = admin_client.post(
+        reverse("admin:events_event_add"), form_data(organiser=lyon.pk, **overrides)
+    )
+
+    assert response.status_code == 200
+    assert message in response.context["adminform"].form.errors[field]
+
+
+def test_capacity_cannot_drop_below_confirmed_registrations(admin_client, lyon):
+    event = EventFactory(organiser=lyon, capacity_onsite=3, confirmed_onsite=3)
+
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        form_data(organiser=lyon.pk, capacity_onsite="2", title=event.title),
+    )
+
+    errors = response.context["adminform"].form.errors
+    assert errors["capacity_onsite"] == [
+        "Impossible : 3 inscriptions sur place sont déjà confirmées."
+    ]
+
+
+def test_changing_trades_in_the_admin_refreshes_the_sectors(admin_client, lyon):
+    from semaine.models import Trade
+
+    event = EventFactory(organiser=lyon)
+    nurse = Trade.objects.current().get(code="J1506")
+
+    admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        form_data(organiser=lyon.pk, title=event.title, trades=[nurse.pk]),
+    )
+
+    event.refresh_from_db()
+    assert event.sectors == "J"
+
+
+def test_the_event_page_shows_who_created_and_changed_it(admin_client, lyon, counsellor):
+    event = EventFactory(organiser=lyon, created_by=counsellor, updated_by=counsellor)
+
+    response = admin_client.get(reverse("admin:events_event_change", args=[event.pk]))
+
+    assert "Historique" in response.text
+    assert "créé par" in response.text.lower()
+    assert response.text.count("agence-lyon") >= 2
+
+
+# -- actions ------------------------------------------------------------------------------------
+
+
+def test_publish_and_unpublish_actions(admin_client, lyon):
+    draft = EventFactory(organiser=lyon, status="draft")
+
+    act(admin_client, "publish", draft)
+    draft.refresh_from_db()
+    assert draft.status == "published"
+
+    act(admin_client, "unpublish", draft)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_cancel_keeps_the_registrations_and_says_so(admin_client, lyon):
+    event = EventFactory(organiser=lyon)
+    RegistrationFactory.create_batch(2, event=event)
+
+    response = act(admin_client, "cancel", event, follow=True)
+
+    event.refresh_from_db()
+    assert event.status == "cancelled"
+    assert Registration.objects.filter(event=event).count() == 2
+    assert "Les 2 inscription(s) sont conservées" in response.text
+
+
+def test_duplicate_makes_a_draft_copy_without_registrations(admin_client, lyon, counsellor):
+    event = EventFactory(
+        organiser=lyon, trades=["J1501"], external_source="tableur-1", external_id="A1"
+    )
+    RegistrationFactory(event=event)
+
+    response = act(admin_client, "duplicate", event)
+
+    copy = Event.objects.exclude(pk=event.pk).get()
+    assert response.status_code == 302
+    assert response.url == reverse("admin:events_event_change", args=[copy.pk])
+    assert copy.title == f"Copie de {event.title}"
+    assert copy.status == "draft"
+    assert copy.registrations.count() == 0
+    assert (copy.confirmed_onsite, copy.external_id) == (0, "")
+    assert list(copy.trades.values_list("code", flat=True)) == ["J1501"]
+    assert copy.created_by == counsellor
+
+
+def test_registrants_export_is_an_excel_friendly_csv(admin_client, lyon):
+    event = EventFactory(organiser=lyon, title="Job dating EHPAD")
+    RegistrationFactory(event=event, first_name="Zoé", last_name="=HACK()", email="zoe@example.org")
+
+    response = admin_client.get(reverse("admin:events_event_registrants", args=[event.pk]))
+
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeffévénement;date;organisateur;prénom;nom;e-mail")
+    assert "Job dating EHPAD" in body and "Zoé;'=HACK()" in body
+
+
+def test_an_event_with_registrations_cannot_be_deleted(admin_client, lyon):
+    event = EventFactory(organiser=lyon)
+    RegistrationFactory(event=event)
+
+    response = admin_client.post(
+        reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert Event.objects.filter(pk=event.pk).exists()
+
+
+# -- registrations inline -----------------------------------------------------------------------
+
+
+def test_cancelling_a_registration_inline_frees_the_seat_for_the_waitlist(admin_client, lyon):
+    event = EventFactory(organiser=lyon, capacity_onsite=1, confirmed_onsite=1)
+    seated = RegistrationFactory(event=event, status="confirmed")
+    waiting = RegistrationFactory(event=event, status="waitlisted")
+    data = form_data(organiser=lyon.pk, title=event.title, capacity_onsite="1", status="published")
+    data.update(
+        {
+            "registrations-TOTAL_FORMS": "2",
+            "registrations-INITIAL_FORMS": "2",
+            "registrations-0-id": seated.pk,
+            "registrations-0-event": event.pk,
+            "registrations-0-status": "cancelled",
+            "registrations-1-id": waiting.pk,
+            "registrations-1-event": event.pk,
+            "registrations-1-status": "waitlisted",
+        }
+    )
+
+    response = admin_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+    assert response.status_code == 302
+    seated.refresh_from_db()
+    waiting.refresh_from_db()
+    event.refresh_from_db()
+    assert (seated.status, waiting.status, event.confirmed_onsite) == (
+        "cancelled",
+        "confirmed",
+        1,
+    )
+
+
+def test_a_registration_cannot_be_confirmed_by_hand(admin_client, lyon):
+    event = EventFactory(organiser=lyon, capacity_onsite=1, confirmed_onsite=1)
+    waiting = RegistrationFactory(event=event, status="waitlisted")
+    data = form_data(organiser=lyon.pk, title=event.title, capacity_onsite="1")
+    data.update(
+        {
+            "registrations-TOTAL_FORMS": "1",
+            "registrations-INITIAL_FORMS": "1",
+            "registrations-0-id": waiting.pk,
+            "registrations-0-event": event.pk,
+            "registrations-0-status": "confirmed",
+        }
+    )
+
+    response = admin_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+    assert response.status_code == 200
+    inline = response.context["inline_admin_formsets"][0].formset
+    assert "ne peut qu'être annulée" in str(inline.errors)
+    waiting.refresh_from_db()
+    assert waiting.status == "waitlisted"
+
+
+def test_personal_data_is_read_only_on_the_event_page(admin_client, lyon):
+    event = EventFactory(organiser=lyon)
+    RegistrationFactory(event=event, email="camille@example.org")
+
+    response = admin_client.get(reverse("admin:events_event_change", args=[event.pk]))
+
+    assert "camille@example.org" in response.text
+    assert 'name="registrations-0-email"' not in response.text
+
+
+# -- dashboard, import page ---------------------------------------------------------------------
+
+
+def test_the_dashboard_counts_the_users_events_only(admin_client, lyon):
+    day = datetime.datetime(2030, 4, 23, 10, tzinfo=timezone.get_current_timezone())
+    mine = EventFactory(organiser=lyon, start=day, end=day + datetime.timedelta(hours=2))
+    RegistrationFactory.create_batch(3, event=mine)
+    mine.confirmed_onsite = 3
+    mine.save()
+    EventFactory(start=day, end=day + datetime.timedelta(hours=2))  # another agency's
+
+    response = admin_client.get(reverse("admin:events_event_dashboard"))
+
+    assert response.status_code == 200
+    assert response.context["total"] == 1
+    assert response.context["seats"]["onsite_offered"] == 20
+    assert response.context["seats"]["onsite_taken"] == 3
+    assert dict(response.context["per_day"])[day.date()] == 3
+    assert "<svg" in response.text and "<table" in response.text
+    assert "15 %" in response.text  # fill rate of the event
+
+
+def test_the_import_page_documents_the_columns_and_serves_templates(admin_client):
+    page = admin_client.get(reverse("admin:events_event_import"))
+    xlsx = admin_client.get(reverse("admin:events_event_import_template", args=["xlsx"]))
+    csv = admin_client.get(reverse("admin:events_event_import_template", args=["csv"]))
+
+    assert "heure_debut" in page.text and "modèle Excel" in page.text
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert csv.content.decode("utf-8-sig").startswith("reference;titre;type;modalite;date")
+
+
+def test_an_import_through_the_admin_previews_then_writes(admin_client, lyon, settings):
+    from pathlib import Path
+
+    sample = Path(__file__).parent / "samples" / "evenements_agence.csv"
+    edition()
+
+    with sample.open("rb") as handle:
+        preview = admin_client.post(
+            reverse("admin:events_event_import"),
+            {"import_file": handle, "format": "0", "resource": "0"},
+        )
+
+    assert preview.status_code == 200
+    assert Event.objects.count() == 0
+    confirm = preview.context["confirm_form"]
+    response = admin_client.post(
+        reverse("admin:events_event_process_import"), confirm.initial, follow=True
+    )
+    assert Event.objects.count() == 5
+    assert "Import terminé : 5 événement(s) créé(s)" in response.text
+
+
+def test_an_import_with_errors_shows_them_and_offers_no_confirmation(admin_client):
+    from pathlib import Path
+
+    sample = Path(__file__).parent / "samples" / "evenements_erreurs.csv"
+    edition()
+
+    with sample.open("rb") as handle:
+        response = admin_client.post(
+            reverse("admin:events_event_import"),
+            {"import_file": handle, "format": "0", "resource": "0"},
+        )
+
+    assert "confirm_form" not in response.context
+    assert "Département inconnu : « 99 »." in response.text
+    assert "rien n'a été importé" in response.text
+    assert Event.objects.count() == 0
+
+
+def test_an_unreadable_upload_gets_a_french_message(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = admin_client.post(
+        reverse("admin:events_event_import"),
+        {"import_file": SimpleUploadedFile("x.xlsx", b"pas un classeur"), "format": "1"},
+    )
+
+    assert "n&#x27;est pas un classeur Excel" in response.text
+
+
+# -- offers -------------------------------------------------------------------------------------
+
+
+def test_agency_sees_only_its_own_offers(admin_client, lyon):
+    OfferFactory(title="Aide-soignant à Lyon", organiser=lyon)
+    other = OfferFactory(title="Infirmier à Rennes")
+
+    listing = admin_client.get(reverse("admin:offers_offer_changelist"))
+    detail = admin_client.get(reverse("admin:offers_offer_change", args=[other.pk]))
+
+    assert "Aide-soignant à Lyon" in listing.text
+    assert "Infirmier à Rennes" not in listing.text
+    assert detail.status_code == 302
+
+
+def test_only_national_staff_upload_france_travail_offers(client, admin_client):
+    assert admin_client.get(reverse("admin:offers_offer_upload")).status_code == 403
+
+    client.force_login(staff_user("national", group="National"))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        reverse("admin:offers_offer_upload"),
+        {"file": SimpleUploadedFile("offres.json", b'{"resultats": []}')},
+    )
+
+    assert response.status_code == 200
+    assert "0 offre lue" in response.text
+
+
+# -- accounts and lockout -----------------------------------------------------------------------
+
+
+def test_the_three_staff_groups_exist_with_their_permissions():
+    agency = Group.objects.get(name="Agence")
+    codes = set(agency.permissions.values_list("codename", flat=True))
+
+    assert {"add_event", "change_event", "view_registration", "change_registration"} <= codes
+    assert "add_user" not in codes
+    assert Group.objects.get(name="National").permissions.filter(codename="add_user").exists()
+    assert Group.objects.filter(name="Coordination régionale").exists()
+
+
+@override_settings(DEBUG=True)
+def test_seed_accounts_creates_the_demo_staff():
+    demo.ensure_organisers()
+
+    names = demo.seed_accounts()
+
+    assert names == ["national", "coord-ara", "agence-lyon", "agence-marseille"]
+    lyon = StaffProfile.objects.get(user__username="agence-lyon")
+    assert lyon.organiser.name == "France Travail Lyon"
+    assert StaffProfile.objects.get(user__username="coord-ara").region_id == "84"
+    assert lyon.user.check_password("semaine-demo")
+    assert demo.seed_accounts() == names  # idempotent
+
+
+@override_settings(DEBUG=False)
+def test_seed_demo_refuses_demo_accounts_when_debug_is_off(capsys):
+    with pytest.raises(demo.DemoAccountsRefused):
+        demo.seed_accounts()
+    call_command("seed_demo", size=0, offers=0)
+
+    assert "Comptes de démonstration refusés" in capsys.readouterr().out
+    assert not StaffProfile.objects.exists()
+
+
+def test_repeated_failed_logins_lock_the_account_out(client, counsellor, settings):
+    url = reverse("admin:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "agence-lyon", "password": "mauvais"})
+
+    locked = client.post(url, {"username": "agence-lyon", "password": "mot-de-passe-test"})
+
+    assert locked.status_code == 429
+    assert "Connexion temporairement bloquée" in locked.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_correct_login_works_before_the_limit(client, counsellor):
+    url = reverse("admin:login")
+    client.post(url, {"username": "agence-lyon", "password": "mauvais"})
+
+    response = client.post(url, {"username": "agence-lyon", "password": "mot-de-passe-test"})
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(counsellor.pk)
