@@ -130,6 +130,7 @@ class Site:
     rennes_workshops: list
     guadeloupe_forums: list
     cancelled: object
+    offers: list
 
     @property
     def first_event(self):
@@ -141,7 +142,7 @@ def site(live_server, django_db_serialized_rollback):
     """37 events: enough for two pages of results after filtering, in four regions."""
     from events.models import Event
     from semaine.models import Department
-    from tests.factories import EventFactory, OrganiserFactory
+    from tests.factories import EventFactory, OfferFactory, OrganiserFactory
 
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     lyon = OrganiserFactory(name="France Travail Lyon Part-Dieu", phone="04 72 00 00 00")
@@ -213,7 +214,17 @@ def site(live_server, django_db_serialized_rollback):
         organiser=lyon,
         start=day(8, 10),
     )
-    return Site(job_datings, online_fairs, workshops, forums, cancelled)
+    offers = [
+        OfferFactory(
+            title="Aide-soignant de nuit (H/F)",
+            city="Lyon",
+            postcode="69003",
+            department=Department.objects.get(code="69"),
+            employer="EHPAD Les Tilleuls",
+        ),
+        OfferFactory(title="Infirmier en bloc opératoire (H/F)", employer="CHU de Rennes"),
+    ]
+    return Site(job_datings, online_fairs, workshops, forums, cancelled, offers)
 
 
 # -- checks shared by several test modules -------------------------------------------------

@@ -5,36 +5,27 @@ import re
 import pytest
 
 from tests.browser.conftest import FIGURES, axe_violations
-from tests.browser.pages import PAGE_TYPES, public_pages
+from tests.browser.pages import PAGE_TYPES, visit
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES)
-def test_the_page_has_no_wcag_21_a_or_aa_violation(page, site, page_type):
-    url = public_pages(site).get(page_type)
-    if url is None:
+def test_the_page_has_no_wcag_21_violation_and_says_where_the_visitor_is(
+    page, site, live_server, page_type
+):
+    visited = visit(page, site, page_type)
+    if visited is None:
         pytest.skip(f"the {page_type} page does not exist yet in this checkout")
-    response = page.goto(url)
-    assert response.status == 200
+    url = visited[0].removeprefix(live_server.url)
 
     count, report = axe_violations(page)
 
     FIGURES.append(f"axe-core, {page_type} ({url}): {count} violations")
     assert count == 0, report
-
-
-@pytest.mark.parametrize("page_type", PAGE_TYPES)
-def test_the_page_says_where_the_visitor_is_in_french(page, site, page_type):
-    url = public_pages(site).get(page_type)
-    if url is None:
-        pytest.skip(f"the {page_type} page does not exist yet in this checkout")
-    page.goto(url)
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("h1").count() == 1
-    title = page.title()
-    assert title
     if page_type != "home":
-        # The default title of the layout would not tell one page from another.
-        assert title != "Semaine des métiers du soin et de l'accompagnement"
+        # The layout's default title would not tell one page from another.
+        assert page.title() != "Semaine des métiers du soin et de l'accompagnement"
 
 
 def focus_style(page) -> dict:
