@@ -365,7 +365,10 @@ class RowContext:
 
     def __init__(self):
         self.departments = {d.code: d for d in Department.objects.all()}
-        self.trades = {t.code: t.pk for t in Trade.objects.current()}
+        current = list(Trade.objects.current())
+        self.trades = {t.code: t.pk for t in current}
+        self.trade_codes = {t.pk: t.code for t in current}
+        self.trade_sectors = {t.pk: t.sector for t in current}
         self.organisers = {fold(o.name): o for o in Organiser.objects.all()}
         self.editions = list(Edition.objects.all())
         self.current_edition = Edition.objects.current_cached()
@@ -713,6 +716,8 @@ class EventResource(resources.ModelResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         exclude = {f for column in errors for f in COLUMN_MODEL_FIELDS.get(column, ())}
+        # These were looked up in the database by the row's parsing: no need to check again.
+        exclude |= {"department", "organiser", "edition"}
         try:
             # The check constraints repeat Event.clean() (same rules, same messages): skip them.
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -736,13 +741,22 @@ class EventResource(resources.ModelResource):
         return set(trade_ids) == set(original.trades.values_list("pk", flat=True))
 
     def before_save_instance(self, instance, row, **kwargs):
+        instance._import_new = instance.pk is None
+        trade_ids = getattr(instance, "_import_trade_ids", None)
+        if instance.pk is None and trade_ids is not None:
+            sectors = {self.context.trade_sectors[pk] for pk in trade_ids}
+            instance.sectors = "".join(sorted(sectors))
         if instance.pk is None:
             instance.created_by = self.user
         instance.updated_by = self.user
 
     def save_m2m(self, instance, row, **kwargs):
         trade_ids = getattr(instance, "_import_trade_ids", None)
-        if trade_ids is not None:
+        if trade_ids is None:
+            return
+        if getattr(instance, "_import_new", False):
+            instance.trades.add(*trade_ids)  # sectors were set before the insert
+        else:
             instance.trades.set(trade_ids)
             instance.refresh_sectors()
 
@@ -767,6 +781,9 @@ class EventResource(resources.ModelResource):
         return str(event.organiser) if event.organiser_id else ""
 
     def dehydrate_metiers(self, event):
+        trade_ids = getattr(event, "_import_trade_ids", None)
+        if trade_ids is not None and self.context:
+            return " ".join(sorted(self.context.trade_codes[pk] for pk in trade_ids))
         if not event.pk:
             return ""
         return " ".join(event.trades.order_by("code").values_list("code", flat=True))

@@ -122,7 +122,9 @@ def test_domain_rules_are_explained_in_french(admin_client, lyon, overrides, fie
     )
 
     assert response.status_code == 200
-    assert message in response.context["adminform"].form.errors[field]
+    form = response.context["adminform"].form
+    assert message in form.errors[field]
+    assert message not in form.non_field_errors()  # said once, next to the field
 
 
 def test_capacity_cannot_drop_below_confirmed_registrations(admin_client, lyon):
