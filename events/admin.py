@@ -9,6 +9,7 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -547,26 +548,39 @@ class EventAdmin(ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelA
 
     # -- actions --------------------------------------------------------------------------------
 
+    def _log(self, request, ids, message):
+        """The actions change many rows at once: the event's history must still show them."""
+        if ids:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=Event.objects.filter(pk__in=ids),
+                action_flag=CHANGE,
+                change_message=message,
+            )
+
     @admin.action(description="Publier les événements sélectionnés")
     def publish(self, request, queryset):
-        count = event_publish(events=queryset, user=request.user)
-        self.message_user(request, f"{count} événement(s) publié(s).", messages.SUCCESS)
+        ids = event_publish(events=queryset, user=request.user)
+        self._log(request, ids, "Publié.")
+        self.message_user(request, f"{len(ids)} événement(s) publié(s).", messages.SUCCESS)
 
     @admin.action(description="Dépublier (repasser en brouillon)")
     def unpublish(self, request, queryset):
-        count = event_unpublish(events=queryset, user=request.user)
+        ids = event_unpublish(events=queryset, user=request.user)
+        self._log(request, ids, "Repassé en brouillon.")
         self.message_user(
             request,
-            f"{count} événement(s) repassé(s) en brouillon : plus visibles sur le site.",
+            f"{len(ids)} événement(s) repassé(s) en brouillon : plus visibles sur le site.",
             messages.SUCCESS,
         )
 
     @admin.action(description="Annuler les événements sélectionnés (inscriptions conservées)")
     def cancel(self, request, queryset):
-        count, kept = event_cancel(events=queryset, user=request.user)
+        ids, kept = event_cancel(events=queryset, user=request.user)
+        self._log(request, ids, "Annulé (inscriptions conservées).")
         self.message_user(
             request,
-            f"{count} événement(s) annulé(s). Les {kept} inscription(s) sont conservées : "
+            f"{len(ids)} événement(s) annulé(s). Les {kept} inscription(s) sont conservées : "
             "prévenez les personnes inscrites (export CSV des inscrits).",
             messages.WARNING,
         )
@@ -574,6 +588,8 @@ class EventAdmin(ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelA
     @admin.action(description="Dupliquer (copie en brouillon)")
     def duplicate(self, request, queryset):
         copies = [event_duplicate(event=event, user=request.user) for event in queryset]
+        for copy in copies:
+            self.log_addition(request, copy, "Créé par l'action « Dupliquer ».")
         if len(copies) == 1:
             self.message_user(
                 request,

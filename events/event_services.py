@@ -6,34 +6,44 @@ from django.db.models import Count, Q, QuerySet
 from events.models import Event, Registration
 
 
-def event_publish(*, events: QuerySet, user) -> int:
-    """Publish drafts; a cancelled event stays cancelled (reopen it by editing it)."""
-    return events.filter(status=Event.Status.DRAFT).update(
-        status=Event.Status.PUBLISHED, updated_by=user
+def _set_status(events: QuerySet, *, status: str, user) -> list[int]:
+    with transaction.atomic():
+        ids = list(events.select_for_update().values_list("pk", flat=True))
+        Event.objects.filter(pk__in=ids).update(status=status, updated_by=user)
+    return ids
+
+
+def event_publish(*, events: QuerySet, user) -> list[int]:
+    """Publish drafts (a cancelled event stays cancelled); returns the ids published."""
+    return _set_status(
+        events.filter(status=Event.Status.DRAFT), status=Event.Status.PUBLISHED, user=user
     )
 
 
-def event_unpublish(*, events: QuerySet, user) -> int:
+def event_unpublish(*, events: QuerySet, user) -> list[int]:
     """Back to draft: the event leaves the public site; its registrations are kept."""
-    return events.filter(status=Event.Status.PUBLISHED).update(
-        status=Event.Status.DRAFT, updated_by=user
+    return _set_status(
+        events.filter(status=Event.Status.PUBLISHED), status=Event.Status.DRAFT, user=user
     )
 
 
-def event_cancel(*, events: QuerySet, user) -> tuple[int, int]:
-    """Cancel events, keeping their registrations; returns (events cancelled, registrations kept).
+def event_cancel(*, events: QuerySet, user) -> tuple[list[int], int]:
+    """Cancel events, keeping their registrations; returns (ids cancelled, registrations kept).
 
     The public page then shows the event as cancelled and refuses new registrations; the people
     already registered stay listed so that the agency can warn them.
     """
     with transaction.atomic():
-        to_cancel = events.exclude(status=Event.Status.CANCELLED)
+        ids = _set_status(
+            events.exclude(status=Event.Status.CANCELLED),
+            status=Event.Status.CANCELLED,
+            user=user,
+        )
         kept = Registration.objects.filter(
-            event__in=to_cancel,
+            event_id__in=ids,
             status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
         ).count()
-        count = to_cancel.update(status=Event.Status.CANCELLED, updated_by=user)
-    return count, kept
+    return ids, kept
 
 
 def event_duplicate(*, event: Event, user) -> Event:

@@ -179,6 +179,8 @@ def test_publish_and_unpublish_actions(admin_client, lyon):
     act(admin_client, "unpublish", draft)
     draft.refresh_from_db()
     assert draft.status == "draft"
+    history = admin_client.get(reverse("admin:events_event_history", args=[draft.pk]))
+    assert "Publié." in history.text and "Repassé en brouillon." in history.text
 
 
 def test_cancel_keeps_the_registrations_and_says_so(admin_client, lyon):
