@@ -237,6 +237,18 @@ class SpreadsheetCSV(base_formats.Format):
         return True
 
 
+class ExcelCSV(base_formats.CSV):
+    """Exports as French Excel opens them by a double click: `;` separated (UTF-8 with BOM)."""
+
+    def get_title(self):
+        return "CSV (Excel, séparateur ;)"
+
+    def export_data(self, dataset, **kwargs):
+        if getattr(settings, "IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT", False):
+            self._escape_formulae(dataset)
+        return dataset.export("csv", delimiter=";", **kwargs)
+
+
 class SpreadsheetXLSX(base_formats.XLSX):
     """Excel workbooks: the first sheet; formulas are read as the values Excel computed."""
 

@@ -125,6 +125,7 @@ def test_agency_events_export_contains_only_its_events(agency_client, lyon_event
 
     body = response.content.decode("utf-8-sig")
     assert response.status_code == 200
+    assert body.startswith("titre;date;organisateur")
     assert "Job dating EHPAD à Lyon" in body
     assert "Forum santé à Marseille" not in body
 

@@ -1,24 +1,13 @@
-"""The admin of agency staff: events, registrations, organisers, each scoped to the user.
-
-Scope (events/scoping.py) is enforced on every entry point: querysets (lists, change, delete,
-history and export views all go through `get_queryset`), object permissions, foreign-key choices,
-the form's own validation, imports and the registrants' CSV export.
-"""
-
-import csv
+"""Events in the admin: scoped lists and forms, actions, import, export, dashboard."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from import_export import fields, resources
 from import_export.admin import ExportActionMixin, ImportMixin
@@ -26,241 +15,28 @@ from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from events import dashboard, import_resources
+from events.admin.registrations import (
+    RegistrationInline,
+    registrants_csv_response,
+    save_registration_changes,
+)
+from events.admin.scoped import ScopedEventsMixin
 from events.event_services import (
     event_cancel,
     event_duplicate,
     event_publish,
     event_unpublish,
 )
-from events.models import Event, Organiser, Registration, StaffProfile
+from events.models import Event, Organiser, Registration
 from events.scoping import (
     departments_in_scope,
-    event_in_scope,
     event_scope_error,
     events_in_scope,
     organisers_in_scope,
     registrations_in_scope,
     scope_for,
 )
-from events.services import RegistrationError, registration_cancel
 from semaine.models import Edition
-
-# -- registrants' CSV ---------------------------------------------------------------------------
-
-REGISTRANT_COLUMNS = [
-    "événement",
-    "date",
-    "organisateur",
-    "prénom",
-    "nom",
-    "e-mail",
-    "téléphone",
-    "participation",
-    "situation",
-    "accepte d'être contacté·e",
-    "statut",
-    "inscrit le",
-]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def registrants_csv_response(registrations, filename: str) -> StreamingHttpResponse:
-    """Registrants as an Excel-friendly CSV (UTF-8 with BOM, `;`), streamed row by row."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    rows = (
-        registrations.select_related("event", "event__organiser", "event__department")
-        .order_by("event__start", "event_id", "created_at", "id")
-        .iterator(chunk_size=2000)
-    )
-
-    def lines():
-        yield "\ufeff" + writer.writerow(REGISTRANT_COLUMNS)
-        for r in rows:
-            yield writer.writerow(
-                [
-                    _safe(r.event.title),
-                    r.event.local_start.strftime("%d/%m/%Y %H:%M"),
-                    _safe(r.event.organiser.name),
-                    _safe(r.first_name),
-                    _safe(r.last_name),
-                    _safe(r.email),
-                    _safe(r.phone),
-                    r.get_mode_display(),
-                    r.get_situation_display(),
-                    "oui" if r.consent_contact else "non",
-                    r.get_status_display(),
-                    timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-# -- shared scoping -----------------------------------------------------------------------------
-
-
-class ScopedEventsMixin:
-    """Object permissions that follow the user's scope: out of scope is as good as absent."""
-
-    def _obj_event(self, obj):
-        return obj
-
-    def _in_scope(self, request, obj) -> bool:
-        return obj is None or event_in_scope(request.user, self._obj_event(obj))
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
-
-
-# -- registrations ------------------------------------------------------------------------------
-
-
-class RegistrationInlineForm(forms.ModelForm):
-    class Meta:
-        model = Registration
-        fields = ["status"]
-
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        initial = self.instance.status
-        if status == initial:
-            return status
-        if status != Registration.Status.CANCELLED:
-            raise forms.ValidationError(
-                "Ici, une inscription ne peut qu'être annulée : la place libérée va au premier "
-                "de la liste d'attente."
-            )
-        if self.instance.event.start <= timezone.now():
-            raise forms.ValidationError(
-                "L'événement a commencé : l'inscription ne peut plus être annulée."
-            )
-        return status
-
-
-class RegistrationInline(admin.TabularInline):
-    model = Registration
-    form = RegistrationInlineForm
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = False
-    fields = [
-        "last_name",
-        "first_name",
-        "email",
-        "phone",
-        "mode",
-        "situation",
-        "created_at",
-        "status",
-    ]
-    readonly_fields = [f for f in fields if f != "status"]
-    verbose_name_plural = "inscriptions (données personnelles en lecture seule)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-def save_registration_changes(request, formset):
-    """Cancel through the registration service, so counters and the waitlist stay right."""
-    promoted = 0
-    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-    for form in formset.forms:
-        if form.instance.pk and "status" in form.changed_data:
-            try:
-                promoted += len(registration_cancel(registration=form.instance))
-            except RegistrationError as e:
-                messages.error(request, str(e))
-            else:
-                formset.changed_objects.append((form.instance, ["status"]))
-    if promoted:
-        messages.info(
-            request,
-            f"{promoted} personne(s) de la liste d'attente ont reçu la place libérée.",
-        )
-
-
-@admin.register(Registration)
-class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
-    list_display = [
-        "last_name",
-        "first_name",
-        "email",
-        "event",
-        "event_start",
-        "mode",
-        "status",
-        "created_at",
-    ]
-    list_filter = ["status", "mode", ("event__region", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["last_name", "first_name", "email", "event__title"]
-    list_select_related = ["event", "event__department"]
-    readonly_fields = [
-        "event",
-        "mode",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "situation",
-        "consent_contact",
-        "created_at",
-        "updated_at",
-        "reminder_sent_at",
-        "anonymised_at",
-    ]
-    fields = readonly_fields[:9] + ["status"] + readonly_fields[9:]
-    form = RegistrationInlineForm
-    actions = ["export_registrants"]
-
-    def _obj_event(self, obj):
-        return obj.event
-
-    def get_queryset(self, request):
-        return registrations_in_scope(request.user, super().get_queryset(request))
-
-    def has_add_permission(self, request):
-        # People register on the public site, which keeps the seat counters right.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="date", ordering="event__start")
-    def event_start(self, obj):
-        return obj.event.local_start.strftime("%d/%m/%Y %H:%M")
-
-    def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data:
-            try:
-                registration_cancel(registration=obj)
-            except RegistrationError as e:
-                messages.error(request, str(e))
-
-    @admin.action(description="Exporter les inscriptions sélectionnées (CSV)")
-    def export_registrants(self, request, queryset):
-        return registrants_csv_response(
-            registrations_in_scope(request.user, queryset), "inscriptions.csv"
-        )
-
 
 # -- events -------------------------------------------------------------------------------------
 
@@ -691,7 +467,7 @@ class EventAdmin(ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelA
         return import_resources.IMPORT_FORMATS
 
     def get_export_formats(self):
-        return [base_formats.CSV, base_formats.XLSX]
+        return [import_resources.ExcelCSV, base_formats.XLSX]
 
     def get_export_resource_classes(self, request):
         return [EventExportResource]
@@ -754,83 +530,3 @@ class EventAdmin(ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelA
 
 
 admin.site.register(Event, EventAdmin)
-
-
-# -- organisers and staff -----------------------------------------------------------------------
-
-
-@admin.register(Organiser)
-class OrganiserAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "department", "email", "events_count"]
-    list_filter = ["kind", ("department__region", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name"]
-    autocomplete_fields = ["department"]
-
-    def get_queryset(self, request):
-        queryset = organisers_in_scope(request.user, super().get_queryset(request))
-        return queryset.annotate(
-            n_events=Count("events", filter=Q(events__in=events_in_scope(request.user)))
-        ).order_by("name")
-
-    @admin.display(description="événements", ordering="n_events")
-    def events_count(self, obj):
-        return obj.n_events
-
-    def _own(self, request, obj):
-        return obj is None or organisers_in_scope(request.user).filter(pk=obj.pk).exists()
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._own(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._own(request, obj)
-
-
-class StaffProfileInline(admin.StackedInline):
-    model = StaffProfile
-    can_delete = False
-    autocomplete_fields = ["organiser"]
-    verbose_name_plural = "périmètre (organisateur et/ou région)"
-
-
-User = get_user_model()
-if admin.site.is_registered(User):
-    admin.site.unregister(User)
-
-
-@admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    inlines = [StaffProfileInline]
-    list_display = ["username", "email", "is_staff", "groups_display", "scope_display"]
-    list_filter = ["is_staff", "is_active", "groups"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("staff_profile__organiser", "staff_profile__region")
-            .prefetch_related("groups")
-        )
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            # National staff set people up (group, organiser); nobody but a superuser escalates.
-            readonly += ["is_superuser", "user_permissions"]
-        return readonly
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
-
-    @admin.display(description="groupes")
-    def groups_display(self, obj):
-        return ", ".join(g.name for g in obj.groups.all())
-
-    @admin.display(description="périmètre")
-    def scope_display(self, obj):
-        profile = getattr(obj, "staff_profile", None)
-        if profile is None:
-            return ""
-        return " et ".join(str(x) for x in (profile.organiser, profile.region) if x)

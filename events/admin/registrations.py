@@ -1,0 +1,209 @@
+"""Registrations in the admin (read-only personal data) and the registrants' CSV export."""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from events.admin.scoped import ScopedEventsMixin
+from events.models import Registration
+from events.scoping import (
+    registrations_in_scope,
+)
+from events.services import RegistrationError, registration_cancel
+
+# -- registrants' CSV ---------------------------------------------------------------------------
+
+REGISTRANT_COLUMNS = [
+    "événement",
+    "date",
+    "organisateur",
+    "prénom",
+    "nom",
+    "e-mail",
+    "téléphone",
+    "participation",
+    "situation",
+    "accepte d'être contacté·e",
+    "statut",
+    "inscrit le",
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    text = str(value or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def registrants_csv_response(registrations, filename: str) -> StreamingHttpResponse:
+    """Registrants as an Excel-friendly CSV (UTF-8 with BOM, `;`), streamed row by row."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    rows = (
+        registrations.select_related("event", "event__organiser", "event__department")
+        .order_by("event__start", "event_id", "created_at", "id")
+        .iterator(chunk_size=2000)
+    )
+
+    def lines():
+        yield "\ufeff" + writer.writerow(REGISTRANT_COLUMNS)
+        for r in rows:
+            yield writer.writerow(
+                [
+                    _safe(r.event.title),
+                    r.event.local_start.strftime("%d/%m/%Y %H:%M"),
+                    _safe(r.event.organiser.name),
+                    _safe(r.first_name),
+                    _safe(r.last_name),
+                    _safe(r.email),
+                    _safe(r.phone),
+                    r.get_mode_display(),
+                    r.get_situation_display(),
+                    "oui" if r.consent_contact else "non",
+                    r.get_status_display(),
+                    timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# -- registrations ------------------------------------------------------------------------------
+
+
+class RegistrationInlineForm(forms.ModelForm):
+    class Meta:
+        model = Registration
+        fields = ["status"]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        initial = self.instance.status
+        if status == initial:
+            return status
+        if status != Registration.Status.CANCELLED:
+            raise forms.ValidationError(
+                "Ici, une inscription ne peut qu'être annulée : la place libérée va au premier "
+                "de la liste d'attente."
+            )
+        if self.instance.event.start <= timezone.now():
+            raise forms.ValidationError(
+                "L'événement a commencé : l'inscription ne peut plus être annulée."
+            )
+        return status
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    form = RegistrationInlineForm
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+    fields = [
+        "last_name",
+        "first_name",
+        "email",
+        "phone",
+        "mode",
+        "situation",
+        "created_at",
+        "status",
+    ]
+    readonly_fields = [f for f in fields if f != "status"]
+    verbose_name_plural = "inscriptions (données personnelles en lecture seule)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def save_registration_changes(request, formset):
+    """Cancel through the registration service, so counters and the waitlist stay right."""
+    promoted = 0
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.forms:
+        if form.instance.pk and "status" in form.changed_data:
+            try:
+                promoted += len(registration_cancel(registration=form.instance))
+            except RegistrationError as e:
+                messages.error(request, str(e))
+            else:
+                formset.changed_objects.append((form.instance, ["status"]))
+    if promoted:
+        messages.info(
+            request,
+            f"{promoted} personne(s) de la liste d'attente ont reçu la place libérée.",
+        )
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "email",
+        "event",
+        "event_start",
+        "mode",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "mode", ("event__region", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["last_name", "first_name", "email", "event__title"]
+    list_select_related = ["event", "event__department"]
+    readonly_fields = [
+        "event",
+        "mode",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "situation",
+        "consent_contact",
+        "created_at",
+        "updated_at",
+        "reminder_sent_at",
+        "anonymised_at",
+    ]
+    fields = readonly_fields[:9] + ["status"] + readonly_fields[9:]
+    form = RegistrationInlineForm
+    actions = ["export_registrants"]
+
+    def _obj_event(self, obj):
+        return obj.event
+
+    def get_queryset(self, request):
+        return registrations_in_scope(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        # People register on the public site, which keeps the seat counters right.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="date", ordering="event__start")
+    def event_start(self, obj):
+        return obj.event.local_start.strftime("%d/%m/%Y %H:%M")
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            try:
+                registration_cancel(registration=obj)
+            except RegistrationError as e:
+                messages.error(request, str(e))
+
+    @admin.action(description="Exporter les inscriptions sélectionnées (CSV)")
+    def export_registrants(self, request, queryset):
+        return registrants_csv_response(
+            registrations_in_scope(request.user, queryset), "inscriptions.csv"
+        )
