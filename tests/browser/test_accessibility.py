@@ -103,3 +103,39 @@ def test_the_home_map_and_search_can_be_used_with_the_keyboard(page, site):
     tab_to(page, "svg.map a[aria-label^='Bretagne']")
     page.keyboard.press("Enter")
     page.wait_for_url("**/evenements/region/53/")
+
+
+def test_the_registration_form_can_be_completed_with_the_keyboard_alone(page, site):
+    page.goto(site.first_event.get_absolute_url())
+    tab_to(page, "a.button[href$='/inscription/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/inscription/")
+    tab_to(page, "#id_first_name")
+    page.keyboard.type("Camille")
+    tab_to(page, "#id_last_name")
+    page.keyboard.type("Martin")
+    tab_to(page, "#id_email")
+    page.keyboard.type("camille.clavier@example.org")
+    tab_to(page, "#id_consent_contact")
+    page.keyboard.press("Space")
+    tab_to(page, "form button[type=submit]")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url("**/confirmation/")
+    assert page.locator("h1").inner_text() == "Votre inscription est confirmée"
+
+
+def test_registration_errors_are_summarised_and_each_link_leads_to_its_field(page, site):
+    page.goto(f"/evenements/{site.first_event.pk}/inscription/")
+    page.get_by_role("button", name="M'inscrire").click()
+
+    links = page.locator(".error-summary a")
+    assert links.count() >= 3
+    for i in range(links.count()):
+        target = links.nth(i).get_attribute("href").removeprefix("#")
+        field = page.locator(f"#{target}")
+        assert field.get_attribute("aria-invalid") == "true"
+        described = (field.get_attribute("aria-describedby") or "").split()
+        assert any(page.locator(f"#{d}.error").count() for d in described), target
+    links.first.click()
+    assert page.evaluate("document.activeElement.id") == links.first.get_attribute("href")[1:]

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.browser.pages import fill_registration
+
 
 @pytest.fixture
 def page(new_context):
@@ -43,3 +45,25 @@ def test_the_calendar_file_downloads_without_javascript(page, site):
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("^Ajouter à mon agenda")).click()
     assert download_info.value.suggested_filename.endswith(".ics")
+
+
+def test_registration_works_without_javascript(page, site):
+    event = site.first_event
+    page.goto(event.get_absolute_url())
+    page.get_by_role("link", name=re.compile("^S'inscrire")).click()
+    page.get_by_role("button", name="M'inscrire").click()
+    assert "Le formulaire contient des erreurs" in page.locator(".error-summary").inner_text()
+
+    fill_registration(page)
+    page.get_by_role("button", name="M'inscrire").click()
+
+    assert page.locator("h1").inner_text() == "Votre inscription est confirmée"
+
+
+def test_the_csv_export_of_a_selection_works_without_javascript(page, site):
+    page.goto("/evenements/?modalite=distanciel")
+    page.get_by_text("Exporter cette sélection").click()  # <details> opens without script
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tableau CSV").click()
+    text = download_info.value.path().read_bytes().decode("utf-8-sig")
+    assert len(text.strip().splitlines()) == 1 + len(site.online_fairs)
