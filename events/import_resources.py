@@ -7,390 +7,50 @@ imported the first time, so importing the same file twice creates nothing new. I
 are forced into the importing user's scope (events/scoping.py).
 """
 
-import csv
 import datetime
-import io
 import re
-import unicodedata
-import zipfile
 import zoneinfo
 
-import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import fields, resources
-from import_export.formats import base_formats
 
 from events import francetravail
-from events.models import Event, Organiser
+from events.import_columns import (  # noqa: F401 - the import's vocabulary, used by the admin
+    AUDIENCES,
+    COLUMN_KEYS,
+    COLUMN_MODEL_FIELDS,
+    COLUMNS,
+    EXTRA_KEYS,
+    IGNORED_KEYS,
+    MAX_ROWS,
+    MODALITES,
+    MODEL_FIELD_COLUMNS,
+    REQUIRED,
+    STATUSES,
+    TYPES,
+    ImportFileError,
+    RowContext,
+    _cell,
+    column_key,
+    fold,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_seats,
+    parse_time,
+    template_dataset,
+)
+from events.import_formats import (  # noqa: F401
+    IMPORT_FORMATS,
+    ExcelCSV,
+    FranceTravailJSON,
+    SpreadsheetCSV,
+    SpreadsheetXLSX,
+)
+from events.models import Event
 from events.scoping import event_in_scope, organisers_in_scope, scope_for
-from semaine.models import Department, Edition, Trade, department_code_from_postcode
-
-MAX_ROWS = 1000
-
-# The documented columns of the import file, in the template's order: (key, help in French).
-COLUMNS = [
-    (
-        "reference",
-        "Votre référence de l'événement (facultative) : réimporter la même ligne le "
-        "met à jour au lieu d'en créer un autre.",
-    ),
-    ("titre", "Obligatoire."),
-    ("type", "Obligatoire : " + ", ".join(label for _, label in Event.Type.choices) + "."),
-    ("modalite", "Sur place, En ligne ou Sur place et en ligne (vide : sur place)."),
-    ("date", "Obligatoire, JJ/MM/AAAA (ou AAAA-MM-JJ)."),
-    ("heure_debut", "Obligatoire, HH:MM, heure locale du lieu."),
-    ("heure_fin", "Obligatoire, HH:MM."),
-    ("lieu", "Nom du lieu (facultatif)."),
-    ("adresse", "Obligatoire sur place."),
-    ("code_postal", "5 chiffres."),
-    ("ville", ""),
-    ("departement", "Code INSEE (69, 2A, 974) ; vide : déduit du code postal."),
-    ("lien_connexion", "Obligatoire en ligne : https://…"),
-    ("organisateur", "Nom exact de l'organisateur ; vide : le vôtre ou celui choisi à l'import."),
-    ("metiers", "Codes ROME séparés par des espaces ou des virgules (J1501 K1302)."),
-    ("public", "Tous publics, Jeunes ou Personnes en reconversion (vide : tous publics)."),
-    ("places_sur_place", "Nombre ; vide : pas de limite."),
-    ("places_en_ligne", "Nombre ; vide : pas de limite."),
-    ("inscription_obligatoire", "oui ou non (vide : oui)."),
-    ("accessible_fauteuil", "oui ou non (vide : non)."),
-    ("statut", "Brouillon, Publié ou Annulé (vide : brouillon pour un nouvel événement)."),
-    ("description", ""),
-]
-REQUIRED = ["titre", "type", "date", "heure_debut", "heure_fin"]
-COLUMN_KEYS = [key for key, _ in COLUMNS]
-# Columns a file may carry besides the documented ones (France Travail payloads fill them).
-EXTRA_KEYS = ["fuseau_horaire", "edition", "source"]
-# Columns of the admin's export that an import reads past (counters are not imported).
-IGNORED_KEYS = ["inscrits_sur_place", "inscrits_en_ligne"]
-
-ALIASES = {
-    "reference_externe": "reference",
-    "ref": "reference",
-    "intitule": "titre",
-    "title": "titre",
-    "type_d_evenement": "type",
-    "type_evenement": "type",
-    "jour": "date",
-    "debut": "heure_debut",
-    "fin": "heure_fin",
-    "nom_du_lieu": "lieu",
-    "cp": "code_postal",
-    "commune": "ville",
-    "dept": "departement",
-    "code_departement": "departement",
-    "lien": "lien_connexion",
-    "lien_visio": "lien_connexion",
-    "organisme": "organisateur",
-    "codes_rome": "metiers",
-    "rome": "metiers",
-    "accessible_pmr": "accessible_fauteuil",
-}
-
-TRUE_WORDS = {"oui", "o", "yes", "y", "1", "vrai", "true", "x"}
-FALSE_WORDS = {"non", "n", "no", "0", "faux", "false"}
-
-# Messages of the model's own rules (Event.clean), shown under the import column they concern.
-MODEL_FIELD_COLUMNS = {
-    "title": "titre",
-    "start": "heure_debut",
-    "end": "heure_fin",
-    "online_url": "lien_connexion",
-    "address": "adresse",
-    "department": "departement",
-    "capacity_onsite": "places_sur_place",
-    "capacity_online": "places_en_ligne",
-    "postcode": "code_postal",
-    "city": "ville",
-    "venue_name": "lieu",
-    "organiser": "organisateur",
-    "edition": "edition",
-}
-
-
-# Model fields filled from each column: a column in error leaves them out of the model's checks.
-COLUMN_MODEL_FIELDS = {
-    "titre": ["title"],
-    "type": ["type"],
-    "modalite": ["modalite"],
-    "date": ["start", "end", "edition"],
-    "heure_debut": ["start", "end"],
-    "heure_fin": ["start", "end"],
-    "departement": ["department"],
-    "code_postal": ["postcode", "department"],
-    "organisateur": ["organiser"],
-    "edition": ["edition"],
-    "places_sur_place": ["capacity_onsite"],
-    "places_en_ligne": ["capacity_online"],
-    "public": ["audience"],
-    "statut": ["status"],
-}
-
-
-class ImportFileError(ValueError):
-    """A file the import cannot read at all; the French message is shown on the form."""
-
-
-def fold(text) -> str:
-    """Lower case, no accents, words joined by underscores: how headers and labels are matched."""
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-
-
-def column_key(header) -> str:
-    key = fold(header)
-    return ALIASES.get(key, key)
-
-
-def _choices_lookup(choices, extra=None) -> dict[str, str]:
-    lookup = {}
-    for value, label in choices:
-        lookup[fold(value)] = value
-        lookup[fold(label)] = value
-    lookup.update(extra or {})
-    return lookup
-
-
-TYPES = _choices_lookup(
-    Event.Type.choices,
-    {str(code): value for code, value in francetravail.TYPE_CODES.items()}
-    | {"seance_information": Event.Type.REUNION_INFORMATION, "salon": Event.Type.FORUM},
-)
-MODALITES = _choices_lookup(
-    Event.Modalite.choices,
-    {
-        "en_physique": "presentiel",
-        "physique": "presentiel",
-        "a_distance": "distanciel",
-        "distance": "distanciel",
-        "mixte": "hybride",
-    },
-)
-AUDIENCES = _choices_lookup(Event.Audience.choices, {"ouvert": "tous", "tous": "tous"})
-STATUSES = _choices_lookup(Event.Status.choices, {"publie": "published", "annule": "cancelled"})
-
-
-# -- file formats -------------------------------------------------------------------------------
-
-
-def decode_text(data: bytes) -> str:
-    """Text of a CSV file saved as UTF-8 (with or without BOM) or by Excel in Windows-1252."""
-    if isinstance(data, str):
-        return data
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def _dataset(headers: list, rows: list[list]) -> tablib.Dataset:
-    width = len(headers)
-    dataset = tablib.Dataset(headers=[str(h or "").strip() for h in headers])
-    for row in rows:
-        row = list(row)[:width]
-        dataset.append(row + [""] * (width - len(row)))
-    return dataset
-
-
-class SpreadsheetCSV(base_formats.Format):
-    """CSV as spreadsheets save it: any of UTF-8/BOM/Windows-1252, `;` or `,` separated."""
-
-    def __init__(self, encoding=None):
-        # The encoding is guessed from the bytes: the admin's setting is not used.
-        self.encoding = encoding
-
-    def get_title(self):
-        return "CSV (séparateur ; ou ,)"
-
-    def create_dataset(self, in_stream):
-        text = decode_text(in_stream)
-        if "\x00" in text:
-            raise ImportFileError(
-                "Ce fichier n'est pas un CSV lisible (fichier binaire ?) : "
-                "choisissez le bon format."
-            )
-        lines = text.splitlines()
-        header_line = next((line for line in lines if line.strip()), "")
-        delimiter = max(";,\t", key=header_line.count)
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        if not rows:
-            raise ImportFileError("Le fichier est vide.")
-        return _dataset(rows[0], rows[1:])
-
-    def is_binary(self):
-        return True
-
-    def get_read_mode(self):
-        return "rb"
-
-    def get_extension(self):
-        return "csv"
-
-    def get_content_type(self):
-        return "text/csv"
-
-    def can_import(self):
-        return True
-
-
-class ExcelCSV(base_formats.CSV):
-    """Exports as French Excel opens them by a double click: `;` separated (UTF-8 with BOM)."""
-
-    def get_title(self):
-        return "CSV (Excel, séparateur ;)"
-
-    def export_data(self, dataset, **kwargs):
-        if getattr(settings, "IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT", False):
-            self._escape_formulae(dataset)
-        return dataset.export("csv", delimiter=";", **kwargs)
-
-
-class SpreadsheetXLSX(base_formats.XLSX):
-    """Excel workbooks: the first sheet; formulas are read as the values Excel computed."""
-
-    def get_title(self):
-        return "XLSX (Excel)"
-
-    def create_dataset(self, in_stream):
-        try:
-            return super().create_dataset(in_stream)
-        except (zipfile.BadZipFile, KeyError, OSError, StopIteration):
-            raise ImportFileError(
-                "Ce fichier n'est pas un classeur Excel .xlsx lisible : enregistrez-le au format "
-                "« Classeur Excel (.xlsx) » ou choisissez le format CSV."
-            ) from None
-
-    def can_export(self):
-        return False
-
-
-class FranceTravailJSON(base_formats.Format):
-    """Payloads of France Travail's "Mes évènements emploi" API."""
-
-    def __init__(self, encoding=None):
-        self.encoding = encoding
-
-    def get_title(self):
-        return "France Travail « Mes évènements emploi » (JSON)"
-
-    def create_dataset(self, in_stream):
-        try:
-            rows = francetravail.payload_rows(in_stream)
-        except francetravail.PayloadError as e:
-            raise ImportFileError(str(e)) from None
-        headers = COLUMN_KEYS + EXTRA_KEYS
-        return _dataset(headers, [[row.get(key, "") for key in headers] for row in rows])
-
-    def is_binary(self):
-        return True
-
-    def get_read_mode(self):
-        return "rb"
-
-    def get_extension(self):
-        return "json"
-
-    def get_content_type(self):
-        return "application/json"
-
-    def can_import(self):
-        return True
-
-
-IMPORT_FORMATS = [SpreadsheetCSV, SpreadsheetXLSX, FranceTravailJSON]
-
-
-# -- parsing of one row -------------------------------------------------------------------------
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def parse_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _cell(value)
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"date invalide : « {text[:40]} » (attendu JJ/MM/AAAA, par ex. 23/04/2030).")
-
-
-def parse_time(value) -> datetime.time:
-    if isinstance(value, datetime.datetime):
-        return value.time()
-    if isinstance(value, datetime.time):
-        return value
-    text = _cell(value).lower().replace(" ", "")
-    match = re.fullmatch(r"(\d{1,2})(?:[:h](\d{2})?)?(?::(\d{2}))?", text)
-    if match:
-        hour, minute = int(match.group(1)), int(match.group(2) or 0)
-        if hour < 24 and minute < 60:
-            return datetime.time(hour, minute)
-    raise ValueError(f"heure invalide : « {text[:20]} » (attendu HH:MM, par ex. 09:30).")
-
-
-def parse_seats(value) -> int | None:
-    text = _cell(value)
-    if not text:
-        return None
-    if not text.isdigit():
-        raise ValueError(f"nombre de places invalide : « {text[:20]} » (un nombre entier).")
-    return int(text)
-
-
-def parse_bool(value, default: bool) -> bool:
-    text = fold(value)
-    if not text:
-        return default
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise ValueError(f"réponse invalide : « {_cell(value)[:20]} » (oui ou non).")
-
-
-def parse_choice(value, lookup: dict, what: str, choices) -> str:
-    text = _cell(value)
-    found = lookup.get(fold(text))
-    if found is None:
-        accepted = ", ".join(label for _, label in choices)
-        raise ValueError(f"{what} inconnu : « {text[:40]} ». Valeurs acceptées : {accepted}.")
-    return found
-
-
-class RowContext:
-    """Reference data looked up once per import, not once per row."""
-
-    def __init__(self):
-        self.departments = {d.code: d for d in Department.objects.all()}
-        current = list(Trade.objects.current())
-        self.trades = {t.code: t.pk for t in current}
-        self.trade_codes = {t.pk: t.code for t in current}
-        self.trade_sectors = {t.pk: t.sector for t in current}
-        self.organisers = {fold(o.name): o for o in Organiser.objects.all()}
-        self.editions = list(Edition.objects.all())
-        self.current_edition = Edition.objects.current_cached()
-
-    def edition_for(self, day: datetime.date) -> Edition | None:
-        for edition in self.editions:
-            if edition.start_date <= day <= edition.end_date:
-                return edition
-        return self.current_edition
-
+from semaine.models import department_code_from_postcode
 
 # -- the resource -------------------------------------------------------------------------------
 
@@ -802,18 +462,3 @@ class EventResource(resources.ModelResource):
 
     def dehydrate_statut(self, event):
         return event.get_status_display() if event.status else ""
-
-
-def template_dataset() -> tablib.Dataset:
-    """The downloadable template: the documented columns and one example row."""
-    dataset = tablib.Dataset(headers=COLUMN_KEYS)
-    dataset.append(
-        [
-            "LYON-2030-01", "Job dating aide-soignant en EHPAD", "Job dating", "Sur place",
-            "23/04/2030", "09:30", "12:00", "Agence France Travail Lyon Part-Dieu",
-            "12 rue de la République", "69003", "Lyon", "69", "", "", "J1501 K1302",
-            "Tous publics", "30", "", "oui", "oui", "Brouillon",
-            "Rencontrez les EHPAD et services à domicile qui recrutent. Apportez plusieurs CV.",
-        ]
-    )  # fmt: skip
-    return dataset
