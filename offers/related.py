@@ -3,7 +3,7 @@
 Offers may use events (never the reverse, see DESIGN.md): both directions live here.
 """
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from events.models import Event
@@ -18,28 +18,21 @@ def offer_related_events(*, offer: Offer, limit: int = RELATED_LIMIT, now=None) 
     Events that name the offer come first, then events of its trade in its department, then
     in its region; soonest first within each group. Cancelled events are left out.
     """
-    named = Exists(Offer.events.through.objects.filter(event_id=OuterRef("pk"), offer_id=offer.pk))
-    nearby = Q(pk__in=[])
-    if offer.trade_id and offer.region_id:
-        same_trade = Exists(
-            Event.trades.through.objects.filter(event_id=OuterRef("pk"), trade_id=offer.trade_id)
-        )
-        nearby = same_trade & Q(region_id=offer.region_id)
-    return list(
+    upcoming = (
         Event.objects.filter(status=Event.Status.PUBLISHED)
         .upcoming(now or timezone.now())
-        .filter(named | nearby)
-        .annotate(
-            rank=Case(
-                When(named, then=Value(0)),
-                When(department_id=offer.department_id, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
         .for_listing()
-        .order_by("rank", "start", "id")[:limit]
     )
+    named = list(upcoming.filter(offers=offer).order_by("start", "id")[:limit])
+    if len(named) >= limit or not (offer.trade_id and offer.region_id):
+        return named
+    nearby = (
+        upcoming.filter(trades=offer.trade_id, region_id=offer.region_id)
+        .exclude(pk__in=[event.pk for event in named])
+        .annotate(elsewhere=_elsewhere(offer.department_id))
+        .order_by("elsewhere", "start", "id")
+    )
+    return named + list(nearby[: limit - len(named)])
 
 
 def event_related_offers(*, event: Event, limit: int = RELATED_LIMIT) -> list[Offer]:
@@ -49,24 +42,30 @@ def event_related_offers(*, event: Event, limit: int = RELATED_LIMIT) -> list[Of
     most recent offers of the event's trades in its department, then in its region. An online
     event has no place: its trades' offers are then taken from anywhere.
     """
-    named = Exists(Offer.events.through.objects.filter(offer_id=OuterRef("pk"), event_id=event.pk))
-    trades = Event.trades.through.objects.filter(event_id=event.pk).values("trade_id")
-    of_trades = Q(trade_id__in=trades)
+    open_offers = Offer.objects.open().for_listing()
+    named = list(open_offers.filter(events=event).order_by("-published_at", "-id")[:limit])
+    if len(named) >= limit:
+        return named
+    # Two simple queries rather than one with an OR: each can use its own index.
+    nearby = open_offers.filter(
+        trade_id__in=Event.trades.through.objects.filter(event_id=event.pk).values("trade_id")
+    ).exclude(pk__in=[offer.pk for offer in named])
     if event.region_id:
-        of_trades &= Q(region_id=event.region_id)
-    return list(
-        Offer.objects.open()
-        .filter(named | of_trades)
-        .annotate(
-            rank=Case(
-                When(named, then=Value(0)),
-                When(department_id=event.department_id, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
+        nearby = nearby.filter(region_id=event.region_id).annotate(
+            elsewhere=_elsewhere(event.department_id)
         )
-        .for_listing()
-        .order_by("rank", "-published_at", "-id")[:limit]
+        nearby = nearby.order_by("elsewhere", "-published_at", "-id")
+    else:
+        nearby = nearby.order_by("-published_at", "-id")
+    return named + list(nearby[: limit - len(named)])
+
+
+def _elsewhere(department_id):
+    """0 for rows in `department_id`, 1 for the rest of the region: the department first."""
+    return Case(
+        When(department_id=department_id, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
     )
 
 
