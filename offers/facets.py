@@ -3,16 +3,23 @@
 As for events: the facets without an active filter are counted together in one GROUPING SETS
 scan of the filtered rows (which also gives the total); a facet that is itself filtered is
 counted on the rows filtered by everything else, so its other options keep meaningful counts.
-At most 1 + (number of active faceted filters) queries, whatever the number of offers.
+At most 1 + (number of active faceted filters) queries, whatever the number of offers, and
+none for a minute after the same filters were counted (the cache is shared by instances when
+CACHE_URL points at Redis).
 """
 
 import functools
+import hashlib
+import json
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F
 
 from semaine.models import Trade
+
+CACHE_SECONDS = 60
 
 # Filter name -> the column counted. All are in the `offer_facets` covering index, so the
 # counts are an index-only scan; trades are counted by id and named by code afterwards.
@@ -75,7 +82,35 @@ def _grouping_sets(queryset, names: list[str]) -> tuple[int, dict[str, dict[str,
     return total, counts
 
 
-def facet_counts(filterset) -> Facets:
+def _cache_key(active: dict) -> str | None:
+    # Free-text searches are too varied to be worth caching; every other combination of
+    # filters is a small, bounded set of keys.
+    if "q" in active:
+        return None
+    normalised = json.dumps(
+        {k: sorted(v) if isinstance(v, list) else v for k, v in active.items()},
+        sort_keys=True,
+        default=str,
+    )
+    return "offers:facets:" + hashlib.sha256(normalised.encode()).hexdigest()[:32]
+
+
+def facet_counts(filterset, *, cache_seconds: int = CACHE_SECONDS) -> Facets:
+    """Counts of the filtered offers by facet, cached for `cache_seconds` (0: not cached).
+
+    A few seconds of lag on counts is fine for offers refreshed by a daily import, and it
+    spares the database a scan of every open offer on each visit of the listing.
+    """
+    key = _cache_key(filterset.active_filters) if cache_seconds else None
+    facets = cache.get(key) if key else None
+    if facets is None:
+        facets = _facet_counts(filterset)
+        if key:
+            cache.set(key, facets, cache_seconds)
+    return facets
+
+
+def _facet_counts(filterset) -> Facets:
     active = filterset.active_filters
     free = [name for name in COLUMNS if name not in active]
     total, counts = _grouping_sets(filterset.qs, free)

@@ -45,7 +45,12 @@ class OfferFilter(django_filters.FilterSet):
         label="Métier", choices=trade_choices, method="filter_metier", empty_label="Tous"
     )
     contrat = django_filters.MultipleChoiceFilter(
-        label="Type de contrat", field_name="contract_type", choices=Offer.Contract.choices
+        label="Type de contrat",
+        field_name="contract_type",
+        choices=Offer.Contract.choices,
+        # A column of the offer itself: no join, no duplicates. DISTINCT would also collapse
+        # the rows the facet counts are computed from.
+        distinct=False,
     )
     alternance = django_filters.BooleanFilter(
         label="En alternance seulement",
@@ -90,7 +95,7 @@ class OfferFilter(django_filters.FilterSet):
             search_vector=SearchQuery(value, config="french_unaccent", search_type="websearch")
         )
 
-    def filter_metier(self, queryset, name, value):
+    def filter_metier(self, queryset, name, value: str):
         return queryset.filter(trade__code=value, trade__version=Trade.Version.V4)
 
     def filter_alternance(self, queryset, name, value):

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from offers.models import Offer
@@ -204,13 +205,33 @@ def test_no_result_suggests_widening_the_search(client, offers):
 
 def test_the_listing_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
     OfferFactory.create_batch(3)
+    cache.clear()
     with django_assert_max_num_queries(8) as few:
         client.get(URL)
     OfferFactory.create_batch(40, nature=Offer.Nature.FORMATION)
+    cache.clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(URL)
-    with django_assert_max_num_queries(len(few.captured_queries) + 4):
+    cache.clear()
+    # Each active faceted filter adds one count: region, metier and nature here.
+    with django_assert_max_num_queries(len(few.captured_queries) + 3):
         client.get(URL, {"region": "53", "metier": "J1501", "nature": "emploi", "q": "aide"})
+
+
+def test_facet_counts_are_cached_for_the_same_filters_but_not_for_searches(
+    client, django_assert_max_num_queries
+):
+    OfferFactory.create_batch(3)
+    with django_assert_max_num_queries(20) as first:
+        client.get(URL, {"region": "53", "contrat": ["CDI", "CDD"]})
+    with django_assert_max_num_queries(len(first.captured_queries) - 3):
+        response = client.get(URL, {"contrat": ["CDD", "CDI"], "region": "53"})
+    assert response.context["facets"].total == 3
+    with django_assert_max_num_queries(20) as search:
+        client.get(URL, {"q": "aide"})
+    with django_assert_max_num_queries(len(search.captured_queries)) as again:
+        client.get(URL, {"q": "aide"})
+    assert len(again.captured_queries) == len(search.captured_queries)
 
 
 def test_the_listing_rejects_writes(client):
