@@ -45,6 +45,7 @@ WORK_STUDY_CONTRACTS = (
 EXPERIENCE = {"D": "Débutant accepté", "S": "Expérience souhaitée", "E": "Expérience exigée"}
 # The replacement character marks bytes that were not UTF-8 (see _Utf8Reader).
 REPLACEMENT = "\ufffd"
+LINE_BREAK_TAGS = re.compile(r"<br\s*/?>|</p\s*>|</li\s*>", re.IGNORECASE)
 MOJIBAKE = re.compile("[ÃÂ][\x80-\xbf]|â€")
 
 # Fields an import sets; the others (organiser, linked events…) belong to the site's staff.
@@ -191,8 +192,9 @@ def _text(value: Any, max_length: int | None = None) -> str:
         # UTF-8 read as Latin-1 upstream ("Ã©" for "é"): some real payloads carry it.
         value = ftfy.fix_text(value)
     if "<" in value:
-        # Descriptions are shown as plain text (escaped): markup would only be noise there.
-        value = strip_tags(value)
+        # Descriptions are shown as plain text (escaped): markup would only be noise there,
+        # but its line breaks are kept.
+        value = strip_tags(LINE_BREAK_TAGS.sub("\n", value))
     value = value.replace("\x00", "").strip()
     return value[:max_length] if max_length else value
 

@@ -180,6 +180,8 @@ def test_html_in_an_offer_is_stripped_and_never_kept_as_markup():
     assert "<" not in offer.description
     assert "Rejoignez-nous !" in offer.description
     assert "Salaire attractif & primes." in offer.description
+    # Paragraphs stay apart.
+    assert offer.description.startswith("Rejoignez-nous !\n")
 
 
 def test_unknown_fields_and_odd_types_do_not_crash_the_import():
