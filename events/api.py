@@ -12,7 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from events.filters import EventFilter
 from events.models import Event
-from events.serializers import EventSerializer, with_trades
+from events.serializers import EventSerializer, trade_index, with_trades
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -64,4 +64,8 @@ class EventViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
-        return with_trades(Event.objects.visible())
+        return with_trades(Event.objects.visible().for_listing())
+
+    def get_serializer_context(self):
+        # Codes and labels of the trades, read once per response rather than per event.
+        return {**super().get_serializer_context(), "trades": trade_index()}

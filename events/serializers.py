@@ -1,42 +1,61 @@
 """The public representation of an event: the JSON API and the JSON export share it."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
+from django.urls import get_script_prefix, reverse
 from rest_framework import serializers
 
 from events.models import Event, Organiser
+from semaine.models import Trade
+
+# Labels by value: model.get_FOO_display() costs more than the rest of a row in exports.
+TYPE_LABELS = dict(Event.Type.choices)
+MODALITE_LABELS = dict(Event.Modalite.choices)
+AUDIENCE_LABELS = dict(Event.Audience.choices)
+STATUS_LABELS = dict(Event.Status.choices)
 
 
 def with_trades(queryset):
-    """Events with their trades' codes and labels as two arrays, read in the same query.
+    """Events with the ids of their trades as an array, read in the same query.
 
-    A correlated subquery keeps the rows streaming from a server-side cursor (no GROUP BY over
-    the whole selection, no second query per chunk as prefetch_related would need).
+    A correlated subquery on the (event, trade) index keeps rows streaming from a server-side
+    cursor: no GROUP BY over the whole selection, no second query per row. The ids become
+    codes and labels through trade_index(), one small query per export or API page.
     """
-    through = Event.trades.through.objects.filter(event_id=OuterRef("pk")).order_by(
-        "trade__code", "trade_id"
-    )
-    return queryset.select_related("department", "region", "organiser").annotate(
-        trade_codes=ArraySubquery(through.values("trade__code")),
-        trade_labels=ArraySubquery(through.values("trade__label")),
-    )
+    through = Event.trades.through.objects.filter(event_id=OuterRef("pk")).order_by("trade_id")
+    return queryset.annotate(trade_ids=ArraySubquery(through.values("trade_id")))
 
 
-def event_trades(event: Event) -> list[dict]:
-    codes = getattr(event, "trade_codes", None)
-    if codes is None:  # not annotated by with_trades(): read them (one query)
-        return [{"code": t.code, "label": t.label} for t in event.trades.order_by("code", "pk")]
-    return [
-        {"code": code, "label": label}
-        for code, label in zip(codes, event.trade_labels, strict=True)
-    ]
+def trade_index() -> dict[int, dict]:
+    return {
+        pk: {"code": code, "label": label}
+        for pk, code, label in Trade.objects.values_list("pk", "code", "label")
+    }
+
+
+def event_trades(event: Event, trades: dict[int, dict] | None = None) -> list[dict]:
+    ids = getattr(event, "trade_ids", None)
+    if ids is None or trades is None:  # not annotated by with_trades(): read them (one query)
+        items = [{"code": t.code, "label": t.label} for t in event.trades.all()]
+    else:
+        items = [trades[pk] for pk in ids if pk in trades]
+    return sorted(items, key=lambda t: t["code"])
+
+
+@functools.lru_cache(maxsize=8)
+def _detail_url_template(script_prefix: str) -> str:
+    url = reverse("events:detail", kwargs={"pk": 987654321, "slug": "slug-sentinelle"})
+    return settings.SITE_URL + url.replace("987654321", "{pk}").replace("slug-sentinelle", "{slug}")
 
 
 def event_url(event: Event) -> str:
-    return settings.SITE_URL + event.get_absolute_url()
+    """Absolute URL of the event's page: get_absolute_url() without a reverse() per row."""
+    template = _detail_url_template(get_script_prefix())
+    return template.format(pk=event.pk, slug=event.slug or "evenement")
 
 
 def registration_url(event: Event) -> str | None:
@@ -49,7 +68,7 @@ def _utc(value: datetime.datetime | None) -> str | None:
     return value.astimezone(datetime.UTC).isoformat() if value else None
 
 
-def event_representation(event: Event) -> dict:
+def event_representation(event: Event, trades: dict[int, dict] | None = None) -> dict:
     """One event as the API shows it: field names and values are a public contract.
 
     Written as a plain function because exports call it for hundreds of thousands of rows;
@@ -62,9 +81,9 @@ def event_representation(event: Event) -> dict:
         "title": event.title,
         "description": event.description,
         "type": event.type,
-        "type_label": event.get_type_display(),
+        "type_label": TYPE_LABELS.get(event.type, event.type),
         "modalite": event.modalite,
-        "modalite_label": event.get_modalite_display(),
+        "modalite_label": MODALITE_LABELS.get(event.modalite, event.modalite),
         "start": event.local_start.isoformat(),
         "end": event.local_end.isoformat(),
         "timezone": event.tzinfo.key,
@@ -76,7 +95,7 @@ def event_representation(event: Event) -> dict:
         "city": event.city,
         "online_url": event.online_url or None,
         "organiser": {"name": organiser.name, "kind": organiser.kind},
-        "metiers": event_trades(event),
+        "metiers": event_trades(event, trades),
         "public": event.audience,
         "wheelchair_accessible": event.wheelchair_accessible,
         "registration_required": event.registration_required,
@@ -156,4 +175,4 @@ class EventSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
     def to_representation(self, instance):
-        return event_representation(instance)
+        return event_representation(instance, self.context.get("trades"))
