@@ -3,7 +3,7 @@
 Offers may use events (never the reverse, see DESIGN.md): both directions live here.
 """
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from events.models import Event
@@ -42,14 +42,12 @@ def event_related_offers(*, event: Event, limit: int = RELATED_LIMIT) -> list[Of
     most recent offers of the event's trades in its department, then in its region. An online
     event has no place: its trades' offers are then taken from anywhere.
     """
-    open_offers = Offer.objects.open().for_listing()
-    named = list(open_offers.filter(events=event).order_by("-published_at", "-id")[:limit])
-    if len(named) >= limit:
-        return named
-    # Two simple queries rather than one with an OR: each can use its own index.
+    open_offers = Offer.objects.open()
+    named = Offer.events.through.objects.filter(event_id=event.pk)
+    named_ids = open_offers.filter(pk__in=named.values("offer_id")).order_by("-published_at", "-id")
     nearby = open_offers.filter(
         trade_id__in=Event.trades.through.objects.filter(event_id=event.pk).values("trade_id")
-    ).exclude(pk__in=[offer.pk for offer in named])
+    )
     if event.region_id:
         nearby = nearby.filter(region_id=event.region_id).annotate(
             elsewhere=_elsewhere(event.department_id)
@@ -57,7 +55,24 @@ def event_related_offers(*, event: Event, limit: int = RELATED_LIMIT) -> list[Of
         nearby = nearby.order_by("elsewhere", "-published_at", "-id")
     else:
         nearby = nearby.order_by("-published_at", "-id")
-    return named + list(nearby[: limit - len(named)])
+    # One query (the event page counts them): the ids of both lists, each found through its
+    # own index, then those few rows ranked. An OR of the two conditions would scan every
+    # open offer.
+    candidates = named_ids.values("pk")[:limit].union(nearby.values("pk")[:limit])
+    rows = (
+        Offer.objects.filter(pk__in=candidates)
+        .annotate(
+            rank=Case(
+                When(Exists(named.filter(offer_id=OuterRef("pk"))), then=Value(0)),
+                When(Q(department_id=event.department_id) & Q(department__isnull=False), then=1),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .for_listing()
+        .order_by("rank", "-published_at", "-id")
+    )
+    return list(rows[:limit])
 
 
 def _elsewhere(department_id):

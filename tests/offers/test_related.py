@@ -145,3 +145,14 @@ def test_the_home_page_has_the_work_study_block(client):
     assert "Aide-soignant en apprentissage" in html
     assert "Sans alternance" not in html
     assert 'href="/offres/?alternance=1"' in html
+
+
+def test_an_event_finds_its_related_offers_in_one_query(django_assert_num_queries):
+    event = EventFactory(trades=["J1501", "J1506"], **rennes())
+    event.offers.add(OfferFactory(**lyon()))
+    OfferFactory.create_batch(3, **brest())
+
+    with django_assert_num_queries(1):
+        offers = event_related_offers(event=event)
+
+    assert len(offers) == 4
