@@ -222,7 +222,7 @@ def parse_choice(value, lookup: dict, what: str, choices) -> str:
     found = lookup.get(fold(text))
     if found is None:
         accepted = ", ".join(label for _, label in choices)
-        raise ValueError(f"{what} inconnu : « {text[:40]} ». Valeurs acceptées : {accepted}.")
+        raise ValueError(f"{what} : « {text[:40]} ». Valeurs acceptées : {accepted}.")
     return found
 
 

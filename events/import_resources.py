@@ -197,10 +197,17 @@ class EventResource(resources.ModelResource):
             error("titre", "titre manquant.")
         values["description"] = _cell(get("description"))
         for key, attr, lookup, what, choices, default in (
-            ("type", "type", TYPES, "type", Event.Type.choices, None),
-            ("modalite", "modalite", MODALITES, "modalité", Event.Modalite.choices, "presentiel"),
-            ("public", "audience", AUDIENCES, "public", Event.Audience.choices, "tous"),
-            ("statut", "status", STATUSES, "statut", Event.Status.choices, None),
+            ("type", "type", TYPES, "type inconnu", Event.Type.choices, None),
+            (
+                "modalite",
+                "modalite",
+                MODALITES,
+                "modalité inconnue",
+                Event.Modalite.choices,
+                "presentiel",
+            ),
+            ("public", "audience", AUDIENCES, "public inconnu", Event.Audience.choices, "tous"),
+            ("statut", "status", STATUSES, "statut inconnu", Event.Status.choices, None),
         ):
             if not _cell(get(key)):
                 values[attr] = default

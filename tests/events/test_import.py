@@ -121,6 +121,7 @@ def test_row_errors_are_reported_in_french_and_nothing_is_written(agency_user):
         "Un événement en ligne ou hybride doit avoir un lien de connexion."
     ]
     assert "Formule de tableur refusée" in errors[6]["titre"][0]
+    assert set(errors[6]) == {"titre"}
     assert errors[7]["heure_fin"] == ["La fin doit être après le début."]
     assert errors[8]["metiers"] == ["Code ROME inconnu : « Z9999 »."]
     assert errors[8]["places_sur_place"][0].startswith("Nombre de places invalide")
