@@ -33,6 +33,7 @@ from events.serializers import (
     MODALITE_LABELS,
     STATUS_LABELS,
     TYPE_LABELS,
+    event_path,
     event_representation,
     event_trades,
     event_url,
@@ -132,7 +133,7 @@ class EventRow(namedtuple("EventRowBase", (*ROW_FIELDS, "department", "region", 
     seats_left_online = Event.seats_left_online
     seats_left = Event.seats_left
     total_capacity = Event.total_capacity
-    get_absolute_url = Event.get_absolute_url
+    get_absolute_url = event_path
 
     def get_type_display(self) -> str:
         return TYPE_LABELS.get(self.type, self.type)

@@ -47,15 +47,20 @@ def event_trades(event: Event, trades: dict[int, dict] | None = None) -> list[di
 
 
 @functools.lru_cache(maxsize=8)
-def _detail_url_template(script_prefix: str) -> str:
-    url = reverse("events:detail", kwargs={"pk": 987654321, "slug": "slug-sentinelle"})
-    return settings.SITE_URL + url.replace("987654321", "{pk}").replace("slug-sentinelle", "{slug}")
+def _detail_path_template(script_prefix: str) -> str:
+    path = reverse("events:detail", kwargs={"pk": 987654321, "slug": "slug-sentinelle"})
+    return path.replace("987654321", "{pk}").replace("slug-sentinelle", "{slug}")
+
+
+def event_path(event: Event) -> str:
+    """get_absolute_url() without a reverse() per row (exports write hundreds of thousands)."""
+    template = _detail_path_template(get_script_prefix())
+    return template.format(pk=event.pk, slug=event.slug or "evenement")
 
 
 def event_url(event: Event) -> str:
-    """Absolute URL of the event's page: get_absolute_url() without a reverse() per row."""
-    template = _detail_url_template(get_script_prefix())
-    return template.format(pk=event.pk, slug=event.slug or "evenement")
+    """Absolute URL of the event's page."""
+    return settings.SITE_URL + event_path(event)
 
 
 def registration_url(event: Event) -> str | None:

@@ -289,3 +289,13 @@ def test_the_docs_need_no_cdn_and_no_inline_script(client):
     assert "drf_spectacular_sidecar" in html
     assert "cdn." not in html and "unpkg" not in html
     assert "<script>" not in html
+
+
+def test_a_page_costs_the_same_few_queries_whatever_its_size(client, django_assert_max_num_queries):
+    for i in range(30):
+        EventFactory(start=in_days(i + 1), trades=["J1501", "K1302"])
+    # Count, page (with departments, regions, organisers, trade ids), trade labels.
+    with django_assert_max_num_queries(3):
+        data = client.get(API, {"page_size": 30}).json()
+    assert len(data["results"]) == 30
+    assert all(len(item["metiers"]) == 2 for item in data["results"])
