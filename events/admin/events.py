@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from import_export import fields, resources
 from import_export.admin import ExportActionMixin, ImportMixin
@@ -36,7 +37,7 @@ from events.scoping import (
     registrations_in_scope,
     scope_for,
 )
-from semaine.models import Edition
+from semaine.models import Department, Edition
 
 # -- events -------------------------------------------------------------------------------------
 
@@ -167,6 +168,7 @@ class EventAdmin(ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelA
     date_hierarchy = "start"
     list_select_related = ["department", "organiser"]
     list_per_page = 50
+    ordering = ["-start", "id"]  # the coming edition first, archives after
     autocomplete_fields = ["organiser", "trades", "department"]
     readonly_fields = [
         "confirmed_onsite",
@@ -184,7 +186,14 @@ class EventAdmin(ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelA
             {"fields": ["title", "type", "status", "organiser", "description", "edition"]},
         ),
         ("Public et métiers", {"fields": ["audience", "trades"]}),
-        ("Date et modalité", {"fields": ["modalite", "start", "end"]}),
+        (
+            "Date et modalité",
+            {
+                "fields": ["modalite", "start", "end"],
+                "description": "Heures locales du lieu : heure de Paris, ou heure du département "
+                "d'outre-mer choisi plus bas.",
+            },
+        ),
         (
             "Lieu (sur place)",
             {
@@ -289,6 +298,21 @@ class EventAdmin(ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelA
                 return cleaned
 
         return ScopedEventForm
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Times are typed and shown in the local time of the event's department (overseas
+        # included): the department being submitted, else the saved one, else Paris.
+        code = request.POST.get("department") if request.method == "POST" else None
+        if code is None and object_id:
+            code = (
+                self.get_queryset(request)
+                .filter(pk=object_id if str(object_id).isdigit() else None)
+                .values_list("department_id", flat=True)
+                .first()
+            )
+        department = Department.objects.filter(pk=code).first() if code else None
+        with timezone.override(department.tzinfo if department else None):
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -474,3 +474,25 @@ def test_a_correct_login_works_before_the_limit(client, counsellor):
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(counsellor.pk)
+
+
+def test_times_of_an_overseas_event_are_typed_in_its_local_time(admin_client, lyon):
+    response = admin_client.post(
+        reverse("admin:events_event_add"),
+        form_data(
+            organiser=lyon.pk,
+            title="Job dating à Saint-Denis",
+            postcode="97400",
+            city="Saint-Denis",
+            department="974",
+            start_1="09:00",
+            end_1="11:00",
+        ),
+    )
+
+    assert response.status_code == 302
+    event = Event.objects.get(title="Job dating à Saint-Denis")
+    assert event.local_start.strftime("%H:%M") == "09:00"
+    assert event.start.astimezone(datetime.UTC).strftime("%H:%M") == "05:00"
+    page = admin_client.get(reverse("admin:events_event_change", args=[event.pk]))
+    assert 'value="09:00:00"' in page.text
