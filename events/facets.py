@@ -5,8 +5,10 @@ filtered rows (which also gives the total). A facet that is itself filtered is c
 the rows filtered by everything else, so its other options keep meaningful counts.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 
@@ -66,8 +68,35 @@ def _trade_counts(queryset) -> dict[str, int]:
     return dict(rows)
 
 
+# Counting all facets of a broad selection scans most of the table: the result is cached, keyed by
+# the listing version (bumped by a database trigger on every write that matters), so a change
+# made in the admin shows at once, and expires soon anyway since "upcoming" moves with the clock.
+FACETS_TTL = 60
+
+
+def listing_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM events_listing_version")
+        return cursor.fetchone()[0]
+
+
 def facet_counts(filterset) -> Facets:
+    """Facet counts and total of the filtered listing (cached, see FACETS_TTL)."""
     active = filterset.active_filters
+    if "places" in active:
+        # Seats move with every registration, which does not bump the listing version.
+        return _facet_counts(filterset, active)
+    canonical = sorted((name, repr(value)) for name, value in active.items())
+    digest = hashlib.sha256(repr(canonical).encode()).hexdigest()[:32]
+    key = f"events:facets:{listing_version()}:{digest}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = _facet_counts(filterset, active)
+        cache.set(key, facets, FACETS_TTL)
+    return facets
+
+
+def _facet_counts(filterset, active) -> Facets:
     facet_columns = filterset.FACETS
     free = [name for name in facet_columns if name not in active]
     total, by_column = _grouping_sets(filterset.qs, [facet_columns[n] for n in free])

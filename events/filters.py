@@ -75,8 +75,13 @@ class EventFilter(django_filters.FilterSet):
         choices=department_choices,
         empty_label="Tous",
     )
-    type = django_filters.MultipleChoiceFilter(label="Type d'événement", choices=Event.Type.choices)
-    modalite = django_filters.MultipleChoiceFilter(label="Format", choices=Event.Modalite.choices)
+    # No join behind these two: DISTINCT would only cost time.
+    type = django_filters.MultipleChoiceFilter(
+        label="Type d'événement", choices=Event.Type.choices, distinct=False
+    )
+    modalite = django_filters.MultipleChoiceFilter(
+        label="Format", choices=Event.Modalite.choices, distinct=False
+    )
     du = django_filters.DateFilter(
         label="À partir du", method="filter_du", widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -38,6 +38,10 @@ class Organiser(models.Model):
         return self.name
 
 
+# No event of the week lasts longer (a database constraint holds it).
+MAX_DURATION = datetime.timedelta(days=31)
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
@@ -47,8 +51,13 @@ class EventQuerySet(models.QuerySet):
         return self.published()
 
     def upcoming(self, now=None):
-        """Not finished yet: an event in progress is still worth showing."""
-        return self.filter(end__gte=now or timezone.now())
+        """Not finished yet: an event in progress is still worth showing.
+
+        The bound on `start` is implied by the maximum duration; it lets the listing walk the
+        (start, id) index from today instead of from the first archived edition.
+        """
+        now = now or timezone.now()
+        return self.filter(end__gte=now, start__gte=now - MAX_DURATION)
 
     def past(self, now=None):
         return self.filter(end__lt=now or timezone.now())
@@ -195,6 +204,11 @@ class Event(models.Model):
                 violation_error_message="La fin doit être après le début.",
             ),
             models.CheckConstraint(
+                condition=Q(end__lte=F("start") + MAX_DURATION),
+                name="event_lasts_at_most_31_days",
+                violation_error_message="Un événement ne peut pas durer plus de 31 jours.",
+            ),
+            models.CheckConstraint(
                 condition=Q(modalite="presentiel") | ~Q(online_url=""),
                 name="event_online_has_link",
                 violation_error_message=(
@@ -215,6 +229,8 @@ class Event(models.Model):
             ),
         ]
         indexes = [
+            # The listing's order: lets LIMIT/OFFSET walk the index instead of sorting.
+            models.Index(fields=["start", "id"], name="event_start_id"),
             models.Index(fields=["status", "start"], name="event_status_start"),
             models.Index(fields=["status", "end"], name="event_status_end"),
             models.Index(fields=["region", "start"], name="event_region_start"),
@@ -341,6 +357,8 @@ class Event(models.Model):
         errors = {}
         if self.start and self.end and self.end <= self.start:
             errors["end"] = "La fin doit être après le début."
+        elif self.start and self.end and self.end - self.start > MAX_DURATION:
+            errors["end"] = "Un événement ne peut pas durer plus de 31 jours."
         if (
             self.modalite in (self.Modalite.DISTANCIEL, self.Modalite.HYBRIDE)
             and not self.online_url

@@ -264,3 +264,28 @@ def test_region_page_lists_the_region_and_links_its_departments(client):
     assert "<title>Événements en Auvergne-Rhône-Alpes" in html
     assert "?departement=69" in html
     assert client.get("/evenements/region/99/").status_code == 404
+
+
+def test_cached_facets_never_hide_a_change_made_in_the_admin(client):
+    event = EventFactory(type=Event.Type.FORUM)
+    assert listed(client)[1].context["facets"].count("type", "forum") == 1
+    # An admin edit (model save) and a bulk change (queryset update) both show at once.
+    event.type = Event.Type.ATELIER
+    event.save()
+    facets = listed(client)[1].context["facets"]
+    assert facets.count("type", "forum") == 0
+    assert facets.count("type", "atelier") == 1
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.DRAFT)
+    ids, response = listed(client)
+    assert ids == set() and response.context["facets"].total == 0
+    EventFactory.create_batch(2)
+    assert listed(client)[1].context["facets"].total == 2
+
+
+def test_an_event_cannot_last_more_than_a_month():
+    from django.core.exceptions import ValidationError
+
+    event = EventFactory.build(start=in_days(1), end=in_days(40))
+    with pytest.raises(ValidationError) as error:
+        event.full_clean(exclude=["organiser", "edition", "department"])
+    assert "31 jours" in str(error.value)
