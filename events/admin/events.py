@@ -490,6 +490,10 @@ class EventAdmin(ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelA
     def get_import_formats(self):
         return import_resources.IMPORT_FORMATS
 
+    def get_valid_export_item_pks(self, request):
+        # The selection posted by the export action may only name events in the user's scope.
+        return self.get_queryset(request).values_list("pk", flat=True)
+
     def get_export_formats(self):
         return [import_resources.ExcelCSV, base_formats.XLSX]
 

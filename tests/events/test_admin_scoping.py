@@ -1,5 +1,8 @@
 """An agency user sees and touches only their agency's events, by URL as well as in lists."""
 
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -241,3 +244,46 @@ def test_staff_without_scope_see_no_event(client, lyon_event):
 
     assert response.status_code == 200
     assert "Job dating EHPAD à Lyon" not in response.text
+
+
+def test_the_export_action_cannot_be_forged_to_another_agencys_event(
+    agency_client, lyon_event, marseille_event
+):
+    form = agency_client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "export_admin_action", "_selected_action": [lyon_event.pk]},
+    )
+    assert form.status_code == 200
+
+    response = agency_client.post(
+        reverse("admin:events_event_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            "export_items": [lyon_event.pk, marseille_event.pk],
+            "eventexportresource_titre": "on",
+        },
+    )
+
+    body = response.content.decode("utf-8-sig")
+    assert "Forum santé à Marseille" not in body
+
+
+def test_the_export_action_exports_the_selection(agency_client, lyon_event):
+    other_of_mine = EventFactory(organiser=lyon_event.organiser, title="Atelier CV à Lyon")
+
+    response = agency_client.post(
+        reverse("admin:events_event_export"),
+        {
+            "format": "1",
+            "resource": "0",
+            "export_items": [lyon_event.pk],
+            "eventexportresource_titre": "on",
+        },
+    )
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    titles = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["Job dating EHPAD à Lyon"]
+    assert other_of_mine.title not in titles
