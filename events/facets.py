@@ -20,6 +20,8 @@ from semaine.models import Trade
 class Facets:
     total: int = 0
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Set when the counts may be cached: fragments that depend on them only can share the key.
+    cache_key: str | None = None
 
     def count(self, name: str, value: str) -> int:
         return self.counts.get(name, {}).get(value, 0)
@@ -92,8 +94,20 @@ def facet_counts(filterset) -> Facets:
     facets = cache.get(key)
     if facets is None:
         facets = _facet_counts(filterset, active)
+        facets.cache_key = key
         cache.set(key, facets, FACETS_TTL)
     return facets
+
+
+def cached_fragment(key: str | None, render):
+    """HTML rendered once per `key` (a facets cache key) for as long as the facets live."""
+    if key is None:
+        return render()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, FACETS_TTL)
+    return html
 
 
 def _facet_counts(filterset, active) -> Facets:

@@ -1,10 +1,11 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from events import ical
-from events.facets import facet_counts
+from events.facets import cached_fragment, facet_counts
 from events.filters import EventFilter
 from events.forms import facet_options
 from events.jsonld import event_jsonld
@@ -36,13 +37,26 @@ def event_list(request, region_code=None):
     query.pop("page", None)
     if region:
         query.pop("region", None)
+    # The form (a hundred options with their counts) costs more to render than the rest of the
+    # page: it only depends on what the facets depend on, so it is cached with them.
+    form_key = None
+    if facets.cache_key and not filterset.form.errors:
+        form_key = f"{facets.cache_key}:form:{request.path}"
+    filter_form = cached_fragment(
+        form_key,
+        lambda: render_to_string(
+            "events/includes/filter_form.html",
+            {"filter": filterset, "options": facet_options(filterset, facets), "region": region},
+            request=request,
+        ),
+    )
     return render(
         request,
         "events/event_list.html",
         {
             "filter": filterset,
             "facets": facets,
-            "options": facet_options(filterset, facets),
+            "filter_form": filter_form,
             "page_obj": page,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "events": page.object_list,
