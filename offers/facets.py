@@ -122,7 +122,7 @@ def _facet_counts(filterset) -> Facets:
             _key(value): n
             for value, n in others.qs.order_by()
             .values_list(COLUMNS[name])
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .order_by()
             if value not in (None, "")
         }

@@ -453,11 +453,15 @@ def import_offers(
         report.errors.append(f"JSON invalide {where} ({detail}) : la suite du fichier est ignorée.")
     if batch:
         _write_batch(batch, report, source=source)
+    if not report.read and not report.errors:
+        report.errors.append(
+            "Aucune offre dans le fichier : ni liste d'offres, ni clé « resultats » non vide."
+        )
     if full:
         if report.errors:
-            report.errors.append("Fichier incomplet : aucune offre n'a été close.")
+            report.errors.append("Import incomplet : aucune offre n'a été close.")
         elif not seen:
-            report.errors.append("Fichier sans aucune offre : aucune offre n'a été close.")
+            report.errors.append("Aucune offre valable : aucune offre n'a été close.")
         else:
             report.closed = _close_missing(seen, source=source)
     logger.info("import_offers %s: %s", source, report.summary())

@@ -3,6 +3,7 @@
 Offers may use events (never the reverse, see DESIGN.md): both directions live here.
 """
 
+from django.core.cache import cache
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 
@@ -10,6 +11,7 @@ from events.models import Event
 from offers.models import Offer
 
 RELATED_LIMIT = 6
+WORK_STUDY_CACHE_KEY = "offers:work-study-counts"
 
 
 def offer_related_events(*, offer: Offer, limit: int = RELATED_LIMIT, now=None) -> list[Event]:
@@ -87,8 +89,13 @@ def _elsewhere(department_id):
 def work_study_offers(*, limit: int = 4) -> tuple[dict, list[Offer]]:
     """The home page's "alternance" block: counts and the latest open work-study offers."""
     open_work_study = Offer.objects.open().work_study()
-    counts = open_work_study.order_by().aggregate(
-        jobs=Count("pk", filter=Q(nature=Offer.Nature.EMPLOI)),
-        trainings=Count("pk", filter=Q(nature=Offer.Nature.FORMATION)),
-    )
+    # Counting a column of the `offer_facets` index (never null) keeps it an index-only
+    # scan; the counts are cached as the home page is the most visited one.
+    counts = cache.get(WORK_STUDY_CACHE_KEY)
+    if counts is None:
+        counts = open_work_study.order_by().aggregate(
+            jobs=Count("nature", filter=Q(nature=Offer.Nature.EMPLOI)),
+            trainings=Count("nature", filter=Q(nature=Offer.Nature.FORMATION)),
+        )
+        cache.set(WORK_STUDY_CACHE_KEY, counts, 300)
     return counts, list(open_work_study.for_listing()[:limit])

@@ -236,7 +236,19 @@ def test_an_empty_file_is_reported_and_a_full_refresh_closes_nothing():
     report = run_bytes(b'{"resultats": []}', full=True)
 
     assert report.closed == 0
-    assert report.errors == ["Fichier sans aucune offre : aucune offre n'a été close."]
+    assert report.errors == [
+        "Aucune offre dans le fichier : ni liste d'offres, ni clé « resultats » non vide.",
+        "Import incomplet : aucune offre n'a été close.",
+    ]
+
+
+def test_an_object_without_resultats_is_reported():
+    report = run_bytes(b'{"totalElements": 0, "content": []}')
+
+    assert report.read == 0
+    assert report.errors == [
+        "Aucune offre dans le fichier : ni liste d'offres, ni clé « resultats » non vide."
+    ]
 
 
 def test_records_with_bytes_that_are_not_utf8_are_rejected_and_the_others_imported():
