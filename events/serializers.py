@@ -6,7 +6,7 @@ import functools
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from rest_framework import serializers
 
 from events.models import Event, Organiser
@@ -46,16 +46,16 @@ def event_trades(event: Event, trades: dict[int, dict] | None = None) -> list[di
     return sorted(items, key=lambda t: t["code"])
 
 
-@functools.lru_cache(maxsize=8)
-def _detail_path_template(script_prefix: str) -> str:
+@functools.cache
+def _detail_path_template() -> str:
+    # Read once per process: the site is served from one script prefix.
     path = reverse("events:detail", kwargs={"pk": 987654321, "slug": "slug-sentinelle"})
     return path.replace("987654321", "{pk}").replace("slug-sentinelle", "{slug}")
 
 
 def event_path(event: Event) -> str:
     """get_absolute_url() without a reverse() per row (exports write hundreds of thousands)."""
-    template = _detail_path_template(get_script_prefix())
-    return template.format(pk=event.pk, slug=event.slug or "evenement")
+    return _detail_path_template().format(pk=event.pk, slug=event.slug or "evenement")
 
 
 def event_url(event: Event) -> str:
