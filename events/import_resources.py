@@ -135,7 +135,9 @@ class EventResource(resources.ModelResource):
                 + ". Téléchargez le modèle pour voir les colonnes attendues."
             )
         rows = []
-        for number, row in enumerate(dataset, start=2):
+        # A spreadsheet's first data row is its line 2; a JSON payload's first event is n° 1.
+        first = 1 if "source" in headers else 2
+        for number, row in enumerate(dataset, start=first):
             if all(_cell(value) == "" for value in row):
                 continue  # empty lines of a spreadsheet are not rows
             rows.append([number, *row])

@@ -496,3 +496,22 @@ def test_times_of_an_overseas_event_are_typed_in_its_local_time(admin_client, ly
     assert event.start.astimezone(datetime.UTC).strftime("%H:%M") == "05:00"
     page = admin_client.get(reverse("admin:events_event_change", args=[event.pk]))
     assert 'value="09:00:00"' in page.text
+
+
+def test_national_staff_import_a_france_travail_file_for_a_chosen_agency(client):
+    from pathlib import Path
+
+    edition()
+    lyon = OrganiserFactory(name="France Travail Lyon")
+    client.force_login(staff_user("national", group="National"))
+    sample = Path(__file__).parent / "samples" / "francetravail_evenements.json"
+
+    with sample.open("rb") as handle:
+        preview = client.post(
+            reverse("admin:events_event_import"),
+            {"import_file": handle, "format": "2", "resource": "0", "default_organiser": lyon.pk},
+        )
+    confirm = preview.context["confirm_form"]
+    client.post(reverse("admin:events_event_process_import"), confirm.initial)
+
+    assert Event.objects.filter(organiser=lyon, external_source="france_travail").count() == 3

@@ -274,7 +274,7 @@ def test_a_reference_of_another_agency_is_not_overwritten(agency_user):
 
     result = run(dataset, agency_user)
 
-    assert "autre organisateur" in row_errors(result)[2]["reference"][0]
+    assert "autre organisateur" in row_errors(result)[1]["reference"][0]
     theirs.refresh_from_db()
     assert theirs.title != "Reprise"
 
@@ -319,7 +319,7 @@ def test_a_france_travail_unknown_type_code_is_a_row_error(agency_user):
 
     result = run(dataset, agency_user)
 
-    assert row_errors(result)[2]["type"][0].startswith("Type inconnu : « 99 »")
+    assert row_errors(result)[1]["type"][0].startswith("Type inconnu : « 99 »")
 
 
 @pytest.mark.parametrize(
