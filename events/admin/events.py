@@ -238,6 +238,7 @@ class EventAdmin(ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelA
         "export_registrants",
     ]
     change_list_template = "admin/events/event/change_list.html"
+    change_form_template = "admin/events/event/change_form.html"
     import_template_name = "admin/events/event/import.html"
     import_form_class = EventImportForm
     confirm_form_class = EventConfirmImportForm

@@ -162,6 +162,7 @@ def test_the_event_page_shows_who_created_and_changed_it(admin_client, lyon, cou
     response = admin_client.get(reverse("admin:events_event_change", args=[event.pk]))
 
     assert "Historique" in response.text
+    assert reverse("admin:events_event_registrants", args=[event.pk]) in response.text
     assert "créé par" in response.text.lower()
     assert response.text.count("agence-lyon") >= 2
 
@@ -515,3 +516,13 @@ def test_national_staff_import_a_france_travail_file_for_a_chosen_agency(client)
     client.post(reverse("admin:events_event_process_import"), confirm.initial)
 
     assert Event.objects.filter(organiser=lyon, external_source="france_travail").count() == 3
+
+
+@pytest.mark.parametrize("edition_param", ["toutes", "1999", "abc", "<script>"])
+def test_the_dashboard_accepts_any_edition_parameter(admin_client, lyon, edition_param):
+    EventFactory(organiser=lyon)
+
+    response = admin_client.get(reverse("admin:events_event_dashboard"), {"edition": edition_param})
+
+    assert response.status_code == 200
+    assert response.context["total"] == 1
