@@ -526,3 +526,19 @@ def test_the_dashboard_accepts_any_edition_parameter(admin_client, lyon, edition
 
     assert response.status_code == 200
     assert response.context["total"] == 1
+
+
+def test_national_staff_set_a_counsellor_up_but_cannot_make_a_superuser(client, counsellor):
+    client.force_login(staff_user("national", group="National"))
+    url = reverse("admin:auth_user_change", args=[counsellor.pk])
+
+    page = client.get(url)
+
+    assert page.status_code == 200
+    assert 'name="is_superuser"' not in page.text
+    assert 'name="staff_profile-0-organiser"' in page.text
+    assert 'name="groups"' in page.text
+
+
+def test_agency_staff_cannot_manage_users(admin_client):
+    assert admin_client.get(reverse("admin:auth_user_changelist")).status_code == 403
