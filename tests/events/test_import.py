@@ -1,5 +1,6 @@
 """Bulk import of events: dry run with French row errors, all or nothing, idempotent, scoped."""
 
+import datetime
 import io
 from pathlib import Path
 
@@ -200,6 +201,11 @@ def test_an_xlsx_file_uses_the_values_excel_computed_and_rejects_text_formulas(a
     sheet.append(["Forum des métiers du soin", "Forum", "23/04/2030", "09:00", "12:00",
                   "Place Bellecour", 69])  # fmt: skip
     sheet.append(["Atelier", "Atelier", "24/04/2030", "09:00", "12:00", "Place Bellecour", 1])
+    # Real date and time cells, as Excel stores them when the user types a date.
+    day, start, end = datetime.datetime(2030, 4, 25), datetime.time(14, 30), datetime.time(16)
+    sheet.append(
+        ["Visite d'EHPAD", "Visite d'entreprise", day, start, end, "Place Bellecour", "69"]
+    )
     stream = io.BytesIO()
     book.save(stream)
 
@@ -209,6 +215,8 @@ def test_an_xlsx_file_uses_the_values_excel_computed_and_rejects_text_formulas(a
     assert not result.has_validation_errors(), row_errors(result)
     assert Event.objects.get(title="Forum des métiers du soin").department_id == "69"
     assert Event.objects.get(title="Atelier").department_id == "01"
+    visit = Event.objects.get(title="Visite d'EHPAD")
+    assert visit.local_start.strftime("%d/%m/%Y %H:%M") == "25/04/2030 14:30"
 
 
 def test_a_file_that_is_not_a_workbook_gets_a_french_message():
