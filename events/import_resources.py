@@ -13,6 +13,8 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.encoding import force_str
+from django.utils.html import conditional_escape, format_html
 from import_export import fields, resources
 
 from events import francetravail
@@ -53,6 +55,35 @@ from events.scoping import event_in_scope, organisers_in_scope, scope_for
 from semaine.models import department_code_from_postcode
 
 # -- the resource -------------------------------------------------------------------------------
+
+
+class PreviewDiff(resources.Diff):
+    """The preview's cells: labels and local times (the dehydrate methods), changes marked with
+    <del>/<ins> and no inline style (the site's CSP forbids them)."""
+
+    def __init__(self, resource, instance, new):
+        self.left = self._values(resource, instance)
+        self.right = []
+        self.new = new
+
+    def compare_with(self, resource, instance):
+        self.right = self._values(resource, instance)
+
+    @staticmethod
+    def _values(resource, instance):
+        fields_ = resource.get_import_fields()
+        if instance is None:
+            return ["" for _ in fields_]
+        return [force_str(resource.export_field(f, instance)) for f in fields_]
+
+    def as_html(self):
+        cells = []
+        for old, new in zip(self.left, self.right, strict=True):
+            if self.new or old == new:
+                cells.append(conditional_escape(new))
+            else:
+                cells.append(format_html("<del>{}</del> <ins>{}</ins>", old, new))
+        return cells
 
 
 class EventResource(resources.ModelResource):
@@ -107,6 +138,9 @@ class EventResource(resources.ModelResource):
     @classmethod
     def get_display_name(cls):
         return "Événements"
+
+    def get_diff_class(self):
+        return PreviewDiff
 
     # -- whole file -----------------------------------------------------------------------------
 

@@ -351,6 +351,9 @@ def test_an_import_through_the_admin_previews_then_writes(admin_client, lyon, se
 
     assert preview.status_code == 200
     assert Event.objects.count() == 0
+    assert "22/04/2030 09:30" in preview.text  # local times and labels, as they will be saved
+    assert "<td>Job dating</td>" in preview.text
+    assert '<ins style=' not in preview.text
     confirm = preview.context["confirm_form"]
     response = admin_client.post(
         reverse("admin:events_event_process_import"), confirm.initial, follow=True
