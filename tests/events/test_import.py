@@ -341,3 +341,26 @@ def test_a_france_travail_unknown_type_code_is_a_row_error(agency_user):
 def test_a_broken_france_travail_file_gets_a_french_message(payload, message):
     with pytest.raises(ImportFileError, match=message):
         FranceTravailJSON().create_dataset(payload)
+
+
+def test_two_identical_rows_without_reference_are_reported_as_duplicates(agency_user):
+    headers = ["titre", "type", "date", "heure_debut", "heure_fin", "adresse", "code_postal"]
+    row = ["Atelier CV", "Atelier", "22/04/2030", "09:00", "10:00", "12 rue X", "69003"]
+
+    result = run(tablib.Dataset(row, row, headers=headers), agency_user)
+
+    assert row_errors(result)[3]["__all__"] == [
+        "Ligne en double : même titre, organisateur, date et heures que la ligne 2."
+    ]
+    assert Event.objects.count() == 0
+
+
+def test_a_file_without_reference_is_idempotent_on_title_organiser_and_times(agency_user):
+    headers = ["titre", "type", "date", "heure_debut", "heure_fin", "adresse", "code_postal"]
+    row = ["Atelier CV", "Atelier", "22/04/2030", "09:00", "10:00", "12 rue X", "69003"]
+
+    run(tablib.Dataset(row, headers=headers), agency_user)
+    second = run(tablib.Dataset(row, headers=headers), agency_user)
+
+    assert second.totals["skip"] == 1
+    assert Event.objects.count() == 1
