@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -21,10 +22,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 VNU_JAR = Path(settings.VAR_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 BROWSER_DIR = Path(__file__).resolve().parent
-
-# Playwright's sync API keeps an asyncio loop in the main thread; Django would then refuse the
-# ORM calls the tests make to build their data, although nothing here is really asynchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def in_ci() -> bool:
@@ -72,20 +69,78 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 # -- the browser ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def browser():
+class BrowserSession:
+    """One Chromium for the run of browser tests, closed as soon as they are over.
+
+    While Playwright's sync API runs, the main thread has an asyncio loop, so Django refuses
+    ORM calls unless DJANGO_ALLOW_ASYNC_UNSAFE is set; and the code runs in Playwright's own
+    context, where Django opens a new connection object. Both are undone or bridged here, and
+    only for the browser tests: later tests (and their subprocesses) see the usual Django.
+    """
+
+    def __init__(self):
+        self.manager = self.chromium = None
+
+    def start(self):
+        if self.chromium is None:
+            from playwright.sync_api import sync_playwright
+
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            with keep_serialized_rollback():
+                self.manager = sync_playwright()
+                playwright = self.manager.__enter__()
+            self.chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+        return self.chromium
+
+    def stop(self):
+        if self.chromium is not None:
+            self.chromium.close()
+            with keep_serialized_rollback():
+                self.manager.__exit__(None, None, None)
+            self.manager = self.chromium = None
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+class keep_serialized_rollback:  # noqa: N801 - used as a statement
+    """Carries the reference-data snapshot that serialized rollbacks restore after each flush
+    over to the connection object of the new context; without it every transactional test
+    after the first one would start from an empty database."""
+
+    def __enter__(self):
+        from django.db import connections
+
+        self.before = connections[DEFAULT_DB_ALIAS]
+
+    def __exit__(self, *exc):
+        from django.db import connections
+
+        after = connections[DEFAULT_DB_ALIAS]
+        snapshot = getattr(self.before, "_test_serialized_contents", None)
+        if snapshot is not None and not hasattr(after, "_test_serialized_contents"):
+            after._test_serialized_contents = snapshot
+
+
+BROWSER_SESSION = BrowserSession()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if nextitem is None or nextitem.get_closest_marker("browser") is None:
+        BROWSER_SESSION.stop()
+    return result
+
+
+@pytest.fixture
+def browser(django_db_setup):
+    # Function-scoped on purpose: BROWSER_SESSION reuses the running Chromium across tests.
     reason = missing_browser_reason()
     if reason:
         # Only reached under CI=true (elsewhere the items were skipped at collection).
         pytest.fail(f"Browser tests cannot run in CI: {reason}", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    return BROWSER_SESSION.start()
 
 
 @pytest.fixture
