@@ -90,6 +90,8 @@ def partner_links(filterset: EventFilter) -> dict:
     links["webcal"] = "webcal://" + links["ics"].split("://", 1)[1]
     links["api"] = _absolute(reverse("api:evenement-list"), query)
     links["widget"] = _absolute(reverse("widget"), query)
+    # The preview on our own page: same origin whatever SITE_URL says (CSP frame-src 'self').
+    links["widget_preview"] = reverse("widget") + (f"?{query}" if query else "")
     links["page"] = _absolute(reverse("events:list"), query)
     return links
 

@@ -63,6 +63,8 @@ def test_partners_page_builds_the_snippet_and_links_of_the_chosen_filters(client
     base = "http://127.0.0.1:8000"
     assert f"{base}/widget/evenements/?{query}" in html
     assert "&lt;iframe src=&quot;" in html  # the snippet, escaped in its textarea
+    # The preview frames our own origin, whatever SITE_URL says (CSP frame-src 'self').
+    assert f'<iframe src="/widget/evenements/?{query}"' in html
     for fmt in ("csv", "xlsx", "ics", "json"):
         assert f'href="{base}/evenements/export.{fmt}?{query}"' in html
     assert f'href="webcal://127.0.0.1:8000/evenements/export.ics?{query}"' in html
