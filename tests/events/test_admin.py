@@ -467,6 +467,7 @@ def test_repeated_failed_logins_lock_the_account_out(client, counsellor, setting
 
     assert locked.status_code == 429
     assert "Connexion temporairement bloquée" in locked.text
+    assert "pendant 30 minutes" in locked.text
     assert "_auth_user_id" not in client.session
 
 
