@@ -292,8 +292,12 @@ class EventAdmin(ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelA
         class ScopedEventForm(form_class):
             def clean(self):
                 cleaned = super().clean()
-                probe = self.instance
-                message = event_scope_error(user, probe) if probe.organiser_id else ""
+                organiser = cleaned.get("organiser")
+                if organiser is None:
+                    return cleaned  # the field's own error says it is missing
+                # The event as submitted (the instance is only updated after clean()).
+                probe = Event(organiser=organiser, department=cleaned.get("department"))
+                message = event_scope_error(user, probe)
                 if message:
                     raise forms.ValidationError(message)
                 return cleaned

@@ -4,9 +4,13 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib import admin as django_admin
+from django.test import RequestFactory
 from django.urls import reverse
 
+from events.admin.events import EventAdmin
 from events.models import Event
+from semaine.models import Department
 from tests.factories import EventFactory, OrganiserFactory, RegistrationFactory, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +291,35 @@ def test_the_export_action_exports_the_selection(agency_client, lyon_event):
     titles = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert titles == ["Job dating EHPAD à Lyon"]
     assert other_of_mine.title not in titles
+
+
+def test_a_coordinators_partner_event_must_stay_in_the_region(client):
+
+    croix_rouge = OrganiserFactory(name="Croix-Rouge française", kind="partenaire")
+    coordinator = staff_user("coord-ara", group="Coordination régionale", region_code="84")
+    request = RequestFactory().get("/")
+    request.user = coordinator
+    form_class = EventAdmin(Event, django_admin.site).get_form(request)
+    # The department field's choices already leave Marseille out; the form's own rule is the
+    # second lock, tried here with a department list that would let it through.
+    form = form_class(
+        data={
+            "title": "Forum",
+            "type": "forum",
+            "status": "draft",
+            "organiser": croix_rouge.pk,
+            "edition": "2030",
+            "audience": "tous",
+            "modalite": "presentiel",
+            "start_0": "23/04/2030",
+            "start_1": "10:00",
+            "end_0": "23/04/2030",
+            "end_1": "12:00",
+            "address": "1 La Canebière",
+            "department": "13",
+        }
+    )
+    form.fields["department"].queryset = Department.objects.all()
+
+    assert not form.is_valid()
+    assert "pas dans votre région" in str(form.non_field_errors())
