@@ -140,6 +140,13 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # Importing needs the right to add events, exporting the right to see them.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# The uploaded file waits between preview and confirmation: in the shared cache when there is
+# one (several instances), else in the machine's temporary folder.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = (
+    "import_export.tmp_storages.CacheStorage"
+    if CACHE_URL
+    else "import_export.tmp_storages.TempFolderStorage"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
