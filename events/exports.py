@@ -18,7 +18,7 @@ import icalendar
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import DateTimeField, Value
+from django.db.models import BigIntegerField, DateTimeField, F, Func, Value
 from django.utils.http import urlencode
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -156,25 +156,46 @@ def iter_events(queryset, *, with_updated_at: bool = True) -> Iterator[EventRow]
             # The whole selection is sorted before the first row: in memory rather than in
             # temporary files (server memory, for this transaction only).
             cursor.execute("SET LOCAL work_mem = '64MB'")
-        fields = ROW_FIELDS if with_updated_at else _WITHOUT_UPDATED_AT
+        fields = _SELECTED if with_updated_at else _WITHOUT_UPDATED_AT
         rows = queryset.values_list(*fields).iterator(chunk_size=CHUNK_SIZE)
         for batch in _batched(rows, CHUNK_SIZE):
             missing = {row[_ORGANISER] for row in batch} - organisers.keys()
             if missing:
                 organisers.update(Organiser.objects.only("name", "kind").in_bulk(missing))
             for row in batch:
+                start, end = row[_START_US], row[_END_US]
                 yield EventRow(
-                    *row,
+                    *row[:_START_US],
+                    _EPOCH + datetime.timedelta(microseconds=start),
+                    _EPOCH + datetime.timedelta(microseconds=end),
+                    *row[_END_US + 1 :],
                     departments.get(row[_DEPARTMENT]),
                     regions.get(row[_REGION]),
                     organisers[row[_ORGANISER]],
                 )
 
 
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def _microseconds(field: str) -> Func:
+    # psycopg parses a timestamp in Python (a regular expression per value); the same instant
+    # as an integer of microseconds comes over several times faster, and exactly.
+    return Func(
+        F(field),
+        template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
+        output_field=BigIntegerField(),
+    )
+
+
+_SELECTED = tuple(_microseconds(f) if f in ("start", "end") else f for f in ROW_FIELDS)
 # Spreadsheets do not show it: one timestamp less to parse per row.
 _WITHOUT_UPDATED_AT = tuple(
-    Value(None, output_field=DateTimeField()) if f == "updated_at" else f for f in ROW_FIELDS
+    Value(None, output_field=DateTimeField()) if f == "updated_at" else f for f in _SELECTED
 )
+# Side by side in ROW_FIELDS: iter_events puts the two datetimes back between them.
+_START_US, _END_US = ROW_FIELDS.index("start"), ROW_FIELDS.index("end")
+
 _DEPARTMENT = ROW_FIELDS.index("department_id")
 _REGION = ROW_FIELDS.index("region_id")
 _ORGANISER = ROW_FIELDS.index("organiser_id")
