@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from events.admin.scoped import HttpsLinksMixin
 from events.scoping import offers_in_scope, organisers_in_scope, scope_for
 from offers.importers import import_offers
 from offers.models import Offer
@@ -42,7 +43,7 @@ class OfferAdminForm(forms.ModelForm):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(HttpsLinksMixin, admin.ModelAdmin):
     form = OfferAdminForm
     list_display = [
         "title",

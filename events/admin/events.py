@@ -21,7 +21,7 @@ from events.admin.registrations import (
     registrants_csv_response,
     save_registration_changes,
 )
-from events.admin.scoped import ScopedEventsMixin
+from events.admin.scoped import HttpsLinksMixin, ScopedEventsMixin
 from events.event_services import (
     event_cancel,
     event_duplicate,
@@ -143,7 +143,9 @@ class EventExportResource(resources.ModelResource):
         return event.get_status_display()
 
 
-class EventAdmin(ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelAdmin):
+class EventAdmin(
+    HttpsLinksMixin, ScopedEventsMixin, ImportMixin, ExportActionMixin, admin.ModelAdmin
+):
     list_display = [
         "start_display",
         "title",

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, Q
 
+from events.admin.scoped import HttpsLinksMixin
 from events.models import Organiser, StaffProfile
 from events.scoping import (
     events_in_scope,
@@ -15,7 +16,7 @@ from events.scoping import (
 
 
 @admin.register(Organiser)
-class OrganiserAdmin(admin.ModelAdmin):
+class OrganiserAdmin(HttpsLinksMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "department", "email", "events_count"]
     list_filter = ["kind", ("department__region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]

@@ -1,6 +1,17 @@
 """Object permissions that follow the staff user's scope."""
 
+from django.db import models
+
 from events.scoping import event_in_scope
+
+
+class HttpsLinksMixin:
+    """A link typed without a scheme is taken as https:// (Django 6's default, and the web's)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ScopedEventsMixin:
