@@ -161,7 +161,7 @@ STATUSES = _choices_lookup(Event.Status.choices, {"publie": "published", "annule
 # -- parsing of one row -------------------------------------------------------------------------
 
 
-def _cell(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -174,7 +174,7 @@ def parse_date(value) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _cell(value)
+    text = cell_text(value)
     for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return datetime.datetime.strptime(text, pattern).date()
@@ -188,7 +188,7 @@ def parse_time(value) -> datetime.time:
         return value.time()
     if isinstance(value, datetime.time):
         return value
-    text = _cell(value).lower().replace(" ", "")
+    text = cell_text(value).lower().replace(" ", "")
     match = re.fullmatch(r"(\d{1,2})(?:[:h](\d{2})?)?(?::(\d{2}))?", text)
     if match:
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
@@ -198,7 +198,7 @@ def parse_time(value) -> datetime.time:
 
 
 def parse_seats(value) -> int | None:
-    text = _cell(value)
+    text = cell_text(value)
     if not text:
         return None
     if not text.isdigit():
@@ -214,11 +214,11 @@ def parse_bool(value, default: bool) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValueError(f"réponse invalide : « {_cell(value)[:20]} » (oui ou non).")
+    raise ValueError(f"réponse invalide : « {cell_text(value)[:20]} » (oui ou non).")
 
 
 def parse_choice(value, lookup: dict, what: str, choices) -> str:
-    text = _cell(value)
+    text = cell_text(value)
     found = lookup.get(fold(text))
     if found is None:
         accepted = ", ".join(label for _, label in choices)

@@ -33,7 +33,7 @@ from events.import_columns import (  # noqa: F401 - the import's vocabulary, use
     TYPES,
     ImportFileError,
     RowContext,
-    _cell,
+    cell_text,
     column_key,
     fold,
     parse_bool,
@@ -172,7 +172,7 @@ class EventResource(resources.ModelResource):
         # A spreadsheet's first data row is its line 2; a JSON payload's first event is n° 1.
         first = 1 if "source" in headers else 2
         for number, row in enumerate(dataset, start=first):
-            if all(_cell(value) == "" for value in row):
+            if all(cell_text(value) == "" for value in row):
                 continue  # empty lines of a spreadsheet are not rows
             rows.append([number, *row])
         if not rows:
@@ -228,10 +228,10 @@ class EventResource(resources.ModelResource):
             if isinstance(value, str) and value.startswith("=") and len(value) > 1:
                 error(key, "formule de tableur refusée : saisissez la valeur elle-même.")
 
-        values["title"] = _cell(get("titre"))[:200]
+        values["title"] = cell_text(get("titre"))[:200]
         if not values["title"]:
             error("titre", "titre manquant.")
-        values["description"] = _cell(get("description"))
+        values["description"] = cell_text(get("description"))
         for key, attr, lookup, what, choices, default in (
             ("type", "type", TYPES, "type inconnu", Event.Type.choices, None),
             (
@@ -245,7 +245,7 @@ class EventResource(resources.ModelResource):
             ("public", "audience", AUDIENCES, "public inconnu", Event.Audience.choices, "tous"),
             ("statut", "status", STATUSES, "statut inconnu", Event.Status.choices, None),
         ):
-            if not _cell(get(key)):
+            if not cell_text(get(key)):
                 values[attr] = default
                 if key == "type":
                     error("type", "type manquant.")
@@ -255,17 +255,17 @@ class EventResource(resources.ModelResource):
             except ValueError as e:
                 error(key, str(e))
 
-        postcode = _cell(get("code_postal"))
+        postcode = cell_text(get("code_postal"))
         if postcode.isdigit() and len(postcode) == 4:
             postcode = "0" + postcode  # a spreadsheet dropped the leading zero
         if postcode and not re.fullmatch(r"\d{5}|2[AB]\d{3}", postcode.upper()):
             error("code_postal", f"code postal invalide : « {postcode[:10]} » (5 chiffres).")
         values["postcode"] = postcode[:5]
-        values["city"] = _cell(get("ville"))[:100]
-        values["venue_name"] = _cell(get("lieu"))[:200]
-        values["address"] = _cell(get("adresse"))[:300]
-        values["online_url"] = _cell(get("lien_connexion"))[:500]
-        dept_code = _cell(get("departement")).upper()
+        values["city"] = cell_text(get("ville"))[:100]
+        values["venue_name"] = cell_text(get("lieu"))[:200]
+        values["address"] = cell_text(get("adresse"))[:300]
+        values["online_url"] = cell_text(get("lien_connexion"))[:500]
+        dept_code = cell_text(get("departement")).upper()
         if dept_code.isdigit() and len(dept_code) == 1:
             dept_code = "0" + dept_code
         if not dept_code and postcode:
@@ -276,7 +276,7 @@ class EventResource(resources.ModelResource):
         values["department"] = department
 
         tz = department.tzinfo if department else zoneinfo.ZoneInfo(settings.TIME_ZONE)
-        tz_name = _cell(get("fuseau_horaire"))
+        tz_name = cell_text(get("fuseau_horaire"))
         if tz_name and not department:
             try:
                 tz = zoneinfo.ZoneInfo(tz_name)
@@ -284,16 +284,16 @@ class EventResource(resources.ModelResource):
                 error("fuseau_horaire", f"fuseau horaire inconnu : « {tz_name[:40]} ».")
         day = start_time = end_time = None
         for key in ("date", "heure_debut", "heure_fin"):
-            if not _cell(get(key)) and not isinstance(get(key), datetime.date | datetime.time):
+            if not cell_text(get(key)) and not isinstance(get(key), datetime.date | datetime.time):
                 error(key, f"{'date' if key == 'date' else 'heure'} manquante.")
         try:
-            if _cell(get("date")):
+            if cell_text(get("date")):
                 day = parse_date(get("date"))
         except ValueError as e:
             error("date", str(e))
         for key in ("heure_debut", "heure_fin"):
             try:
-                if _cell(get(key)):
+                if cell_text(get(key)):
                     parsed = parse_time(get(key))
                     start_time, end_time = (
                         (parsed, end_time) if key == "heure_debut" else (start_time, parsed)
@@ -314,7 +314,7 @@ class EventResource(resources.ModelResource):
             if not event_in_scope(self.user, probe):
                 error("departement", "ce département n'est pas dans votre région.")
 
-        edition_year = _cell(get("edition"))
+        edition_year = cell_text(get("edition"))
         if edition_year:
             edition = next((e for e in ctx.editions if str(e.year) == edition_year), None)
             if edition is None:
@@ -345,7 +345,7 @@ class EventResource(resources.ModelResource):
         trade_ids = None
         if "metiers" in row:
             trade_ids = []
-            for code in re.split(r"[\s,;/]+", _cell(get("metiers")).upper()):
+            for code in re.split(r"[\s,;/]+", cell_text(get("metiers")).upper()):
                 if not code:
                     continue
                 if code not in ctx.trades:
@@ -353,8 +353,8 @@ class EventResource(resources.ModelResource):
                 else:
                     trade_ids.append(ctx.trades[code])
 
-        ref = _cell(get("reference"))[:100]
-        if _cell(get("source")) == francetravail.SOURCE:
+        ref = cell_text(get("reference"))[:100]
+        if cell_text(get("source")) == francetravail.SOURCE:
             values["external_source"] = francetravail.SOURCE
             if not ref:
                 error("reference", "identifiant France Travail (id) manquant.")
@@ -371,7 +371,7 @@ class EventResource(resources.ModelResource):
 
     def _organiser(self, value, error):
         scope = scope_for(self.user)
-        name = _cell(value)
+        name = cell_text(value)
         own = None
         if scope.organiser_id:
             own = next(
