@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Q, Sum, When
 from django.db.models.functions import TruncDate
 from django.utils.formats import date_format
 
@@ -10,6 +10,7 @@ from events.models import Event, Registration
 from semaine.models import Edition
 
 BAR_WIDTH = 300  # px of the longest bar of a chart
+FILL_ROWS = 30  # events in the fill-rate table, fullest first
 
 
 @dataclasses.dataclass
@@ -35,13 +36,6 @@ def _by_choice(events, field: str, choices) -> list[tuple[str, int]]:
     return [(label, counts.get(value, 0)) for value, label in choices]
 
 
-def fill_rate(event) -> int | None:
-    capacity = event.total_capacity
-    if not capacity:
-        return None
-    return round(100 * event.confirmed_total / capacity)
-
-
 def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
     """Everything the dashboard shows; `events`/`registrations` are already scoped."""
     if edition:
@@ -63,20 +57,27 @@ def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
     offered = seats["onsite_offered"] + seats["online_offered"]
     taken = seats["onsite_taken"] + seats["online_taken"]
 
-    with_capacity = (
+    capacity = Case(
+        When(modalite=Event.Modalite.PRESENTIEL, then=F("capacity_onsite")),
+        When(modalite=Event.Modalite.DISTANCIEL, then=F("capacity_online")),
+        default=F("capacity_onsite") + F("capacity_online"),
+    )
+    fullest = (
         live.filter(
             Q(capacity_onsite__gt=0, modalite="presentiel")
             | Q(capacity_online__gt=0, modalite="distanciel")
             | Q(capacity_onsite__gt=0, capacity_online__gt=0, modalite="hybride")
         )
         .select_related("organiser", "department")
-        .annotate(taken=F("confirmed_onsite") + F("confirmed_online"))
-        .order_by("-taken", "start")[:200]
+        .annotate(
+            rate=ExpressionWrapper(
+                (F("confirmed_onsite") + F("confirmed_online")) * 100.0 / capacity,
+                output_field=FloatField(),
+            )
+        )
+        .order_by("-rate", "start", "id")[:FILL_ROWS]
     )
-    fill = sorted(
-        ((event, fill_rate(event)) for event in with_capacity),
-        key=lambda pair: (-(pair[1] or 0), pair[0].start),
-    )[:30]
+    fill = [(event, round(event.rate)) for event in fullest]
 
     per_day = []
     if edition:

@@ -353,7 +353,7 @@ def test_an_import_through_the_admin_previews_then_writes(admin_client, lyon, se
     assert Event.objects.count() == 0
     assert "22/04/2030 09:30" in preview.text  # local times and labels, as they will be saved
     assert "<td>Job dating</td>" in preview.text
-    assert '<ins style=' not in preview.text
+    assert "<ins style=" not in preview.text
     confirm = preview.context["confirm_form"]
     response = admin_client.post(
         reverse("admin:events_event_process_import"), confirm.initial, follow=True
@@ -546,3 +546,14 @@ def test_national_staff_set_a_counsellor_up_but_cannot_make_a_superuser(client, 
 
 def test_agency_staff_cannot_manage_users(admin_client):
     assert admin_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_the_dashboard_lists_the_fullest_events_first(admin_client, lyon):
+    EventFactory(organiser=lyon, title="Moitié plein", capacity_onsite=10, confirmed_onsite=5)
+    EventFactory(organiser=lyon, title="Presque plein", capacity_onsite=200, confirmed_onsite=190)
+    EventFactory(organiser=lyon, title="Sans limite", capacity_onsite=None, confirmed_onsite=40)
+
+    response = admin_client.get(reverse("admin:events_event_dashboard"))
+
+    fill = [(event.title, rate) for event, rate in response.context["fill"]]
+    assert fill == [("Presque plein", 95), ("Moitié plein", 50)]
