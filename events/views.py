@@ -5,11 +5,12 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from events import ical
-from events.facets import cached_fragment, facet_counts
+from events.facets import facet_counts
 from events.filters import EventFilter
 from events.forms import facet_options
 from events.jsonld import event_jsonld
 from events.models import Event
+from semaine.facets import cached_fragment
 from semaine.models import Region
 
 PER_PAGE = 20

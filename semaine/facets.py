@@ -1,0 +1,107 @@
+"""Facet counting shared by the listings (events, offers).
+
+All facets without an active filter are counted in one GROUPING SETS scan of the filtered rows,
+which also gives the total. Counts are cached under a *listing version*: a PostgreSQL sequence
+that a statement-level trigger bumps on every write that can change a listing, so a change made
+in the admin or by an import shows at once on every instance, with no stale page.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+
+CACHE_SECONDS = 60
+
+
+@dataclass
+class Facets:
+    total: int = 0
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Set when the counts are cached: fragments depending on them only can share the key.
+    cache_key: str | None = None
+
+    def count(self, name: str, value: str) -> int:
+        return self.counts.get(name, {}).get(value, 0)
+
+
+def facet_value(value) -> str:
+    # Booleans are counted under the URL value that selects them ("1").
+    if value is True:
+        return "1"
+    if value is False:
+        return "0"
+    return str(value)
+
+
+def grouping_sets(queryset, columns: dict[str, str]) -> tuple[int, dict[str, dict[str, int]]]:
+    """Total and per-value counts of each `columns` (facet name -> model field) in one scan."""
+    names = list(columns)
+    aliases = [f"facet_{name}" for name in names]
+    # "pk" keeps rows apart should the queryset be DISTINCT.
+    inner_sql, params = (
+        queryset.order_by()
+        .values(
+            "pk", **{alias: _ref(columns[name]) for alias, name in zip(aliases, names, strict=True)}
+        )
+        .query.sql_with_params()
+    )
+    quoted = [connection.ops.quote_name(alias) for alias in aliases]
+    select = ", ".join([*quoted, *(f"GROUPING({c})" for c in quoted), "COUNT(*)"])
+    sets = ", ".join([*(f"({c})" for c in quoted), "()"])
+    sql = f"SELECT {select} FROM ({inner_sql}) AS filtered GROUP BY GROUPING SETS ({sets})"  # noqa: S608 - identifiers are ours
+    counts: dict[str, dict[str, int]] = {name: {} for name in names}
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            values, flags, n = row[: len(names)], row[len(names) : -1], row[-1]
+            if all(flags):
+                total = n
+                continue
+            for name, value, flag in zip(names, values, flags, strict=True):
+                if not flag and value not in (None, ""):
+                    counts[name][facet_value(value)] = n
+    return total, counts
+
+
+def _ref(column):
+    from django.db.models import F
+
+    return F(column)
+
+
+def listing_version(sequence: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_value FROM {connection.ops.quote_name(sequence)}")  # noqa: S608 - our sequence
+        return cursor.fetchone()[0]
+
+
+def cached_facets(*, prefix: str, sequence: str, active: dict, compute) -> Facets:
+    """`compute()` once per listing version and combination of active filters."""
+    normalised = json.dumps(
+        {k: sorted(map(str, v)) if isinstance(v, list) else v for k, v in active.items()},
+        sort_keys=True,
+        default=str,
+    )
+    digest = hashlib.sha256(normalised.encode()).hexdigest()[:32]
+    key = f"{prefix}:facets:{listing_version(sequence)}:{digest}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = compute()
+        facets.cache_key = key
+        cache.set(key, facets, CACHE_SECONDS)
+    return facets
+
+
+def cached_fragment(key: str | None, render):
+    """HTML rendered once per `key` (a facets cache key) for as long as the facets live."""
+    if key is None:
+        return render()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, CACHE_SECONDS)
+    return html
