@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import F
 
 CACHE_SECONDS = 60
 
@@ -44,7 +45,7 @@ def grouping_sets(queryset, columns: dict[str, str]) -> tuple[int, dict[str, dic
     inner_sql, params = (
         queryset.order_by()
         .values(
-            "pk", **{alias: _ref(columns[name]) for alias, name in zip(aliases, names, strict=True)}
+            "pk", **{alias: F(columns[name]) for alias, name in zip(aliases, names, strict=True)}
         )
         .query.sql_with_params()
     )
@@ -65,12 +66,6 @@ def grouping_sets(queryset, columns: dict[str, str]) -> tuple[int, dict[str, dic
                 if not flag and value not in (None, ""):
                     counts[name][facet_value(value)] = n
     return total, counts
-
-
-def _ref(column):
-    from django.db.models import F
-
-    return F(column)
 
 
 def listing_version(sequence: str) -> int:
