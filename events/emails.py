@@ -18,6 +18,7 @@ SUBJECTS = {
     "waitlisted": "Liste d'attente : {title}",
     "promoted": "Une place s'est libérée : votre inscription à {title} est confirmée",
     "reminder": "Rappel : {title}, {date}",
+    "event_cancelled": "Événement annulé : {title}, {date}",
 }
 
 
@@ -98,3 +99,9 @@ def send_registration_promoted(registration: Registration) -> bool:
 def send_registration_reminder(registration: Registration) -> bool:
     # Raises, so that the reminder command releases its claim and retries on its next run.
     return _send("reminder", registration, fail_silently=False)
+
+
+def send_event_cancelled(registration: Registration) -> bool:
+    """Tells a registered person that the organiser cancelled the event; the attached .ics
+    (STATUS:CANCELLED, same UID) takes it out of their calendar."""
+    return _send("event_cancelled", registration, fail_silently=True)

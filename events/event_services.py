@@ -31,7 +31,7 @@ def event_cancel(*, events: QuerySet, user) -> tuple[list[int], int]:
     """Cancel events, keeping their registrations; returns (ids cancelled, registrations kept).
 
     The public page then shows the event as cancelled and refuses new registrations; the people
-    already registered stay listed so that the agency can warn them.
+    already registered stay listed and are e-mailed.
     """
     with transaction.atomic():
         ids = _set_status(
@@ -39,11 +39,24 @@ def event_cancel(*, events: QuerySet, user) -> tuple[list[int], int]:
             status=Event.Status.CANCELLED,
             user=user,
         )
-        kept = Registration.objects.filter(
+        to_warn = Registration.objects.filter(
             event_id__in=ids,
             status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
-        ).count()
+        )
+        kept = to_warn.count()
+        # Warned once the cancellation is committed: an e-mail must never announce a rollback.
+        transaction.on_commit(lambda: _warn_registrants(list(to_warn.values_list("pk", flat=True))))
     return ids, kept
+
+
+def _warn_registrants(registration_ids: list[int]) -> None:
+    from events.emails import send_event_cancelled
+
+    registrations = Registration.objects.filter(pk__in=registration_ids).select_related(
+        "event__department", "event__organiser"
+    )
+    for registration in registrations.iterator(chunk_size=500):
+        send_event_cancelled(registration)
 
 
 def event_duplicate(*, event: Event, user) -> Event:

@@ -196,6 +196,28 @@ def test_cancel_keeps_the_registrations_and_says_so(admin_client, lyon):
     assert "Les 2 inscription(s) sont conservées" in response.text
 
 
+def test_cancelling_an_event_emails_the_people_registered(
+    admin_client, lyon, mailoutbox, django_capture_on_commit_callbacks
+):
+    import icalendar
+
+    event = EventFactory(organiser=lyon, title="Job dating EHPAD")
+    RegistrationFactory(event=event, email="camille@example.org")
+    RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        act(admin_client, "cancel", event, follow=True)
+
+    [message] = mailoutbox
+    assert message.to == ["camille@example.org"]
+    assert message.subject.startswith("Événement annulé : Job dating EHPAD")
+    assert "a annulé l'événement" in message.body
+    assert "Annulez votre inscription" not in message.body
+    [(name, content, mimetype)] = message.attachments
+    vevent = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
+    assert str(vevent["status"]) == "CANCELLED"
+
+
 def test_duplicate_makes_a_draft_copy_without_registrations(admin_client, lyon, counsellor):
     event = EventFactory(
         organiser=lyon, trades=["J1501"], external_source="tableur-1", external_id="A1"
