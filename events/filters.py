@@ -144,6 +144,8 @@ class EventFilter(django_filters.FilterSet):
         return queryset.filter(end__gte=day_start(value))
 
     def filter_au(self, queryset, name, value):
+        if value >= datetime.date.max:
+            return queryset  # "until the end of time" is no bound at all
         return queryset.filter(start__lt=day_start(value + datetime.timedelta(days=1)))
 
     def filter_metier(self, queryset, name, value: str):

@@ -237,7 +237,6 @@ LOGGING = {
 }
 
 # The week's business settings.
-CURRENT_EDITION = env_int("CURRENT_EDITION", 0)  # 0: the edition flagged current in the database
 REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 6)
 
 
@@ -263,7 +262,6 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 REGISTRATION_WAITLIST_LIMIT = env_int("REGISTRATION_WAITLIST_LIMIT", 100)
 # Lifetime of the cancellation links sent by e-mail (days).
 REGISTRATION_TOKEN_MAX_AGE_DAYS = env_int("REGISTRATION_TOKEN_MAX_AGE_DAYS", 365)
-EVENTS_PER_PAGE = 20
 
 # Partners' read-only JSON API (issue 7): public, anonymous, JSON only (the docs are /api/docs/).
 REST_FRAMEWORK = {

@@ -246,3 +246,12 @@ def test_cached_counts_never_hide_a_new_or_closed_offer(client):
 
 def test_the_listing_rejects_writes(client):
     assert client.post(URL).status_code == 405
+
+
+def test_total_counts_every_offer_when_several_contracts_are_chosen(client):
+    OfferFactory.create_batch(3, contract_type=Offer.Contract.CDI)
+    OfferFactory.create_batch(2, contract_type=Offer.Contract.CDD)
+    OfferFactory(contract_type=Offer.Contract.MIS)
+    response = client.get("/offres/", {"contrat": ["CDI", "CDD"]})
+    assert response.context["facets"].total == 5
+    assert len(response.context["page_obj"].object_list) == 5
