@@ -9,9 +9,7 @@ from django.db.models import Count
 from events.models import Event
 from semaine.facets import Facets, cached_facets, grouping_sets
 from semaine.models import Trade
-
-# The sequence bumped by the trigger of migration events/0004.
-VERSION_SEQUENCE = "events_listing_version"
+from semaine.pagecache import data_versions
 
 
 def _fold_sectors(counts: dict[str, int]) -> dict[str, int]:
@@ -43,7 +41,7 @@ def facet_counts(filterset) -> Facets:
         return _facet_counts(filterset, active)
     return cached_facets(
         prefix="events",
-        sequence=VERSION_SEQUENCE,
+        version=data_versions()[0],
         active=active,
         compute=lambda: _facet_counts(filterset, active),
     )

@@ -12,11 +12,13 @@ from events.jsonld import event_jsonld
 from events.models import Event
 from semaine.facets import cached_fragment
 from semaine.models import Region
+from semaine.pagecache import versioned_page
 
 PER_PAGE = 20
 
 
 @require_safe
+@versioned_page
 def event_list(request, region_code=None):
     region = None
     data = request.GET.copy()
@@ -70,6 +72,7 @@ def event_list(request, region_code=None):
 
 
 @require_safe
+@versioned_page
 def event_detail(request, pk, slug):
     event = get_object_or_404(
         Event.objects.visible()

@@ -13,9 +13,7 @@ from django.db.models import Count
 
 from semaine.facets import Facets, cached_facets, facet_value, grouping_sets
 from semaine.models import Trade
-
-# The sequence bumped by the trigger of migration offers/0004.
-VERSION_SEQUENCE = "offers_listing_version"
+from semaine.pagecache import data_versions
 
 # Filter name -> the column counted. All are in the `offer_facets` covering index, so the
 # counts are an index-only scan; trades are counted by id and named by code afterwards.
@@ -44,7 +42,7 @@ def facet_counts(filterset) -> Facets:
         return _facet_counts(filterset)
     return cached_facets(
         prefix="offers",
-        sequence=VERSION_SEQUENCE,
+        version=data_versions()[2],
         active=active,
         compute=lambda: _facet_counts(filterset),
     )

@@ -7,11 +7,13 @@ from offers.filters import OfferFilter
 from offers.jsonld import offer_jsonld
 from offers.models import Offer
 from offers.related import offer_related_events
+from semaine.pagecache import versioned_page
 
 PER_PAGE = 20
 
 
 @require_safe
+@versioned_page
 def offer_list(request):
     filterset = OfferFilter(request.GET)
     facets = facet_counts(filterset)
@@ -47,6 +49,7 @@ def offer_list(request):
 
 
 @require_safe
+@versioned_page
 def offer_detail(request, pk, slug):
     # Closed offers stay reachable (bookmarks, shared links) and say they are closed.
     offer = get_object_or_404(Offer.objects.for_listing(), pk=pk)

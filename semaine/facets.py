@@ -1,9 +1,10 @@
 """Facet counting shared by the listings (events, offers).
 
 All facets without an active filter are counted in one GROUPING SETS scan of the filtered rows,
-which also gives the total. Counts are cached under a *listing version*: a PostgreSQL sequence
-that a statement-level trigger bumps on every write that can change a listing, so a change made
-in the admin or by an import shows at once on every instance, with no stale page.
+which also gives the total. Counts are cached under a *listing version*
+(semaine.pagecache.data_versions): a PostgreSQL sequence that a statement-level trigger bumps
+on every write that can change a listing, so a change made in the admin or by an import shows
+at once on every instance.
 """
 
 import hashlib
@@ -68,13 +69,7 @@ def grouping_sets(queryset, columns: dict[str, str]) -> tuple[int, dict[str, dic
     return total, counts
 
 
-def listing_version(sequence: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_value FROM {connection.ops.quote_name(sequence)}")  # noqa: S608 - our sequence
-        return cursor.fetchone()[0]
-
-
-def cached_facets(*, prefix: str, sequence: str, active: dict, compute) -> Facets:
+def cached_facets(*, prefix: str, version: int, active: dict, compute) -> Facets:
     """`compute()` once per listing version and combination of active filters."""
     normalised = json.dumps(
         {k: sorted(map(str, v)) if isinstance(v, list) else v for k, v in active.items()},
@@ -82,7 +77,7 @@ def cached_facets(*, prefix: str, sequence: str, active: dict, compute) -> Facet
         default=str,
     )
     digest = hashlib.sha256(normalised.encode()).hexdigest()[:32]
-    key = f"{prefix}:facets:{listing_version(sequence)}:{digest}"
+    key = f"{prefix}:facets:{version}:{digest}"
     facets = cache.get(key)
     if facets is None:
         facets = compute()

@@ -6,8 +6,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from events import stats
+from semaine.pagecache import versioned_page
 
 
+@require_safe
+@versioned_page
 def home(request):
     return render(request, "semaine/home.html", stats.home_figures())
 

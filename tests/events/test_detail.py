@@ -7,7 +7,7 @@ import icalendar
 import pytest
 
 from events.models import Event
-from semaine.models import Department
+from semaine.models import Department, Edition
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,8 +125,25 @@ def test_script_in_a_title_cannot_escape_the_jsonld_block(client):
 
 def test_detail_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
     event = EventFactory(trades=["J1501", "J1506", "K1306"])
+    Edition.objects.current_cached()  # the site-wide edition lives in the cache
+    # Data versions, event, trades, related offers.
     with django_assert_max_num_queries(4):
         client.get(event.get_absolute_url())
+    # Then the page is served from the cache until something it shows changes.
+    with django_assert_max_num_queries(1):
+        assert client.get(event.get_absolute_url()).status_code == 200
+
+
+def test_a_cached_event_page_shows_a_change_at_once(client):
+    event = EventFactory(title="Forum santé", capacity_onsite=20)
+    assert "20 restantes" in client.get(event.get_absolute_url()).content.decode()
+    # A registration moves the seat counter, an edit in the admin changes the page.
+    Event.objects.filter(pk=event.pk).update(confirmed_onsite=5)
+    assert "15 restantes" in client.get(event.get_absolute_url()).content.decode()
+    event.refresh_from_db()
+    event.status = Event.Status.CANCELLED
+    event.save()
+    assert "Cet événement est annulé" in client.get(event.get_absolute_url()).content.decode()
 
 
 def test_unknown_event_is_404(client):

@@ -1,0 +1,73 @@
+"""Whole public pages cached under the data versions they show.
+
+PostgreSQL triggers bump three sequences: the events listing version (any change an events page
+shows, migration events/0004), the seats version (registrations moving the seat counters,
+events/0006) and the offers version (offers/0004). A page is cached under the three of them, so
+any change shows at once on every instance, however it was made (admin, import, registration,
+bulk update); the short lifetime covers what moves with the clock ("upcoming", registration
+closing when an event starts). Reading the versions is one cheap query.
+"""
+
+import functools
+import threading
+
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import connection
+from django.dispatch import receiver
+from django.http import HttpResponse
+
+PAGE_SECONDS = 60
+
+_VERSIONS_SQL = (
+    "SELECT (SELECT last_value FROM events_listing_version), "
+    "(SELECT last_value FROM events_seats_version), "
+    "(SELECT last_value FROM offers_listing_version)"
+)
+
+
+_request = threading.local()
+
+
+@receiver(request_started)
+def _request_started(**kwargs):
+    _request.active, _request.versions = True, None
+
+
+@receiver(request_finished)
+def _request_finished(**kwargs):
+    _request.active, _request.versions = False, None
+
+
+def data_versions() -> tuple[int, int, int]:
+    """(events listing, seats, offers) versions; read once per request (the page cache and the
+    facet cache both need them), afresh every time outside a request."""
+    versions = getattr(_request, "versions", None)
+    if versions is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_VERSIONS_SQL)
+            versions = tuple(cursor.fetchone())
+        if getattr(_request, "active", False):
+            _request.versions = versions
+    return versions
+
+
+def versioned_page(view):
+    """Cache the 200 responses of a public GET view (no cookies set, nothing per person)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        versions = ".".join(map(str, data_versions()))
+        key = f"page:{versions}:{request.get_full_path()}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response.content, response["Content-Type"]), PAGE_SECONDS)
+        return response
+
+    return wrapped
