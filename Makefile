@@ -52,5 +52,6 @@ test: lint vnu
 
 # Benchmarks, separate from the tests: large dataset, gunicorn as in production, wrk.
 bench: install
-	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; }
+	command -v wrk >/dev/null && command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && \
+	  apt-get install -y -qq wrk redis-server >/dev/null; }
 	$(PY) bench/run.py

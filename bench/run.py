@@ -70,6 +70,22 @@ def bench_env() -> dict:
     return env
 
 
+def start_redis() -> tuple[subprocess.Popen | None, str]:
+    """A throwaway Redis on loopback: the cache the gunicorn workers share, as in production."""
+    server = shutil.which("redis-server")
+    if not server:
+        log("redis-server missing: each worker keeps its own cache (apt-get install redis-server)")
+        return None, ""
+    port = PORT + 1
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    time.sleep(0.5)
+    return process, f"redis://127.0.0.1:{port}/0"
+
+
 def manage(env, *args, capture=False):
     return subprocess.run(
         [PY, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=capture, text=True
@@ -269,6 +285,9 @@ def main():
     scenarios["deep_page"] = ["/evenements/?page=200"]
     scenarios["first_page"] = ["/evenements/"]
 
+    redis, cache_url = start_redis()
+    if cache_url:
+        env["CACHE_URL"] = cache_url
     server = subprocess.Popen(
         [str(Path(PY).parent / "gunicorn"), "semaine.wsgi", "-c", "gunicorn.conf.py"],
         cwd=ROOT,
@@ -295,6 +314,9 @@ def main():
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        if redis:
+            redis.terminate()
+            redis.wait(timeout=10)
 
     base = results.get("baseline", {}).get("rps") or 0
     for figures in results.values():
@@ -307,6 +329,7 @@ def main():
             "worker_class": env.get("GUNICORN_WORKER_CLASS", "sync"),
             "threads": int(env.get("GUNICORN_THREADS", "1")),
         },
+        "cache": "redis (shared by the workers)" if cache_url else "local memory (per worker)",
         "concurrency": CONCURRENCY,
         "seconds_per_scenario": SECONDS,
         "warmup_seconds_per_scenario": WARMUP,
