@@ -5,6 +5,7 @@ page into an ETag and answers 304 to a matching If-None-Match. A hash of the con
 than the latest `updated_at`) also notices seats taken and events leaving the selection.
 """
 
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import pagination, viewsets
@@ -13,6 +14,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from events.filters import EventFilter
 from events.models import Event
 from events.serializers import EventSerializer, trade_index, with_trades
+from semaine.pagecache import versioned_page
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -42,6 +44,7 @@ class ListOnlyFilterMixin:
         return super().filter_queryset(queryset)
 
 
+@method_decorator(versioned_page, name="dispatch")
 @extend_schema_view(
     list=extend_schema(
         summary="Événements",

@@ -63,10 +63,16 @@ def event_url(event: Event) -> str:
     return settings.SITE_URL + event_path(event)
 
 
+@functools.cache
+def _register_path_template() -> str:
+    return reverse("events:register", kwargs={"pk": 987654321}).replace("987654321", "{pk}")
+
+
 def registration_url(event: Event) -> str | None:
+    """The registration form (it says why when registration has closed meanwhile)."""
     if not event.registration_required or event.is_cancelled:
         return None
-    return event_url(event) + "#participer"
+    return settings.SITE_URL + _register_path_template().format(pk=event.pk)
 
 
 def _utc(value: datetime.datetime | None) -> str | None:

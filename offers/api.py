@@ -1,5 +1,6 @@
 """Read-only JSON API of the job and training offers (/api/v1/offres/), filtered by OfferFilter."""
 
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
@@ -7,8 +8,10 @@ from events.api import ListOnlyFilterMixin, PageNumberPagination
 from offers.filters import OfferFilter
 from offers.models import Offer
 from offers.serializers import OfferSerializer
+from semaine.pagecache import versioned_page
 
 
+@method_decorator(versioned_page, name="dispatch")
 @extend_schema_view(
     list=extend_schema(
         summary="Offres d'emploi et de formation",
