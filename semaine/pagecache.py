@@ -9,6 +9,7 @@ closing when an event starts). Reading the versions is one cheap query.
 """
 
 import functools
+import hashlib
 import threading
 
 from django.core.cache import cache
@@ -60,7 +61,9 @@ def versioned_page(view):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         versions = ".".join(map(str, data_versions()))
-        key = f"page:{versions}:{request.get_full_path()}"
+        # Hashed: a query string can be long, and cache keys must stay short (memcached: 250).
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+        key = f"page:{versions}:{path}"
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached
