@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: install db run serve test lint format bench vnu
+.PHONY: install db run serve test lint format bench vnu loadtest backup restore
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -55,3 +55,17 @@ bench: install
 	command -v wrk >/dev/null && command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && \
 	  apt-get install -y -qq wrk redis-server >/dev/null; }
 	$(PY) bench/run.py
+
+# 60 s at 64 connections mixing pages, exports and registrations; checks the seat counts after.
+loadtest: install
+	command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq redis-server >/dev/null; } || true
+	$(PY) bench/loadtest.py
+
+# pg_dump (custom format) of DATABASE_URL or the embedded database, into var/backups/.
+backup: install
+	$(PY) manage.py backup
+
+# make restore DUMP=var/backups/semaine-….dump [INTO=new_database_name]
+restore: install
+	@test -n "$(DUMP)" || { echo "usage: make restore DUMP=file.dump [INTO=new_database]"; exit 2; }
+	$(PY) manage.py restore "$(DUMP)" $(if $(INTO),--into "$(INTO)")

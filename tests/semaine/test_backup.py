@@ -1,0 +1,69 @@
+import uuid
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from events.models import Event, Registration
+from tests.factories import EventFactory, RegistrationFactory
+
+
+def connect(dbname):
+    db = connection.settings_dict
+    return psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"] or None,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname=dbname,
+        autocommit=True,
+    )
+
+
+@pytest.fixture
+def fresh_database_name():
+    name = f"restore_{uuid.uuid4().hex[:12]}"
+    yield name
+    with connect("postgres") as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# transactional_db: pg_dump runs in another process and only sees committed rows.
+@pytest.mark.django_db(transaction=True)
+def test_a_dump_restored_into_a_fresh_database_has_every_event_and_registration(
+    tmp_path, fresh_database_name
+):
+    events = EventFactory.create_batch(3)
+    for event in events:
+        RegistrationFactory.create_batch(2, event=event)
+    expected_events = set(Event.objects.values_list("id", "title"))
+    expected_registrations = set(Registration.objects.values_list("id", "event_id", "email"))
+
+    dump = tmp_path / "semaine.dump"
+    call_command("backup", output=dump)
+    assert dump.stat().st_size > 0
+    call_command("restore", str(dump), into=fresh_database_name)
+
+    with connect(fresh_database_name) as conn:
+        restored_events = set(conn.execute("SELECT id, title FROM events_event").fetchall())
+        restored_registrations = set(
+            conn.execute("SELECT id, event_id, email FROM events_registration").fetchall()
+        )
+        # Full-text search still works after a restore: the French configuration came along.
+        assert conn.execute("SELECT to_tsvector('french', 'Hôpitaux')").fetchone()[0]
+    assert restored_events == expected_events
+    assert restored_registrations == expected_registrations
+
+
+def test_restore_of_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("restore", str(tmp_path / "absent.dump"))
+
+
+def test_restore_refuses_a_database_name_that_is_not_an_identifier(tmp_path):
+    dump = tmp_path / "x.dump"
+    dump.write_bytes(b"x")
+    with pytest.raises(CommandError, match="letters, digits"):
+        call_command("restore", str(dump), into='x"; DROP DATABASE semaine; --')
