@@ -15,6 +15,7 @@ from events.filters import EventFilter
 from events.models import Event
 from events.serializers import EventSerializer, trade_index, with_trades
 from semaine.pagecache import versioned_page
+from semaine.ratelimit import rate_limited
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -44,6 +45,8 @@ class ListOnlyFilterMixin:
         return super().filter_queryset(queryset)
 
 
+# Counted before the page cache: a cached answer costs little but is still a request.
+@method_decorator(rate_limited("api", as_json=True), name="dispatch")
 @method_decorator(versioned_page, name="dispatch")
 @extend_schema_view(
     list=extend_schema(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from events import exports
 from events.filters import EventFilter
 from semaine.models import Department, Region
+from semaine.ratelimit import rate_limited
 
 WIDGET_DEFAULT_SIZE = 10
 WIDGET_MAX_SIZE = 50
@@ -51,6 +52,7 @@ def selection_name(filterset: EventFilter) -> str:
     return name
 
 
+@rate_limited("export")
 @require_safe
 def export(request, fmt):
     """/evenements/export.<fmt>: every row of the listing for the same filters."""

@@ -1,10 +1,5 @@
 """Registration pages: the form, its confirmation, the cancellation link."""
 
-import hashlib
-import time
-
-from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -18,46 +13,9 @@ from events.services import (
     registration_from_token,
     registration_waitlist_position,
 )
+from semaine.ratelimit import retry_after as rate_limit_retry_after
 
 SESSION_KEY = "registrations"
-
-
-def client_ip(request) -> str:
-    """The visitor's address: behind N trusted proxies, the Nth address from the right of
-    X-Forwarded-For (the left part is written by the client and can be forged)."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies > 0 and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-min(proxies, len(hops))]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def rate_limit_retry_after(request) -> int:
-    """Count this request against its IP's budget; seconds to wait if over it, else 0.
-
-    A fixed window in the shared cache: cheap, and with CACHE_URL (Redis) it holds across all
-    web processes. The IP is hashed so the cache holds no address in clear.
-    """
-    rate = settings.REGISTRATION_RATE_LIMIT
-    if not rate:
-        return 0
-    limit, period = rate
-    now = int(time.time())
-    window = now // period
-    ip = client_ip(request)
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:24]
-    key = f"registration-rate:{digest}:{period}:{window}"
-    cache.add(key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 1)
-        count = 1
-    if count > limit:
-        return period - now % period or period
-    return 0
 
 
 def _event(pk):
@@ -82,7 +40,7 @@ def register(request, pk):
         form = RegistrationForm(event=event)
         return render(request, "events/registration_form.html", {"event": event, "form": form})
 
-    retry_after = rate_limit_retry_after(request)
+    retry_after = rate_limit_retry_after(request, scope="registration")
     if retry_after:
         response = render(
             request,

@@ -9,8 +9,11 @@ from offers.filters import OfferFilter
 from offers.models import Offer
 from offers.serializers import OfferSerializer
 from semaine.pagecache import versioned_page
+from semaine.ratelimit import rate_limited
 
 
+# Counted before the page cache: a cached answer costs little but is still a request.
+@method_decorator(rate_limited("api", as_json=True), name="dispatch")
 @method_decorator(versioned_page, name="dispatch")
 @extend_schema_view(
     list=extend_schema(

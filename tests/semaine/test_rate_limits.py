@@ -1,0 +1,141 @@
+"""Per-IP rate limits on exports, the API and registration POSTs: 429 with Retry-After."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from django.urls import reverse
+
+from semaine.ratelimit import parse_rate
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+EXPORT = "/evenements/export.csv"
+API = "/api/v1/evenements/"
+
+
+@pytest.fixture(autouse=True)
+def _limits_on(settings):
+    settings.RATE_LIMITS = True
+
+
+def test_exports_over_the_limit_get_a_french_429_page_with_retry_after(client, settings):
+    settings.EXPORT_RATE_LIMIT = (2, 3600)
+    assert client.get(EXPORT).status_code == 200
+    assert client.get("/evenements/export.json").status_code == 200
+    response = client.get("/evenements/export.ics")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert response["Content-Type"].startswith("text/html")
+    assert "Trop de requêtes" in response.content.decode()
+
+
+def test_the_api_over_the_limit_answers_json_429_with_retry_after(client, settings):
+    settings.API_RATE_LIMIT = (2, 60)
+    EventFactory()
+    assert client.get(API).status_code == 200
+    assert client.get("/api/v1/offres/").status_code == 200
+    response = client.get(API)
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert "Réessayez" in response.json()["detail"]
+
+
+def test_the_api_schema_counts_in_the_api_budget(client, settings):
+    settings.API_RATE_LIMIT = (1, 60)
+    assert client.get(API).status_code == 200
+    assert client.get("/api/schema/").status_code == 429
+
+
+def test_cached_api_answers_are_counted_too(client, settings):
+    settings.API_RATE_LIMIT = (3, 60)
+    statuses = [client.get(API).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_each_scope_has_its_own_budget(client, settings):
+    settings.EXPORT_RATE_LIMIT = (1, 3600)
+    settings.API_RATE_LIMIT = (1, 3600)
+    assert client.get(EXPORT).status_code == 200
+    assert client.get(API).status_code == 200
+    assert client.get(EXPORT).status_code == 429
+    assert client.get(API).status_code == 429
+
+
+def test_another_address_is_not_affected(client, settings):
+    settings.EXPORT_RATE_LIMIT = (1, 3600)
+    assert client.get(EXPORT).status_code == 200
+    assert client.get(EXPORT).status_code == 429
+    assert Client(REMOTE_ADDR="203.0.113.7").get(EXPORT).status_code == 200
+
+
+def test_behind_a_proxy_the_forwarded_address_is_counted_not_a_forged_one(settings):
+    settings.EXPORT_RATE_LIMIT = (1, 3600)
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    first = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    # The left part is the client's own claim: changing it buys no new budget.
+    forged = Client(**proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.1")
+    other = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert first.get(EXPORT).status_code == 200
+    assert forged.get(EXPORT).status_code == 429
+    assert other.get(EXPORT).status_code == 200
+
+
+def test_rate_limits_off_turns_every_limit_off(client, settings):
+    settings.RATE_LIMITS = False
+    settings.EXPORT_RATE_LIMIT = (1, 3600)
+    settings.API_RATE_LIMIT = (1, 3600)
+    settings.REGISTRATION_RATE_LIMIT = (1, 3600)
+    event = EventFactory(capacity_onsite=None)
+    for n in range(3):
+        assert client.get(EXPORT).status_code == 200
+        assert client.get(API).status_code == 200
+        response = client.post(
+            reverse("events:register", args=[event.pk]),
+            {
+                "first_name": "Camille",
+                "last_name": "Durand",
+                "email": f"p{n}@example.org",
+                "situation": "demandeur_emploi",
+                "consent_contact": "on",
+                "website": "",
+            },
+        )
+        assert response.status_code == 302
+
+
+def test_pages_are_not_rate_limited(client, settings):
+    settings.EXPORT_RATE_LIMIT = (1, 3600)
+    settings.API_RATE_LIMIT = (1, 3600)
+    for _ in range(3):
+        assert client.get("/evenements/").status_code == 200
+
+
+def test_the_defaults_are_generous_and_set(settings):
+    from semaine import settings as project_settings
+
+    assert project_settings.EXPORT_RATE_LIMIT[0] >= 100
+    assert project_settings.API_RATE_LIMIT[0] >= 1000
+    assert project_settings.REGISTRATION_RATE_LIMIT == (20, 3600)
+
+
+def test_rate_limits_off_in_the_environment_is_read_as_off(monkeypatch):
+    from semaine.env import env_bool
+
+    monkeypatch.setenv("RATE_LIMITS", "off")
+    assert env_bool("RATE_LIMITS", True) is False
+
+
+@pytest.mark.parametrize(
+    ("raw", "parsed"),
+    [("300/h", (300, 3600)), ("5/s", (5, 1)), ("off", None), ("0", None), ("10/D", (10, 86400))],
+)
+def test_rates_are_parsed(raw, parsed):
+    assert parse_rate("EXPORT_RATE_LIMIT", raw) == parsed
+
+
+@pytest.mark.parametrize("raw", ["300", "1/week", "0/h", "many/h"])
+def test_a_wrong_rate_fails_loudly(raw):
+    with pytest.raises(ImproperlyConfigured, match="EXPORT_RATE_LIMIT"):
+        parse_rate("EXPORT_RATE_LIMIT", raw)
