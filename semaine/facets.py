@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import F
 
 CACHE_SECONDS = 60
@@ -56,7 +56,8 @@ def grouping_sets(queryset, columns: dict[str, str]) -> tuple[int, dict[str, dic
     sql = f"SELECT {select} FROM ({inner_sql}) AS filtered GROUP BY GROUPING SETS ({sets})"  # noqa: S608 - identifiers are ours
     counts: dict[str, dict[str, int]] = {name: {} for name in names}
     total = 0
-    with connection.cursor() as cursor:
+    # The queryset's own database: a replica for public pages (semaine.db_router).
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
             values, flags, n = row[: len(names)], row[len(names) : -1], row[-1]

@@ -1,4 +1,13 @@
+import re
+import uuid
+
 from django.conf import settings
+
+from semaine.logging import request_id_var
+
+# Letters, digits and - _ . : up to 128 characters (UUIDs, AWS/GCP trace ids); nothing that could
+# forge a log line or a header.
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 
 
 class SecurityHeadersMiddleware:
@@ -10,4 +19,27 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class RequestIdMiddleware:
+    """Gives every request an id, echoed in the X-Request-ID response header and in every log
+    line written while serving it. A sane id from the load balancer is kept, so one request can
+    be followed from the proxy to the application; anything else is replaced."""
+
+    HEADER = "X-Request-ID"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(self.HEADER, "")
+        request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response[self.HEADER] = request_id
         return response

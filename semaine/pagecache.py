@@ -14,9 +14,11 @@ import threading
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import connection
+from django.db import connections
 from django.dispatch import receiver
 from django.http import HttpResponse
+
+from semaine.db_router import current_read_alias
 
 PAGE_SECONDS = 60
 
@@ -45,7 +47,9 @@ def data_versions() -> tuple[int, int, int]:
     facet cache both need them), afresh every time outside a request."""
     versions = getattr(_request, "versions", None)
     if versions is None:
-        with connection.cursor() as cursor:
+        # From the server the request's rows come from (a replica, or the primary): versions
+        # and rows then agree, even when the replica lags.
+        with connections[current_read_alias()].cursor() as cursor:
             cursor.execute(_VERSIONS_SQL)
             versions = tuple(cursor.fetchone())
         if getattr(_request, "active", False):

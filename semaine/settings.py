@@ -72,6 +72,17 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# METRICS=on: Prometheus metrics at /metrics (django-prometheus: requests, latencies, database).
+# Under gunicorn set PROMETHEUS_MULTIPROC_DIR so the workers' counters are added up.
+METRICS = env_bool("METRICS", False)
+if METRICS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+
 ROOT_URLCONF = "semaine.urls"
 WSGI_APPLICATION = "semaine.wsgi.application"
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,6 +8,7 @@ from semaine import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.privacy, name="donnees_personnelles"),
@@ -22,3 +24,6 @@ urlpatterns = [
     path("offres/", include("offers.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.METRICS:
+    urlpatterns.append(path("", include("django_prometheus.urls")))

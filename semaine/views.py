@@ -1,5 +1,8 @@
+import uuid
+
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.core.cache import cache
+from django.db import DatabaseError, connection, connections
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -25,6 +28,32 @@ def healthz(request):
         # Drop the broken connection so the next request reconnects.
         connection.close_if_unusable_or_obsolete()
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Readiness for load balancers: 200 when every database (primary and replicas) and the
+    cache answer, 503 naming what does not; an instance that fails it gets no traffic."""
+    failures = []
+    for alias in connections:
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            connections[alias].close_if_unusable_or_obsolete()
+            failures.append(f"database {alias}")
+    probe = f"readyz:{uuid.uuid4().hex}"
+    try:
+        cache.set(probe, "1", 5)
+        if cache.get(probe) != "1":
+            failures.append("cache")
+        cache.delete(probe)
+    except Exception:  # noqa: BLE001 - any cache client error (Redis down, timeout) means not ready
+        failures.append("cache")
+    if failures:
+        body = "unavailable: " + ", ".join(failures)
+        return HttpResponse(body, status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
 
 

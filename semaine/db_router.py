@@ -1,0 +1,102 @@
+"""Read replicas: public reads go to a replica, everything else to the primary.
+
+With DATABASE_REPLICA_URLS set, settings add one `replica<N>` alias per URL. A request is served
+from a replica only when it is a public read: a GET or HEAD, outside the admin and the
+registration pages, from somebody who has not just written (the `primary` cookie, set for a few
+seconds after every successful write, pins their next requests to the primary, so the person who
+just registered sees their registration and the seats it took even if the replica lags).
+Everything outside a request (management commands, the shell, tests) reads the primary: only the
+requests we have vetted go to a replica.
+
+The replica is chosen once per request, so the data versions of the page cache
+(semaine.pagecache.data_versions) and the rows of the page come from the same server: a page is
+never cached under versions newer than the rows it shows.
+"""
+
+import random
+import threading
+
+from django.conf import settings
+
+PRIMARY = "default"
+# Session, user, login-lockout and admin-log rows are written by any request and read by the
+# next one, possibly on another instance: they always live on the primary.
+PRIMARY_APPS = {"sessions", "auth", "admin", "axes", "contenttypes"}
+# Views whose reads must see the writes just made (seat counters, the person's registration).
+PRIMARY_VIEW_MODULES = ("events.registration_views", "django.contrib.admin")
+PIN_COOKIE = "primary"
+
+_state = threading.local()
+
+
+def replica_aliases() -> list[str]:
+    return [alias for alias in settings.DATABASES if alias.startswith("replica")]
+
+
+def current_read_alias() -> str:
+    """The alias this thread's reads go to: a replica chosen for the request, else the primary."""
+    return getattr(_state, "alias", None) or PRIMARY
+
+
+def use_replica(alias: str | None) -> None:
+    _state.alias = alias
+
+
+class ReplicaRouter:
+    def db_for_read(self, model, **hints):
+        if model._meta.app_label in PRIMARY_APPS:
+            return PRIMARY
+        return current_read_alias()
+
+    def db_for_write(self, model, **hints):
+        return PRIMARY
+
+    def allow_relation(self, obj1, obj2, **hints):
+        # Replicas are copies of the primary: an object read there relates to any other.
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        # Replicas follow the primary through streaming replication; never migrate them.
+        return db == PRIMARY
+
+
+class ReplicaMiddleware:
+    """Chooses where a request reads from (see the module docstring), and sets the pin cookie
+    after a write."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.replicas = replica_aliases()
+
+    def __call__(self, request):
+        use_replica(None)
+        if self.replicas and self._public_read(request):
+            use_replica(random.choice(self.replicas))
+        try:
+            response = self.get_response(request)
+        finally:
+            use_replica(None)
+        if self.replicas and request.method not in ("GET", "HEAD", "OPTIONS"):
+            if response.status_code < 400:
+                response.set_cookie(
+                    PIN_COOKIE,
+                    "1",
+                    max_age=settings.REPLICA_PIN_SECONDS,
+                    httponly=True,
+                    samesite="Lax",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                )
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        module = getattr(view_func, "__module__", "") or ""
+        if module.startswith(PRIMARY_VIEW_MODULES):
+            use_replica(None)
+
+    @staticmethod
+    def _public_read(request) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and PIN_COOKIE not in request.COOKIES
+            and not request.path.startswith("/admin/")
+        )
