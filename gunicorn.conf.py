@@ -23,8 +23,8 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
 # The load balancers allowed to set X-Forwarded-Proto (comma-separated; "*" behind a private one).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Worker heartbeats in memory, not on a container's overlay disk (gunicorn's own advice).
-if os.path.isdir("/dev/shm"):
-    worker_tmp_dir = "/dev/shm"
+if os.path.isdir("/dev/shm"):  # noqa: S108 - a tmpfs for gunicorn's own heartbeat files
+    worker_tmp_dir = "/dev/shm"  # noqa: S108
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 # Text format (LOG_FORMAT=text); in JSON the same fields become keys (semaine.logging).

@@ -76,16 +76,16 @@ class ReplicaMiddleware:
             response = self.get_response(request)
         finally:
             use_replica(None)
-        if self.replicas and request.method not in ("GET", "HEAD", "OPTIONS"):
-            if response.status_code < 400:
-                response.set_cookie(
-                    PIN_COOKIE,
-                    "1",
-                    max_age=settings.REPLICA_PIN_SECONDS,
-                    httponly=True,
-                    samesite="Lax",
-                    secure=settings.SESSION_COOKIE_SECURE,
-                )
+        wrote = request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400
+        if self.replicas and wrote:
+            response.set_cookie(
+                PIN_COOKIE,
+                "1",
+                max_age=settings.REPLICA_PIN_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
