@@ -1,42 +1,15 @@
 """The one filter definition of the events listing: page, exports and API all use it."""
 
 import datetime
-import functools
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from events.models import Event
-from semaine.models import Department, Region, Trade
-
-MAX_QUERY_LENGTH = 200
-
-
-# Reference vocabulary only changes with a migration, i.e. a deploy: read it once per process.
-@functools.cache
-def region_choices():
-    return [(r.code, r.name) for r in Region.objects.all()]
-
-
-@functools.cache
-def department_choices():
-    return [(d.code, f"{d.code} – {d.name}") for d in Department.objects.all()]
-
-
-@functools.cache
-def trade_choices():
-    return [(t.code, t.label) for t in Trade.objects.current()]
-
-
-def full_text(queryset, value, *, config="french_unaccent"):
-    """French full-text search: stems, accents optional, web-search syntax ("…", -mot, or)."""
-    value = " ".join(value.split())
-    if not value:
-        return queryset
-    return queryset.filter(search_vector=SearchQuery(value, config=config, search_type="websearch"))
+from semaine.filters import ListingFilterSet, trade_choices
+from semaine.models import Trade
 
 
 def day_start(value: datetime.date) -> datetime.datetime:
@@ -57,24 +30,9 @@ class EventFilterForm(forms.Form):
         return cleaned
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(ListingFilterSet):
     """Facets of the events listing; the names are the public URL contract."""
 
-    q = django_filters.CharFilter(
-        label="Mots-clés",
-        method="filter_q",
-        max_length=MAX_QUERY_LENGTH,
-        help_text="Métier, ville, employeur…",
-    )
-    region = django_filters.ChoiceFilter(
-        label="Région", field_name="region_id", choices=region_choices, empty_label="Toutes"
-    )
-    departement = django_filters.ChoiceFilter(
-        label="Département",
-        field_name="department_id",
-        choices=department_choices,
-        empty_label="Tous",
-    )
     # No join behind these two: DISTINCT would only cost time.
     type = django_filters.MultipleChoiceFilter(
         label="Type d'événement", choices=Event.Type.choices, distinct=False
@@ -137,9 +95,6 @@ class EventFilter(django_filters.FilterSet):
             queryset = queryset.upcoming(self.now)
         return queryset
 
-    def filter_q(self, queryset, name, value):
-        return full_text(queryset, value)
-
     def filter_du(self, queryset, name, value):
         return queryset.filter(end__gte=day_start(value))
 
@@ -166,10 +121,3 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_passes(self, queryset, name, value):
         return queryset  # handled in filter_queryset: it widens the default period
-
-    @property
-    def active_filters(self) -> dict:
-        if not self.is_bound:
-            return {}
-        self.errors  # noqa: B018 - runs validation
-        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [], False)}

@@ -1,21 +1,14 @@
 """The one filter definition of the offers listing: page, exports and API all use it."""
 
-import re
-
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 
-# The reference vocabulary's choices, cached per process: shared with the events listing.
-from events.filters import department_choices, region_choices, trade_choices
 from offers.models import Offer
+from semaine.filters import ListingFilterSet, trade_choices
 from semaine.models import Trade
 
-MAX_QUERY_LENGTH = 200
-HYPHEN_IN_WORD = re.compile(r"(?<=\w)-(?=\w)")
 
-
-class OfferFilter(django_filters.FilterSet):
+class OfferFilter(ListingFilterSet):
     """Facets of the offers listing; the names are the public URL contract.
 
     Only open offers are listed, most recent first. An unknown value of a filter makes that
@@ -23,23 +16,8 @@ class OfferFilter(django_filters.FilterSet):
     the list.
     """
 
-    q = django_filters.CharFilter(
-        label="Mots-clés",
-        method="filter_q",
-        max_length=MAX_QUERY_LENGTH,
-        help_text="Métier, employeur, ville, diplôme…",
-    )
     nature = django_filters.ChoiceFilter(
         label="Nature", choices=Offer.Nature.choices, empty_label="Emplois et formations"
-    )
-    region = django_filters.ChoiceFilter(
-        label="Région", field_name="region_id", choices=region_choices, empty_label="Toutes"
-    )
-    departement = django_filters.ChoiceFilter(
-        label="Département",
-        field_name="department_id",
-        choices=department_choices,
-        empty_label="Tous",
     )
     metier = django_filters.ChoiceFilter(
         label="Métier", choices=trade_choices, method="filter_metier", empty_label="Tous"
@@ -84,27 +62,9 @@ class OfferFilter(django_filters.FilterSet):
             queryset = Offer.objects.open()
         super().__init__(data, queryset, request=request, prefix=prefix)
 
-    def filter_q(self, queryset, name, value):
-        # "aides-soignantes" as two words: a hyphenated query would only match the same
-        # hyphenated form, while the index also holds each part of "Aide-soignant".
-        value = " ".join(HYPHEN_IN_WORD.sub(" ", value).split())
-        if not value:
-            return queryset
-        # French stems, accents optional, web-search syntax ("…", -mot, or): as for events.
-        return queryset.filter(
-            search_vector=SearchQuery(value, config="french_unaccent", search_type="websearch")
-        )
-
     def filter_metier(self, queryset, name, value: str):
         return queryset.filter(trade__code=value, trade__version=Trade.Version.V4)
 
     def filter_alternance(self, queryset, name, value):
         # An unticked box means "all offers", not "offers without work-study".
         return queryset.filter(work_study=True) if value else queryset
-
-    @property
-    def active_filters(self) -> dict:
-        if not self.is_bound:
-            return {}
-        self.errors  # noqa: B018 - runs validation
-        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [], False)}

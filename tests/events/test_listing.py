@@ -112,6 +112,7 @@ def test_filter_only_events_with_seats_left(client):
     ("query", "title"),
     [
         ("aide soignante", "Job dating des aides-soignants"),
+        ("aides-soignantes", "Job dating : aide-soignant en EHPAD"),
         ("infirmiere", "Forum des infirmières"),
         ("INFIRMIÈRES", "Forum des infirmières"),
         ("educateur specialise", "Réunion : devenir éducateur spécialisé"),
