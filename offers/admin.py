@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from events.admin.scoped import HttpsLinksMixin
+from events.admin.scoped import HttpsLinksMixin, ScopedObjectsMixin
 from events.scoping import offers_in_scope, organisers_in_scope, scope_for
 from offers.importers import import_offers
 from offers.models import Offer
@@ -43,7 +43,7 @@ class OfferAdminForm(forms.ModelForm):
 
 
 @admin.register(Offer)
-class OfferAdmin(HttpsLinksMixin, admin.ModelAdmin):
+class OfferAdmin(ScopedObjectsMixin, HttpsLinksMixin, admin.ModelAdmin):
     form = OfferAdminForm
     list_display = [
         "title",
@@ -127,15 +127,6 @@ class OfferAdmin(HttpsLinksMixin, admin.ModelAdmin):
         return (
             obj is None or offers_in_scope(request.user, Offer.objects.filter(pk=obj.pk)).exists()
         )
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

@@ -14,14 +14,14 @@ class HttpsLinksMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ScopedEventsMixin:
-    """Object permissions that follow the user's scope: out of scope is as good as absent."""
+class ScopedObjectsMixin:
+    """Object permissions that follow the user's scope: out of scope is as good as absent.
 
-    def _obj_event(self, obj):
-        return obj
+    Subclasses say what is in scope with `_in_scope(request, obj)`.
+    """
 
     def _in_scope(self, request, obj) -> bool:
-        return obj is None or event_in_scope(request.user, self._obj_event(obj))
+        raise NotImplementedError
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._in_scope(request, obj)
@@ -31,3 +31,13 @@ class ScopedEventsMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
+
+class ScopedEventsMixin(ScopedObjectsMixin):
+    """Objects of an event (the event itself by default) are in scope with their event."""
+
+    def _obj_event(self, obj):
+        return obj
+
+    def _in_scope(self, request, obj) -> bool:
+        return obj is None or event_in_scope(request.user, self._obj_event(obj))
