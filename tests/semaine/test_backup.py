@@ -51,8 +51,13 @@ def test_a_dump_restored_into_a_fresh_database_has_every_event_and_registration(
         restored_registrations = set(
             conn.execute("SELECT id, event_id, email FROM events_registration").fetchall()
         )
-        # Full-text search still works after a restore: the French configuration came along.
-        assert conn.execute("SELECT to_tsvector('french', 'Hôpitaux')").fetchone()[0]
+        # Search and page cache work at once: configuration, extensions and triggers came along.
+        assert conn.execute(
+            "SELECT to_tsvector('french_unaccent', 'Hôpitaux')::text"
+        ).fetchone() == ("'hopital':1",)
+        assert conn.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgname = 'events_event_search_vector_update'"
+        ).fetchone() == (1,)
     assert restored_events == expected_events
     assert restored_registrations == expected_registrations
 
