@@ -85,14 +85,16 @@ class Stats:
         self.refused = []  # (event id, e-mail, message) answered 400 with a message
         self.unclassified = []  # registration answers that are none of the above
         self.server_errors = []
+        self.latencies = []
 
     def begin(self):
         with self.lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
-    def end(self, kind, status, path):
+    def end(self, kind, status, path, seconds):
         with self.lock:
+            self.latencies.append(seconds)
             self.in_flight -= 1
             self.kinds[kind] += 1
             self.statuses[status] += 1
@@ -116,6 +118,7 @@ class Client:
             body = urllib.parse.urlencode(body)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         self.stats.begin()
+        started = time.monotonic()
         status = 0
         try:
             self.conn.request(method, path, body=body, headers=headers)
@@ -133,7 +136,7 @@ class Client:
                 self.stats.socket_errors += 1
             return 0, "", ""
         finally:
-            self.stats.end(kind, status, path)
+            self.stats.end(kind, status, path, time.monotonic() - started)
 
 
 def register(client, rng, event_id, serial):
@@ -314,6 +317,9 @@ def main():
         f"requests: {requests} in {elapsed:.1f} s ({requests / elapsed:.1f}/s), "
         f"max in flight {stats.max_in_flight}"
     )
+    latencies = sorted(stats.latencies) or [0]
+    p50, p95 = (latencies[int(len(latencies) * q)] * 1000 for q in (0.5, 0.95))
+    bench.log(f"latency: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
     bench.log(f"by kind: {dict(stats.kinds)}")
     bench.log(f"by status: {dict(sorted(stats.statuses.items()))}")
     bench.log(f"errors: 5xx={server_errors} socket={stats.socket_errors}")
