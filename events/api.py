@@ -7,7 +7,13 @@ than the latest `updated_at`) also notices seats taken and events leaving the se
 
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import pagination, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -36,6 +42,24 @@ class PageNumberPagination(pagination.PageNumberPagination):
             ) from None
 
 
+def documented_responses(serializer, *, listing: bool) -> dict:
+    """Every answer the API gives, for its schema: a client (and schemathesis) may rely on it."""
+    responses = {
+        200: serializer(many=True) if listing else serializer,
+        429: OpenApiResponse(
+            OpenApiTypes.OBJECT,
+            description="Trop de requêtes depuis cette adresse : réessayer après `Retry-After`.",
+        ),
+    }
+    if listing:
+        responses[400] = OpenApiResponse(
+            OpenApiTypes.OBJECT, description="Filtre ou page invalide : messages par paramètre."
+        )
+    else:
+        responses[404] = OpenApiResponse(OpenApiTypes.OBJECT, description="Introuvable.")
+    return responses
+
+
 class ListOnlyFilterMixin:
     """Filters (and their default period) select the list; a detail URL finds any visible row."""
 
@@ -59,8 +83,11 @@ class ListOnlyFilterMixin:
         parameters=[
             OpenApiParameter("page_size", int, description="Nombre par page (20 ; au plus 100)")
         ],
+        responses=documented_responses(EventSerializer, listing=True),
     ),
-    retrieve=extend_schema(summary="Un événement"),
+    retrieve=extend_schema(
+        summary="Un événement", responses=documented_responses(EventSerializer, listing=False)
+    ),
 )
 class EventViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = EventSerializer

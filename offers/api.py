@@ -4,7 +4,7 @@ from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from events.api import ListOnlyFilterMixin, PageNumberPagination
+from events.api import ListOnlyFilterMixin, PageNumberPagination, documented_responses
 from offers.filters import OfferFilter
 from offers.models import Offer
 from offers.serializers import OfferSerializer
@@ -25,8 +25,12 @@ from semaine.ratelimit import rate_limited
         parameters=[
             OpenApiParameter("page_size", int, description="Nombre par page (20 ; au plus 100)")
         ],
+        responses=documented_responses(OfferSerializer, listing=True),
     ),
-    retrieve=extend_schema(summary="Une offre (ouverte ou close)"),
+    retrieve=extend_schema(
+        summary="Une offre (ouverte ou close)",
+        responses=documented_responses(OfferSerializer, listing=False),
+    ),
 )
 class OfferViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OfferSerializer

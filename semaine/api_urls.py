@@ -1,6 +1,7 @@
 """The partners' JSON API: /api/v1/… (versioned in the path), its schema and its docs."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -9,6 +10,14 @@ from offers.api import OfferViewSet
 from semaine.ratelimit import rate_limited
 
 app_name = "api"
+
+
+@rate_limited("api", as_json=True)
+def not_found(request):
+    # A client of the API reads JSON, also when it asks for a URL that does not exist
+    # (/api/v1/evenements/abc/): not the site's HTML page.
+    return JsonResponse({"detail": "Introuvable."}, status=404)
+
 
 router = SimpleRouter()
 router.register("evenements", EventViewSet, basename="evenement")
@@ -23,4 +32,7 @@ urlpatterns = [
         rate_limited("api")(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
         name="docs",
     ),
+    # Last: only what nothing above matched. Ending in "/", so that CommonMiddleware still
+    # adds a missing slash to /api/v1/evenements first.
+    re_path(r"^.*/$", not_found),
 ]

@@ -9,10 +9,14 @@ import os
 from urllib.parse import quote, urlencode
 
 import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode, checks
 
 from events.filters import EventFilter
 from offers.filters import OfferFilter
@@ -209,3 +213,85 @@ def test_registration_posts_never_fail_whatever_the_fields(site, fields, which):
 def test_cancellation_posts_with_forged_tokens_are_refused_not_failed(site, token):
     response = Client().post(f"/inscriptions/{quote(token, safe='')[:2000] or 'x'}/annuler/")
     assert response.status_code in {400, 404}
+
+
+# -- the API fuzzed from its own OpenAPI schema (schemathesis) ------------------------------------
+
+
+@pytest.fixture
+def api_schema(site):
+    from semaine.wsgi import application
+
+    # The raw WSGI app closes the database connection around each request, which would end the
+    # test's transaction: Django's test client does the same disconnection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        # Loaded in a fixture, not at import: serving /api/schema/ goes through the
+        # database-backed middleware, which needs the test database.
+        yield schemathesis.openapi.from_wsgi("/api/schema/", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+# The filters are lenient on purpose, as the listing's GET form is: an empty value is no filter,
+# and department codes (a list in the database, not an enum of the schema) are checked by the
+# view. So "accepted although the schema forbids it" and "refused although the schema allows it"
+# are not defects; every other check runs (no 5xx, documented status codes, content types,
+# headers, bodies that match the schema).
+LENIENT_BY_DESIGN = [checks.negative_data_rejection, checks.positive_data_acceptance]
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_the_api_holds_against_its_own_schema_fuzzed(api_schema, mode):
+    # Operations walked by hand: schemathesis' pytest plugin (from_fixture) does not run under
+    # pytest 9. Positive cases must get valid answers matching the schema; negative ones
+    # (values the schema forbids) a 4xx, never a 500.
+    examples = []
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert {op.path for op in operations} >= {"/api/v1/evenements/", "/api/v1/offres/{id}/"}
+    for operation in operations:
+
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(
+            max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "40")),
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def fuzz(case):
+            examples.append(case)
+            # Plain bodies: the WSGI transport does not decompress what GZipMiddleware sends.
+            case.call_and_validate(
+                headers={"Accept-Encoding": "identity"}, excluded_checks=LENIENT_BY_DESIGN
+            )
+
+        fuzz()
+    assert len(examples) >= len(operations)
+
+
+# -- what the fuzzing found, kept as regression tests -----------------------------------------
+
+
+def test_an_unknown_api_url_answers_json_not_the_sites_html_page(client):
+    for url in ["/api/v1/evenements/abc/", "/api/v1/inconnu/", "/api/v2/"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Introuvable."}
+
+
+def test_an_api_url_without_its_slash_is_still_redirected_first(client):
+    response = client.get("/api/v1/evenements")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/api/v1/evenements/")
+
+
+def test_the_api_schema_documents_its_error_answers(client):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+    for listing in ["/api/v1/evenements/", "/api/v1/offres/"]:
+        assert {"200", "400", "429"} <= set(paths[listing]["get"]["responses"])
+    for detail in ["/api/v1/evenements/{id}/", "/api/v1/offres/{id}/"]:
+        assert {"200", "404", "429"} <= set(paths[detail]["get"]["responses"])
+    # The listing's 200 stays the paginated list.
+    ok = paths["/api/v1/evenements/"]["get"]["responses"]["200"]
+    assert "Paginated" in ok["content"]["application/json"]["schema"]["$ref"]
