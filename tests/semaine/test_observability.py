@@ -1,0 +1,137 @@
+"""Request ids, JSON logs, readiness, metrics, and where the router sends queries."""
+
+import json
+import logging
+import subprocess
+import sys
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+from django.test import override_settings
+
+from semaine import db_router
+from semaine.logging import JsonFormatter, RequestIdFilter, request_id_var
+from tests.semaine.servers import ROOT
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_response_carries_a_generated_request_id(client):
+    first = client.get("/healthz")["X-Request-ID"]
+    second = client.get("/healthz")["X-Request-ID"]
+    assert len(first) == 32 and first != second
+
+
+def test_a_sane_request_id_from_the_load_balancer_is_kept(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="lb-2f6c1a9e-0001")
+    assert response["X-Request-ID"] == "lb-2f6c1a9e-0001"
+
+
+@pytest.mark.parametrize("forged", ["x", "abc def ghi", "a" * 200, 'id"\n{"level":"ERROR"}'])
+def test_a_forged_or_odd_request_id_is_replaced(client, forged):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID=forged)
+    assert response["X-Request-ID"] != forged and len(response["X-Request-ID"]) == 32
+
+
+def _format(record: logging.LogRecord) -> dict:
+    RequestIdFilter().filter(record)
+    return json.loads(JsonFormatter().format(record))
+
+
+def test_application_logs_are_json_lines_with_the_request_id():
+    token = request_id_var.set("req-12345678")
+    try:
+        record = logging.LogRecord("events", logging.WARNING, __file__, 1, "Place %s", ("A",), None)
+        line = _format(record)
+    finally:
+        request_id_var.reset(token)
+    assert line["level"] == "WARNING" and line["logger"] == "events"
+    assert line["message"] == "Place A" and line["request_id"] == "req-12345678"
+    assert "timestamp" in line
+
+
+def test_gunicorn_access_lines_become_json_fields():
+    atoms = {"m": "POST", "U": "/evenements/3/inscription/", "q": "", "s": "302", "B": 0}
+    atoms |= {"M": 41, "h": "10.0.0.7", "a": "Firefox", "{x-request-id}o": "abcdef123456"}
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, "-", (), None)
+    record.args = atoms  # as gunicorn sets it: a dict of atoms
+    line = _format(record)
+    assert line["method"] == "POST" and line["status"] == "302"
+    assert line["path"] == "/evenements/3/inscription/" and line["duration_ms"] == 41
+    assert line["request_id"] == "abcdef123456" and "query" not in line
+
+
+def test_readyz_answers_ok_when_database_and_cache_answer(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"]
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        }
+    }
+)
+def test_readyz_is_503_when_the_cache_is_unreachable(client):
+    response = client.get("/readyz")
+    assert response.status_code == 503 and b"cache" in response.content
+
+
+def test_readyz_is_503_when_the_database_is_unreachable(client):
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute", side_effect=DatabaseError("down")
+    ):
+        response = client.get("/readyz")
+    assert response.status_code == 503 and b"database default" in response.content
+
+
+def test_without_replicas_every_query_goes_to_the_primary():
+    from events.models import Event
+
+    router = db_router.ReplicaRouter()
+    assert router.db_for_read(Event) == "default"
+    assert router.db_for_write(Event) == "default"
+
+
+def test_outside_a_vetted_request_reads_go_to_the_primary_and_sessions_always_do():
+    from django.contrib.sessions.models import Session
+
+    from events.models import Event
+
+    router = db_router.ReplicaRouter()
+    db_router.use_replica("replica1")
+    try:
+        assert router.db_for_read(Event) == "replica1"
+        assert router.db_for_read(Session) == "default"
+        assert router.db_for_write(Event) == "default"
+        assert not router.allow_migrate("replica1", "events")
+    finally:
+        db_router.use_replica(None)
+    assert router.db_for_read(Event) == "default"
+
+
+def test_metrics_are_served_when_turned_on():
+    code = (
+        "from django.test import Client; r = Client(HTTP_HOST='localhost').get('/metrics'); "
+        "print(r.status_code, b'django_http_requests' in r.content)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env={**_env(), "METRICS": "on", "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split()[-2:] == ["200", "True"], result.stderr[-2000:]
+
+
+def _env():
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
