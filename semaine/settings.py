@@ -220,6 +220,8 @@ if env_str("SECURE_PROXY_SSL_HEADER"):
     _header, _value = env_str("SECURE_PROXY_SSL_HEADER").split(",", 1)
     SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip())
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
+# Load balancers and the container healthcheck probe over plain HTTP, from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = not DEBUG and not TESTING
 CSRF_COOKIE_SECURE = not DEBUG and not TESTING
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)

@@ -82,10 +82,14 @@ class Gunicorn:
         )
 
     def wait_ready(self, seconds: float = 30):
+        self.wait_ready_on("/readyz", seconds=seconds)
+
+    def wait_ready_on(self, path: str, host: str = "127.0.0.1", seconds: float = 30):
         def ready():
             if self.process.poll() is not None:
                 raise AssertionError(f"gunicorn exited:\n{self.log_path.read_text()[-3000:]}")
-            with urllib.request.urlopen(f"{self.url}/readyz", timeout=5) as response:  # noqa: S310
+            request = urllib.request.Request(self.url + path, headers={"Host": host})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
                 return response.status == 200
 
         try:
