@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: install db run serve test lint format bench vnu loadtest backup restore
+.PHONY: install db run serve test lint format bench bench-scale vnu loadtest backup restore
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: install
 	command -v wrk >/dev/null && command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && \
 	  apt-get install -y -qq wrk redis-server >/dev/null; }
 	$(PY) bench/run.py
+
+# One gunicorn instance, then two sharing the database and Redis (after `make bench`).
+bench-scale: install
+	$(PY) bench/scale.py
 
 # 60 s at 64 connections mixing pages, exports and registrations; checks the seat counts after.
 loadtest: install
