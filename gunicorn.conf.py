@@ -56,7 +56,12 @@ if os.environ.get("LOG_FORMAT", "text" if _debug else "json") == "json":
                 "handlers": ["error_console"],
                 "propagate": False,
             },
-            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+            # GUNICORN_ACCESS_LOG="" turns the access log off (benchmarks), in JSON too.
+            "gunicorn.access": {
+                "level": "INFO" if accesslog else "CRITICAL",
+                "handlers": ["console"] if accesslog else [],
+                "propagate": False,
+            },
         },
     }
 
