@@ -50,6 +50,11 @@ vnu: $(VNU_JAR)
 test: lint vnu
 	$(VENV)/bin/pytest
 
+# Known vulnerabilities in the installed dependencies (pip-audit; needs pypi.org or osv.dev).
+# Run by .ci/run after the tests; an unreachable advisory database is a failure, not a pass.
+audit: install
+	VENV=$(VENV) .ci/audit
+
 # Benchmarks, separate from the tests: large dataset, gunicorn as in production, wrk.
 bench: install
 	command -v wrk >/dev/null && command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && \
