@@ -268,6 +268,7 @@ def test_the_api_holds_against_its_own_schema_fuzzed(api_schema, mode):
 
         fuzz()
     assert len(examples) >= len(operations)
+    print(f"schemathesis {mode.value}: {len(examples)} cases over {len(operations)} operations")
 
 
 # -- what the fuzzing found, kept as regression tests -----------------------------------------
