@@ -30,8 +30,9 @@ def fresh_database_name():
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-# transactional_db: pg_dump runs in another process and only sees committed rows.
-@pytest.mark.django_db(transaction=True)
+# transactional_db: pg_dump runs in another process and only sees committed rows;
+# serialized_rollback puts the reference data (regions, departments) back for the next tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dump_restored_into_a_fresh_database_has_every_event_and_registration(
     tmp_path, fresh_database_name
 ):
