@@ -19,7 +19,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH
 RUN useradd --system --uid 10001 --no-create-home --home-dir /app semaine
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
-COPY --chown=semaine . .
+# Owned by root, read-only for the app's user: a compromised process cannot rewrite the code.
+COPY . .
 # collectstatic needs settings, not a database: a throwaway key and a dummy URL suffice here
 # (tests/semaine/test_deploy.py runs this very command).
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-real-secret-key-000000 \
