@@ -2,6 +2,8 @@ import re
 import uuid
 
 from django.conf import settings
+from django.core.signals import request_finished
+from django.dispatch import receiver
 
 from semaine.logging import request_id_var
 
@@ -36,10 +38,14 @@ class RequestIdMiddleware:
         incoming = request.headers.get(self.HEADER, "")
         request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Cleared when the response is finished, not here: Django logs a 4xx or 5xx ("Not Found",
+        # "Internal Server Error") after the middleware returns, and that line needs the id too.
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response[self.HEADER] = request_id
         return response
+
+
+@receiver(request_finished)
+def _forget_request_id(**kwargs):
+    request_id_var.set("")

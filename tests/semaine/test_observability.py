@@ -34,6 +34,28 @@ def test_a_forged_or_odd_request_id_is_replaced(client, forged):
     assert response["X-Request-ID"] != forged and len(response["X-Request-ID"]) == 32
 
 
+class _Remember(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.addFilter(RequestIdFilter())  # as the console handler of the settings
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def test_django_request_warnings_carry_the_request_id(client):
+    handler, logger = _Remember(), logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        response = client.get("/page-qui-n-existe-pas/", HTTP_X_REQUEST_ID="lb-not-found-0001")
+        client.get("/healthz")  # the next request's lines get the next id
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 404
+    assert [r.request_id for r in handler.records] == ["lb-not-found-0001"]
+
+
 def _format(record: logging.LogRecord) -> dict:
     RequestIdFilter().filter(record)
     return json.loads(JsonFormatter().format(record))
