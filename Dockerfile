@@ -22,7 +22,7 @@ COPY --from=build /opt/venv /opt/venv
 # Owned by root, read-only for the app's user: a compromised process cannot rewrite the code.
 COPY . .
 # collectstatic needs settings, not a database: a throwaway key and a dummy URL suffice here
-# (tests/semaine/test_deploy.py runs this very command).
+# (tests/semaine/test_dockerfile.py runs this very command).
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-real-secret-key-000000 \
     DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --noinput --verbosity 0

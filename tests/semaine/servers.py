@@ -195,7 +195,7 @@ def collected_static(base_dir: Path) -> Path:
     return _collected["dir"]
 
 
-# The environment of the Dockerfile's collectstatic step (kept identical; see test_deploy).
+# The environment of the Dockerfile's collectstatic step (kept identical; see test_dockerfile).
 DOCKER_BUILD_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "collectstatic-only-not-a-real-secret-key-000000",
