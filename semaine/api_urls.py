@@ -34,5 +34,5 @@ urlpatterns = [
     ),
     # Last: only what nothing above matched. Ending in "/", so that CommonMiddleware still
     # adds a missing slash to /api/v1/evenements first.
-    re_path(r"^.*/$", not_found),
+    re_path(r"^[\s\S]*/$", not_found),  # [\s\S]: line breaks in the path too
 ]
