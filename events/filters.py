@@ -67,6 +67,8 @@ class EventFilter(ListingFilterSet):
     )
 
     # Facets counted on the listing: filter name -> model column.
+    # Fields whose options are shown with their counts.
+    FACET_FIELDS = ("region", "departement", "type", "modalite", "metier", "secteur", "public")
     FACETS = {
         "region": "region_id",
         "departement": "department_id",

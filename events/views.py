@@ -7,10 +7,9 @@ from django.views.decorators.http import require_safe
 from events import ical
 from events.facets import facet_counts
 from events.filters import EventFilter
-from events.forms import facet_options
 from events.jsonld import event_jsonld
 from events.models import Event
-from semaine.facets import cached_fragment
+from semaine.facets import cached_fragment, facet_options
 from semaine.models import Region
 from semaine.pagecache import versioned_page
 
@@ -49,7 +48,11 @@ def event_list(request, region_code=None):
         form_key,
         lambda: render_to_string(
             "events/includes/filter_form.html",
-            {"filter": filterset, "options": facet_options(filterset, facets), "region": region},
+            {
+                "filter": filterset,
+                "options": facet_options(filterset, facets, EventFilter.FACET_FIELDS),
+                "region": region,
+            },
             request=request,
         ),
     )

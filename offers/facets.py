@@ -12,6 +12,7 @@ import functools
 from django.db.models import Count
 
 from semaine.facets import Facets, cached_facets, facet_value, grouping_sets
+from semaine.facets import facet_options as shared_facet_options
 from semaine.models import Trade
 from semaine.pagecache import data_versions
 
@@ -71,20 +72,8 @@ def _facet_counts(filterset) -> Facets:
 
 def facet_options(filterset, facets: Facets) -> dict:
     """Options of each faceted field with their counts, e.g. ("CDI", "CDI", 42, True)."""
-    form = filterset.form
-    cleaned = getattr(form, "cleaned_data", {}) or {}
-    options = {}
-    for name in ("nature", "region", "departement", "metier", "temps", "contrat"):
-        selected = cleaned.get(name) or ""
-        options[name] = [
-            (
-                value,
-                label,
-                facets.count(name, value),
-                value in selected if isinstance(selected, list) else value == selected,
-            )
-            for value, label in form.fields[name].choices
-            if value != ""
-        ]
+    options = shared_facet_options(
+        filterset, facets, ("nature", "region", "departement", "metier", "temps", "contrat")
+    )
     options["alternance"] = facets.count("alternance", "1")
     return options

@@ -96,3 +96,23 @@ def cached_fragment(key: str | None, render):
         html = render()
         cache.set(key, html, CACHE_SECONDS)
     return html
+
+
+def facet_options(filterset, facets: Facets, names) -> dict:
+    """Options of each faceted field with their counts, e.g. ("76", "Occitanie", 42, True)."""
+    form = filterset.form
+    cleaned = getattr(form, "cleaned_data", {}) or {}
+    options = {}
+    for name in names:
+        selected = cleaned.get(name) or ""
+        options[name] = [
+            (
+                value,
+                label,
+                facets.count(name, value),
+                value in selected if isinstance(selected, list) else value == selected,
+            )
+            for value, label in form.fields[name].choices
+            if value != ""
+        ]
+    return options
