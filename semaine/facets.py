@@ -2,9 +2,9 @@
 
 All facets without an active filter are counted in one GROUPING SETS scan of the filtered rows,
 which also gives the total. Counts are cached under a *listing version*
-(semaine.pagecache.data_versions): a PostgreSQL sequence that a statement-level trigger bumps
-on every write that can change a listing, so a change made in the admin or by an import shows
-at once on every instance.
+(semaine.pagecache.data_versions), which a PostgreSQL trigger bumps when a transaction that can
+change a listing commits, so a change made in the admin or by an import shows at once on every
+instance.
 """
 
 import hashlib

@@ -1,11 +1,11 @@
 """Whole public pages cached under the data versions they show.
 
-PostgreSQL triggers bump three sequences: the events listing version (any change an events page
-shows, migration events/0004), the seats version (registrations moving the seat counters,
-events/0006) and the offers version (offers/0004). A page is cached under the three of them, so
-any change shows at once on every instance, however it was made (admin, import, registration,
-bulk update); the short lifetime covers what moves with the clock ("upcoming", registration
-closing when an event starts). Reading the versions is one cheap query.
+PostgreSQL triggers bump three versions in `semaine_data_version` when a writing transaction
+commits (semaine/0004): the events listing version (any change an events page shows), the seats
+version (registrations moving the seat counters) and the offers version. A page is cached under
+the three of them, so any change shows at once on every instance, however it was made (admin,
+import, registration, bulk update); the short lifetime covers what moves with the clock
+("upcoming", registration closing when an event starts). Reading the versions is one cheap query.
 """
 
 import functools
@@ -23,9 +23,9 @@ from semaine.db_router import current_read_alias
 PAGE_SECONDS = 60
 
 _VERSIONS_SQL = (
-    "SELECT (SELECT last_value FROM events_listing_version), "
-    "(SELECT last_value FROM events_seats_version), "
-    "(SELECT last_value FROM offers_listing_version)"
+    "SELECT (SELECT value FROM semaine_data_version WHERE name = 'events'), "
+    "(SELECT value FROM semaine_data_version WHERE name = 'seats'), "
+    "(SELECT value FROM semaine_data_version WHERE name = 'offers')"
 )
 
 

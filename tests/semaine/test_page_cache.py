@@ -1,0 +1,61 @@
+"""The cache versions follow commits: a page is never cached under a version its rows are not in."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from events.models import Event
+from semaine.pagecache import data_versions
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_an_edit_being_saved_is_never_hidden_by_a_page_read_meanwhile(client):
+    event = EventFactory(title="Forum santé")
+    saved, commit = threading.Event(), threading.Event()
+
+    def edit_in_the_admin():
+        try:
+            with transaction.atomic():
+                Event.objects.filter(pk=event.pk).update(title="Forum santé et social")
+                saved.set()
+                commit.wait(10)
+        finally:
+            connection.close()
+
+    editor = threading.Thread(target=edit_in_the_admin)
+    editor.start()
+    try:
+        assert saved.wait(10)
+        # The edit is written, not committed: visitors still see (and cache) the old page...
+        before = data_versions()
+        assert "Forum santé et social" not in client.get(event.get_absolute_url()).text
+    finally:
+        commit.set()
+        editor.join()
+    # ...and the commit moves the version, so nobody is served that page any more.
+    assert data_versions() != before
+    assert "Forum santé et social" in client.get(event.get_absolute_url()).text
+
+
+def test_a_transaction_moves_the_versions_once_whatever_it_writes():
+    before = data_versions()
+    with transaction.atomic():
+        events = EventFactory.create_batch(3)
+        Event.objects.filter(pk__in=[e.pk for e in events]).update(confirmed_onsite=1)
+    events_version, seats_version, offers_version = data_versions()
+    assert (events_version, seats_version, offers_version) == (
+        before[0] + 1,
+        before[1] + 1,
+        before[2],
+    )
+
+
+def test_saving_an_event_without_a_seat_change_keeps_the_seats_version():
+    event = EventFactory()
+    before = data_versions()
+    event.title = "Atelier CV"
+    event.save()
+    assert data_versions()[1] == before[1]
