@@ -229,8 +229,23 @@ class Event(models.Model):
             ),
         ]
         indexes = [
-            # The listing's order: lets LIMIT/OFFSET walk the index instead of sorting.
-            models.Index(fields=["start", "id"], name="event_start_id"),
+            # The listing's order: lets LIMIT/OFFSET walk the index instead of sorting. The
+            # facet columns it includes let the counts of "upcoming" events (start >= now - 31
+            # days) read this small index alone, not the wide rows.
+            models.Index(
+                fields=["start", "id"],
+                include=[
+                    "end",
+                    "status",
+                    "region",
+                    "department",
+                    "type",
+                    "modalite",
+                    "audience",
+                    "sectors",
+                ],
+                name="event_start_id_facets",
+            ),
             models.Index(fields=["status", "start"], name="event_status_start"),
             models.Index(fields=["status", "end"], name="event_status_end"),
             models.Index(fields=["region", "start"], name="event_region_start"),
