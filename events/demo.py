@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from events.models import Event, Organiser
+from events.models import Event, Organiser, Registration
 from semaine.demo_places import PLACES, STREETS
 from semaine.models import Department, Edition, Trade
 
@@ -235,6 +235,67 @@ def seed_events(
         if stdout:
             stdout.write(f"  {created}/{len(todo)} events")
     return created
+
+
+# -- demo registrations -------------------------------------------------------------------------
+
+FIRST_NAMES = ("Léa", "Karim", "Sophie", "Mamadou", "Chloé", "Julien", "Inès", "Thomas", "Aïcha")
+LAST_NAMES = ("Martin", "Bernard", "Diallo", "Petit", "Nguyen", "Moreau", "Haddad", "Girard")
+DEMO_FULL_EVENTS = 20
+DEMO_WAITLIST = 3
+DEMO_EMAIL_DOMAIN = "@demo.example.org"
+
+
+def seed_registrations() -> int:
+    """Registrations on some upcoming demo events, so the demo shows what a busy week looks like:
+    events that are full with people waiting, others half full, registrant lists in the admin.
+
+    Bounded whatever the dataset size (2 × DEMO_FULL_EVENTS events) and idempotent: done once,
+    on events nobody has registered to yet. The seat counters are set with the rows, in one
+    transaction, as the registration service keeps them.
+    """
+    if Registration.objects.filter(email__endswith=DEMO_EMAIL_DOMAIN).exists():
+        return 0
+    candidates = (
+        Event.objects.filter(
+            external_source=DEMO_SOURCE,
+            status=Event.Status.PUBLISHED,
+            registration_required=True,
+            modalite=Event.Modalite.PRESENTIEL,
+            capacity_onsite__isnull=False,
+            start__gt=timezone.now(),
+        )
+        .exclude(registrations__isnull=False)
+        .order_by("start", "id")
+    )
+    # Spread over the week and the country rather than the first morning's events.
+    chosen = list(candidates[: 8 * 2 * DEMO_FULL_EVENTS : 8])
+    registrations = []
+    with transaction.atomic():
+        for n, event in enumerate(chosen):
+            rng = random.Random(event.pk)
+            full = n % 2 == 0
+            confirmed = event.capacity_onsite if full else event.capacity_onsite // 2
+            waiting = DEMO_WAITLIST if full else 0
+            for k in range(confirmed + waiting):
+                registrations.append(
+                    Registration(
+                        event=event,
+                        mode=Registration.Mode.PRESENTIEL,
+                        first_name=rng.choice(FIRST_NAMES),
+                        last_name=rng.choice(LAST_NAMES),
+                        email=f"inscrit-{event.pk}-{k}{DEMO_EMAIL_DOMAIN}",
+                        situation=rng.choice(Registration.Situation.values),
+                        status=(
+                            Registration.Status.CONFIRMED
+                            if k < confirmed
+                            else Registration.Status.WAITLISTED
+                        ),
+                    )
+                )
+            Event.objects.filter(pk=event.pk).update(confirmed_onsite=confirmed)
+        Registration.objects.bulk_create(registrations)
+    return len(registrations)
 
 
 def now_date() -> datetime.date:

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError
 
-from events.models import Event
+from events.models import Event, Registration
 from offers.models import Offer
 from semaine.models import Edition
 
@@ -42,6 +42,23 @@ def test_seed_demo_is_varied_and_idempotent():
     assert Event.objects.filter(department__code__startswith="97").exists()
     assert Event.objects.values("region").distinct().count() == 18
     assert set(Offer.objects.values_list("nature", flat=True)) == {"emploi", "formation"}
+
+
+def test_demo_has_full_events_with_a_waitlist_and_counters_that_match(client):
+    call_command("seed_demo", size=300, offers=0)
+    registrations = Registration.objects.count()
+    full = [e for e in Event.objects.filter(registrations__isnull=False).distinct() if e.is_full]
+    assert full and registrations > 0
+    for event in Event.objects.filter(registrations__isnull=False).distinct():
+        confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        assert event.confirmed_onsite == confirmed
+    event = full[0]
+    assert event.registrations.filter(status=Registration.Status.WAITLISTED).count() == 3
+    assert (
+        "Places sur place : <strong>complet</strong>" in client.get(event.get_absolute_url()).text
+    )
+    call_command("seed_demo", size=300, offers=0)
+    assert Registration.objects.count() == registrations
 
 
 def test_home_page_shows_the_current_edition(client):

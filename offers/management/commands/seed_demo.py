@@ -39,9 +39,10 @@ class Command(BaseCommand):
             total=offers if offers is not None else 2 * size,
             stdout=self.stdout if options["verbosity"] > 1 else None,
         )
+        registrations_created = events_demo.seed_registrations()
         self.stdout.write(
-            f"seed_demo: {events_created} events and {offers_created} offers created "
-            f"in {time.monotonic() - started:.1f} s"
+            f"seed_demo: {events_created} events, {offers_created} offers and "
+            f"{registrations_created} registrations created in {time.monotonic() - started:.1f} s"
         )
         try:
             accounts = events_demo.seed_accounts()
