@@ -7,7 +7,7 @@ options keep meaningful counts; the others come from one GROUPING SETS scan (sem
 from django.db.models import Count
 
 from events.models import Event
-from semaine.facets import Facets, cached_facets, grouping_sets
+from semaine.facets import Facets, cached_facets, column_counts, counts_without, grouping_sets
 from semaine.models import Trade
 from semaine.pagecache import data_versions
 
@@ -36,38 +36,28 @@ def _trade_counts(queryset) -> dict[str, int]:
 def facet_counts(filterset) -> Facets:
     """Facet counts and total of the filtered listing (cached under the listing version)."""
     active = filterset.active_filters
-    if "places" in active:
-        # Seats move with every registration, which does not bump the listing version.
-        return _facet_counts(filterset, active)
+    listing, seats, _ = data_versions()
+    # "With seats left" moves with registrations, which bump the seats version only.
+    version = f"{listing}.{seats}" if "places" in active else listing
     return cached_facets(
         prefix="events",
-        version=data_versions()[0],
+        version=version,
         active=active,
-        compute=lambda: _facet_counts(filterset, active),
+        compute=lambda: _facet_counts(filterset, version),
     )
 
 
-def _facet_counts(filterset, active) -> Facets:
-    facet_columns = filterset.FACETS
-    free = {name: column for name, column in facet_columns.items() if name not in active}
+def _facet_counts(filterset, version) -> Facets:
+    active = filterset.active_filters
+    free = {name: column for name, column in filterset.FACETS.items() if name not in active}
     total, counts = grouping_sets(filterset.qs, free)
-    for name in [n for n in facet_columns if n in active] + (
-        ["metier"] if "metier" in active else []
-    ):
-        data = filterset.data.copy()
-        data.pop(name, None)
-        others = type(filterset)(data, queryset=filterset.queryset, now=filterset.now)
-        if name == "metier":
-            counts["metier"] = _trade_counts(others.qs)
-        else:
-            column = facet_columns[name]
-            counts[name] = {
-                str(value): n
-                for value, n in others.qs.order_by().values_list(column).annotate(n=Count("pk"))
-                if value is not None
-            }
-    if "metier" not in counts:
-        counts["metier"] = _trade_counts(filterset.qs)
-    if "secteur" in counts:
-        counts["secteur"] = _fold_sectors(counts["secteur"])
+    for name, column in filterset.FACETS.items():
+        if name in active:
+            counts[name] = counts_without(
+                filterset, name, column_counts(column), prefix="events", version=version
+            )
+    counts["metier"] = counts_without(
+        filterset, "metier", _trade_counts, prefix="events", version=version
+    )
+    counts["secteur"] = _fold_sectors(counts["secteur"])
     return Facets(total=total, counts=counts)

@@ -89,6 +89,10 @@ class EventFilter(ListingFilterSet):
         self.now = now or timezone.now()
         super().__init__(data, queryset, request=request, prefix=prefix)
 
+    def copy_kwargs(self) -> dict:
+        # "Upcoming" means the same instant for every count of one page.
+        return {"now": self.now}
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         cleaned = self.form.cleaned_data

@@ -9,9 +9,7 @@ none while the listing version (bumped by a trigger on every write) stays the sa
 
 import functools
 
-from django.db.models import Count
-
-from semaine.facets import Facets, cached_facets, facet_value, grouping_sets
+from semaine.facets import Facets, cached_facets, column_counts, counts_without, grouping_sets
 from semaine.facets import facet_options as shared_facet_options
 from semaine.models import Trade
 from semaine.pagecache import data_versions
@@ -37,34 +35,27 @@ def _trade_codes() -> dict[str, str]:
 
 def facet_counts(filterset) -> Facets:
     """Counts of the filtered offers by facet, cached under the offers' listing version."""
-    active = filterset.active_filters
-    if "q" in active:
-        # Free-text searches are too varied to be worth caching.
-        return _facet_counts(filterset)
+    # Free-text searches are too varied to be worth caching.
+    version = None if "q" in filterset.active_filters else data_versions()[2]
+    if version is None:
+        return _facet_counts(filterset, version)
     return cached_facets(
         prefix="offers",
-        version=data_versions()[2],
-        active=active,
-        compute=lambda: _facet_counts(filterset),
+        version=version,
+        active=filterset.active_filters,
+        compute=lambda: _facet_counts(filterset, version),
     )
 
 
-def _facet_counts(filterset) -> Facets:
+def _facet_counts(filterset, version) -> Facets:
     active = filterset.active_filters
     free = {name: column for name, column in COLUMNS.items() if name not in active}
     total, counts = grouping_sets(filterset.qs, free)
-    for name in [n for n in COLUMNS if n in active]:
-        data = filterset.data.copy()
-        data.pop(name, None)
-        others = type(filterset)(data, queryset=filterset.queryset)
-        counts[name] = {
-            facet_value(value): n
-            for value, n in others.qs.order_by()
-            .values_list(COLUMNS[name])
-            .annotate(n=Count("*"))
-            .order_by()
-            if value not in (None, "")
-        }
+    for name, column in COLUMNS.items():
+        if name in active:
+            counts[name] = counts_without(
+                filterset, name, column_counts(column), prefix="offers", version=version
+            )
     codes = _trade_codes()
     counts["metier"] = {codes[pk]: n for pk, n in counts["metier"].items() if pk in codes}
     return Facets(total=total, counts=counts)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection, connections
-from django.db.models import F
+from django.db.models import Count, F
 
 CACHE_SECONDS = 60
 
@@ -70,21 +70,56 @@ def grouping_sets(queryset, columns: dict[str, str]) -> tuple[int, dict[str, dic
     return total, counts
 
 
-def cached_facets(*, prefix: str, version: int, active: dict, compute) -> Facets:
-    """`compute()` once per listing version and combination of active filters."""
+def _cache_key(kind: str, version, active: dict) -> str:
     normalised = json.dumps(
         {k: sorted(map(str, v)) if isinstance(v, list) else v for k, v in active.items()},
         sort_keys=True,
         default=str,
     )
     digest = hashlib.sha256(normalised.encode()).hexdigest()[:32]
-    key = f"{prefix}:facets:{version}:{digest}"
+    return f"{kind}:{version}:{digest}"
+
+
+def cached_facets(*, prefix: str, version, active: dict, compute) -> Facets:
+    """`compute()` once per listing version and combination of active filters."""
+    key = _cache_key(f"{prefix}:facets", version, active)
     facets = cache.get(key)
     if facets is None:
         facets = compute()
         facets.cache_key = key
         cache.set(key, facets, CACHE_SECONDS)
     return facets
+
+
+def counts_without(filterset, name: str, compute, *, prefix: str, version) -> dict[str, int]:
+    """`compute(rows)`: the counts of facet `name` on the rows of every other active filter.
+
+    Cached under those other filters, so listings that differ only by `name` share them: the
+    events of Brittany and of Occitania count their regions on the same rows. These are the
+    broadest, costliest counts of a page. `version` None: not cached (too varied, or moving
+    without a version).
+    """
+    active = filterset.active_filters
+    rows = (lambda: filterset.without(name).qs) if name in active else (lambda: filterset.qs)
+    if version is None:
+        return compute(rows())
+    others = {k: v for k, v in active.items() if k != name}
+    key = _cache_key(f"{prefix}:counts:{name}", version, others)
+    counts = cache.get(key)
+    if counts is None:
+        counts = compute(rows())
+        cache.set(key, counts, CACHE_SECONDS)
+    return counts
+
+
+def column_counts(column: str):
+    """A `compute` for counts_without: rows per value of `column`."""
+
+    def count(rows) -> dict[str, int]:
+        values = rows.order_by().values_list(column).annotate(n=Count("*")).order_by()
+        return {facet_value(value): n for value, n in values if value not in (None, "")}
+
+    return count
 
 
 def cached_fragment(key: str | None, render):

@@ -59,6 +59,16 @@ class ListingFilterSet(django_filters.FilterSet):
         empty_label="Tous",
     )
 
+    def without(self, name: str) -> "ListingFilterSet":
+        """The same listing with filter `name` taken off (its facet is counted on those rows)."""
+        data = self.data.copy()
+        data.pop(name, None)
+        return type(self)(data, queryset=self.queryset, **self.copy_kwargs())
+
+    def copy_kwargs(self) -> dict:
+        """Keyword arguments beyond data and queryset that a copy of this listing needs."""
+        return {}
+
     def filter_q(self, queryset, name, value):
         return full_text(queryset, value)
 

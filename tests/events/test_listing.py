@@ -287,6 +287,26 @@ def test_cached_facets_never_hide_a_change_made_in_the_admin(client):
     assert listed(client)[1].context["facets"].total == 2
 
 
+def test_a_seat_taken_updates_the_counts_of_the_seats_left_filter(client):
+    event = EventFactory(type=Event.Type.FORUM, capacity_onsite=1)
+    assert listed(client, "?places=1")[1].context["facets"].count("type", "forum") == 1
+    Event.objects.filter(pk=event.pk).update(confirmed_onsite=1)
+    ids, response = listed(client, "?places=1")
+    assert ids == set() and response.context["facets"].count("type", "forum") == 0
+
+
+def test_listings_that_differ_by_one_filter_share_its_counts(client, django_assert_num_queries):
+    lyon = EventFactory()
+    EventFactory(department=Department.objects.get(code="35"), city="Rennes", postcode="35000")
+    # The regions are counted on every event, whichever region is chosen: once for both pages.
+    first = listed(client, "?region=84")[1].context["facets"]
+    with django_assert_num_queries(4):  # versions, facets of Brittany, its trades, its rows
+        second = listed(client, "?region=53")[1].context["facets"]
+    assert first.counts["region"] == second.counts["region"] == {"84": 1, "53": 1}
+    assert first.total == second.total == 1
+    assert lyon.region_id == "84"
+
+
 def test_an_event_cannot_last_more_than_a_month():
     from django.core.exceptions import ValidationError
 
