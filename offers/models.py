@@ -3,6 +3,7 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -171,6 +172,14 @@ class Offer(models.Model):
                     "working_time",
                 ],
                 name="offer_facets",
+            ),
+            # The offers an event page shows (offers.related): open ones of its trades in its
+            # region, ranked by department and date, read from the index alone.
+            models.Index(
+                fields=["trade", "region"],
+                include=["department", "published_at", "id"],
+                condition=Q(status="open"),
+                name="offer_open_trade_region",
             ),
             models.Index(fields=["region", "-published_at"], name="offer_region_published"),
             models.Index(fields=["department", "-published_at"], name="offer_dept_published"),
