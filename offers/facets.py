@@ -35,10 +35,7 @@ def _trade_codes() -> dict[str, str]:
 
 def facet_counts(filterset) -> Facets:
     """Counts of the filtered offers by facet, cached under the offers' listing version."""
-    # Free-text searches are too varied to be worth caching.
-    version = None if "q" in filterset.active_filters else data_versions()[2]
-    if version is None:
-        return _facet_counts(filterset, version)
+    version = data_versions()[2]
     return cached_facets(
         prefix="offers",
         version=version,

@@ -96,18 +96,14 @@ def counts_without(filterset, name: str, compute, *, prefix: str, version) -> di
 
     Cached under those other filters, so listings that differ only by `name` share them: the
     events of Brittany and of Occitania count their regions on the same rows. These are the
-    broadest, costliest counts of a page. `version` None: not cached (too varied, or moving
-    without a version).
+    broadest, costliest counts of a page.
     """
     active = filterset.active_filters
-    rows = (lambda: filterset.without(name).qs) if name in active else (lambda: filterset.qs)
-    if version is None:
-        return compute(rows())
     others = {k: v for k, v in active.items() if k != name}
     key = _cache_key(f"{prefix}:counts:{name}", version, others)
     counts = cache.get(key)
     if counts is None:
-        counts = compute(rows())
+        counts = compute(filterset.without(name).qs if name in active else filterset.qs)
         cache.set(key, counts, CACHE_SECONDS)
     return counts
 
