@@ -231,7 +231,7 @@ def test_facet_counts_are_cached_for_the_same_filters_searches_included(
     with django_assert_max_num_queries(20) as search:
         client.get(URL, {"q": "aide"})
     # Another URL (so not the page cache), the same search: its counts are not made again.
-    with django_assert_max_num_queries(len(search.captured_queries) - 1) as again:
+    with django_assert_max_num_queries(len(search.captured_queries) - 1):
         response = client.get(URL, {"q": "aide", "page": "2"})
     assert response.context["facets"].total == 3
 
