@@ -1,4 +1,5 @@
 import datetime
+import gzip
 import json
 import re
 import zoneinfo
@@ -144,6 +145,22 @@ def test_a_cached_event_page_shows_a_change_at_once(client):
     event.status = Event.Status.CANCELLED
     event.save()
     assert "Cet événement est annulé" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_a_cached_page_is_served_compressed_to_browsers_that_accept_it(client):
+    url = EventFactory(title="Forum santé").get_absolute_url()
+    plain = client.get(url).content
+    compressed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert gzip.decompress(compressed.content) == plain
+    # Compressed once, when cached: the same bytes every time.
+    assert client.get(url, HTTP_ACCEPT_ENCODING="gzip").content == compressed.content
+    # Conditional requests work on the compressed page too, and others still get plain HTML.
+    etag = compressed["ETag"]
+    assert client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    identity = client.get(url)
+    assert identity.content == plain and not identity.has_header("Content-Encoding")
 
 
 def test_unknown_event_is_404(client):
