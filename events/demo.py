@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from events.models import Event, Organiser, Registration
+from semaine.bulk import copy_insert
 from semaine.demo_places import PLACES, STREETS
 from semaine.models import Department, Edition, Trade
 
@@ -223,13 +224,15 @@ def seed_events(
             events.append(event)
             trade_ids.append(trades)
         with transaction.atomic():
-            Event.objects.bulk_create(events)
-            through.objects.bulk_create(
+            copy_insert(Event, events, exclude=("search_vector",))
+            copy_insert(
+                through,
                 [
                     through(event_id=e.pk, trade_id=t)
                     for e, ts in zip(events, trade_ids, strict=True)
                     for t in ts
-                ]
+                ],
+                exclude=("id",),
             )
         created += len(events)
         if stdout:

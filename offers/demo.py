@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from offers.models import Offer
+from semaine.bulk import copy_insert
 from semaine.demo_places import PLACES
 from semaine.models import Department, Trade
 
@@ -138,8 +139,10 @@ def seed_offers(*, total: int, batch: int = 5000, stdout=None) -> int:
     todo = [i for i in range(total) if f"demo-{i}" not in existing]
     for offset in range(0, len(todo), batch):
         with transaction.atomic():
-            Offer.objects.bulk_create(
-                [_build_offer(i, ctx, now) for i in todo[offset : offset + batch]]
+            copy_insert(
+                Offer,
+                [_build_offer(i, ctx, now) for i in todo[offset : offset + batch]],
+                exclude=("search_vector",),
             )
         if stdout:
             stdout.write(f"  {min(offset + batch, len(todo))}/{len(todo)} offers")

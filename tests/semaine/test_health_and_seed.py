@@ -42,6 +42,10 @@ def test_seed_demo_is_varied_and_idempotent():
     assert Event.objects.filter(department__code__startswith="97").exists()
     assert Event.objects.values("region").distinct().count() == 18
     assert set(Offer.objects.values_list("nature", flat=True)) == {"emploi", "formation"}
+    # Loaded with COPY, through the same triggers as any insert: every row can be searched.
+    assert not Event.objects.filter(search_vector__isnull=True).exists()
+    assert not Offer.objects.filter(search_vector__isnull=True).exists()
+    assert Event.objects.filter(trades__isnull=False).distinct().count() == 300
 
 
 def test_demo_has_full_events_with_a_waitlist_and_counters_that_match(client):
