@@ -7,7 +7,9 @@ measures the cost of scaling out (nothing is shared but PostgreSQL and Redis), n
 second machine. Uses `make bench`'s database (run `make bench` once first).
 
 Environment: BENCH_SECONDS (15), BENCH_WARMUP (5), BENCH_CONCURRENCY (16, split between the
-instances), WEB_CONCURRENCY (workers per instance, 2 x cores + 1). Writes var/bench/scale.json.
+instances), WEB_CONCURRENCY (workers in all, 2 x cores + 1, shared out between the instances).
+Each round has a Redis of its own, so the two instances start as cold as the one did.
+Writes var/bench/scale.json.
 """
 
 import json
@@ -49,7 +51,7 @@ def wrk(port: int, urls_file: Path, connections: int, seconds: int) -> subproces
     return subprocess.Popen(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
         + ["-s", str(run.ROOT / "bench" / "urls.lua"), f"http://127.0.0.1:{port}"],
-        env={**os.environ, "URLS_FILE": str(urls_file)},
+        env={**os.environ, "URLS_FILE": str(urls_file), "URLS_SEED": str(port)},
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -88,7 +90,7 @@ def main():
     workers = int(env.get("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1))
     report = {
         "machine": {"cores": os.cpu_count()},
-        "workers_per_instance": workers,
+        "workers_in_all": workers,
         "concurrency": run.CONCURRENCY,
         "seconds_per_scenario": run.SECONDS,
         "instances": {},
@@ -99,7 +101,10 @@ def main():
         if cache_url:
             env["CACHE_URL"] = cache_url
         ports = [run.PORT + 10 + n for n in range(count)]
-        servers = [start_instance(env, port) for port in ports]
+        # The same machine either way: the workers are shared out between the instances, so
+        # the comparison is of one instance and two, not of 5 workers and 10 on 2 cores.
+        per_instance = str(-(-workers // count))
+        servers = [start_instance({**env, "WEB_CONCURRENCY": per_instance}, p) for p in ports]
         try:
             figures = {}
             for name, urls in scenarios.items():

@@ -2,6 +2,12 @@
 -- reports latency percentiles and error counts as one JSON line.
 local paths = {}
 local counter = 0
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
 
 function init(args)
   local f = assert(io.open(os.getenv("URLS_FILE"), "r"))
@@ -9,7 +15,10 @@ function init(args)
     if #line > 0 then table.insert(paths, line) end
   end
   f:close()
-  -- Each thread starts at a different place of the list.
+  -- Each thread (and each wrk process, by URLS_SEED) starts at a different place of the list:
+  -- unseeded, every Lua state draws the same number and they would walk it in step, all
+  -- asking for the same uncached page at the same moment.
+  math.randomseed((tonumber(os.getenv("URLS_SEED")) or 0) * 100 + (thread_number or 1))
   counter = math.random(#paths)
 end
 
