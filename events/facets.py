@@ -7,7 +7,7 @@ options keep meaningful counts; the others come from one GROUPING SETS scan (sem
 from django.db.models import Count
 
 from events.models import Event
-from semaine.facets import Facets, cached_facets, column_counts, counts_without, grouping_sets
+from semaine.facets import Facets, cached_facets, count_facets, counts_without
 from semaine.models import Trade
 from semaine.pagecache import data_versions
 
@@ -48,14 +48,8 @@ def facet_counts(filterset) -> Facets:
 
 
 def _facet_counts(filterset, version) -> Facets:
-    active = filterset.active_filters
-    free = {name: column for name, column in filterset.FACETS.items() if name not in active}
-    total, counts = grouping_sets(filterset.qs, free)
-    for name, column in filterset.FACETS.items():
-        if name in active:
-            counts[name] = counts_without(
-                filterset, name, column_counts(column), prefix="events", version=version
-            )
+    total, counts = count_facets(filterset, prefix="events", version=version)
+    # Trades are many to many: counted on their own table.
     counts["metier"] = counts_without(
         filterset, "metier", _trade_counts, prefix="events", version=version
     )

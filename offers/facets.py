@@ -9,22 +9,10 @@ none while the listing version (bumped by a trigger on every write) stays the sa
 
 import functools
 
-from semaine.facets import Facets, cached_facets, column_counts, counts_without, grouping_sets
+from semaine.facets import Facets, cached_facets, count_facets
 from semaine.facets import facet_options as shared_facet_options
 from semaine.models import Trade
 from semaine.pagecache import data_versions
-
-# Filter name -> the column counted. All are in the `offer_facets` covering index, so the
-# counts are an index-only scan; trades are counted by id and named by code afterwards.
-COLUMNS = {
-    "nature": "nature",
-    "region": "region_id",
-    "departement": "department_id",
-    "metier": "trade_id",
-    "contrat": "contract_type",
-    "alternance": "work_study",
-    "temps": "working_time",
-}
 
 
 @functools.cache
@@ -45,14 +33,8 @@ def facet_counts(filterset) -> Facets:
 
 
 def _facet_counts(filterset, version) -> Facets:
-    active = filterset.active_filters
-    free = {name: column for name, column in COLUMNS.items() if name not in active}
-    total, counts = grouping_sets(filterset.qs, free)
-    for name, column in COLUMNS.items():
-        if name in active:
-            counts[name] = counts_without(
-                filterset, name, column_counts(column), prefix="offers", version=version
-            )
+    total, counts = count_facets(filterset, prefix="offers", version=version)
+    # Counted by trade id (in the covering index), shown by code.
     codes = _trade_codes()
     counts["metier"] = {codes[pk]: n for pk, n in counts["metier"].items() if pk in codes}
     return Facets(total=total, counts=counts)

@@ -108,6 +108,23 @@ def counts_without(filterset, name: str, compute, *, prefix: str, version) -> di
     return counts
 
 
+def count_facets(filterset, *, prefix: str, version) -> tuple[int, dict[str, dict[str, int]]]:
+    """Total and counts of every facet in `filterset.FACETS` (filter name -> column).
+
+    The facets without an active filter come from one GROUPING SETS scan of the filtered rows;
+    each active one is counted on the rows of the other filters (counts_without).
+    """
+    active = filterset.active_filters
+    free = {name: column for name, column in filterset.FACETS.items() if name not in active}
+    total, counts = grouping_sets(filterset.qs, free)
+    for name, column in filterset.FACETS.items():
+        if name in active:
+            counts[name] = counts_without(
+                filterset, name, column_counts(column), prefix=prefix, version=version
+            )
+    return total, counts
+
+
 def column_counts(column: str):
     """A `compute` for counts_without: rows per value of `column`."""
 
