@@ -25,7 +25,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run as bench  # noqa: E402 - bench/run.py's helpers: bench_env, manage, start_redis
+import run as bench  # noqa: E402 - bench/run.py: bench_env, manage, registration_data…
 
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
 CONCURRENCY = int(os.environ.get("LOADTEST_CONCURRENCY", "64"))
@@ -35,9 +35,6 @@ CAPACITY_ONSITE, CAPACITY_ONLINE, WAITLIST = 8, 5, 5
 bench.PORT = int(os.environ.get("BENCH_PORT", "8775"))
 bench.DB_NAME = "semaine_loadtest"
 HOST = "127.0.0.1"
-
-CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-MODE_RE = re.compile(r'name="mode" value="([^"]+)"')
 
 
 def prepare_events(env) -> list[int]:
@@ -143,27 +140,16 @@ def register(client, rng, event_id, serial):
     status, _, page = client.request(
         "registration_form", "GET", f"/evenements/{event_id}/inscription/"
     )
-    token = CSRF_RE.search(page)
-    if status != 200 or not token:
-        return
-    modes = MODE_RE.findall(page)
     email = f"charge-{serial}@exemple.fr"
-    data = {
-        "csrfmiddlewaretoken": token.group(1),
-        "first_name": "Camille",
-        "last_name": f"Essai {serial}",
-        "email": email,
-        "consent_contact": "on",
-        "website": "",
-    }
-    if modes:
-        data["mode"] = rng.choice(modes)
+    data = bench.registration_data(page, email, f"Essai {serial}", rng)
+    if status != 200 or data is None:
+        return
     status, location, body = client.request(
         "registration_post", "POST", f"/evenements/{event_id}/inscription/", data
     )
     stats = client.stats
     with stats.lock:
-        if status == 302 and "/inscription/confirmation/" in location:
+        if bench.registration_stored(status, location):
             stats.stored.append((event_id, email))
         elif status == 400 and "complet" in body:
             message = re.search(r"(Cet événement est complet[^<]*)", body)
@@ -271,7 +257,7 @@ def main():
     redis, cache_url = bench.start_redis()
     if cache_url:
         env["CACHE_URL"] = cache_url
-    # The server's output (access log, e-mails printed by the console backend) goes to a file.
+    # The server's output (access log, errors; e-mails only with EMAIL_BACKEND set) goes to a file.
     server_log = bench.OUT / "loadtest-server.log"
     server_log.parent.mkdir(parents=True, exist_ok=True)
     server = subprocess.Popen(

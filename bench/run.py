@@ -1,18 +1,32 @@
 """`make bench`: seed a large dataset, serve it as in production, load it with wrk, print figures.
 
+Scenarios: baseline (/healthz), listing (300 filtered listing URLs), rush (the same listing URLs
+while a few threads register jobseekers on a few events without a seat limit, without pause,
+through the warm-up and the measured seconds: each confirmed seat bumps the "seats" data version
+under which every cached page is kept, so this is the listing's throughput when registrations
+keep emptying its cache; reported with the registrations attempted, stored and per second, and
+the seats the events' counters gained), detail, offers, api, deep_page, first_page.
+
 Environment: BENCH_EVENTS (100000), BENCH_OFFERS (200000), BENCH_SECONDS (20 per scenario),
 BENCH_WARMUP (10 unmeasured seconds before each scenario),
-BENCH_CONCURRENCY (16), BENCH_PORT (8765), WEB_CONCURRENCY (gunicorn workers).
+BENCH_CONCURRENCY (16), BENCH_PORT (8765), WEB_CONCURRENCY (gunicorn workers),
+BENCH_RUSH_EVENTS (5 events registered to in the rush), BENCH_RUSH_THREADS (4 registering threads).
+E-mails go to Django's dummy backend unless EMAIL_BACKEND is set.
 Writes var/bench/latest.json.
 """
 
+import collections
+import http.client
+import http.cookies
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -27,7 +41,14 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "10"))
+RUSH_EVENTS = int(os.environ.get("BENCH_RUSH_EVENTS", "5"))
+RUSH_THREADS = int(os.environ.get("BENCH_RUSH_THREADS", "4"))
+# The rush's registrants: found (and removed) by this domain at the start of the next run.
+RUSH_EMAIL_DOMAIN = "@rush.bench.exemple.fr"
 DB_NAME = "semaine_bench"
+
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+MODE_RE = re.compile(r'name="mode" value="([^"]+)"')
 
 
 def log(message):
@@ -67,6 +88,9 @@ def bench_env() -> dict:
             "LOG_LEVEL": "WARNING",
         }
     )
+    if not env.get("EMAIL_BACKEND"):
+        # The console backend would print every registration's e-mail on the terminal.
+        env["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
     return env
 
 
@@ -184,6 +208,189 @@ def api_urls(listing: list[str]) -> list[str]:
     return sorted(urls)
 
 
+def prepare_rush_events(count: int = RUSH_EVENTS) -> list[int]:
+    """`count` published, upcoming events open to registration without a seat limit, so that
+    every registration of the rush is confirmed and moves a seat counter.
+
+    Plain fields and filters only (no named queryset method). The registrations of an earlier
+    run are removed first, and the counters of their events recounted from the rows left.
+    """
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from events.models import Event, Registration
+
+    now = timezone.now()
+    confirmed = Registration.Status.CONFIRMED
+    with transaction.atomic():
+        earlier = Registration.objects.filter(email__endswith=RUSH_EMAIL_DOMAIN)
+        touched = set(earlier.values_list("event_id", flat=True))
+        earlier.delete()
+        for pk in touched:
+            rows = Registration.objects.filter(event_id=pk, status=confirmed)
+            Event.objects.filter(pk=pk).update(
+                confirmed_onsite=rows.filter(mode=Registration.Mode.PRESENTIEL).count(),
+                confirmed_online=rows.filter(mode=Registration.Mode.DISTANCIEL).count(),
+            )
+        # The soonest events still hours away (registration closes when an event starts): those
+        # of the listing's first pages, as in a real rush.
+        ids = list(
+            Event.objects.filter(
+                status=Event.Status.PUBLISHED, start__gt=now + datetime.timedelta(hours=2)
+            )
+            .order_by("start", "pk")
+            .values_list("pk", flat=True)[:count]
+        )
+        if len(ids) < count:
+            # Not enough upcoming events (a dataset seeded long ago): move some into next week.
+            start = now + datetime.timedelta(days=7)
+            for event in (
+                Event.objects.filter(status=Event.Status.PUBLISHED)
+                .exclude(pk__in=ids)
+                .order_by("-start", "pk")[: count - len(ids)]
+            ):
+                Event.objects.filter(pk=event.pk).update(
+                    start=start, end=start + (event.end - event.start)
+                )
+                ids.append(event.pk)
+        Event.objects.filter(pk__in=ids).update(
+            status=Event.Status.PUBLISHED,
+            registration_required=True,
+            capacity_onsite=None,
+            capacity_online=None,
+        )
+    return ids
+
+
+def seats_confirmed(event_ids: list[int]) -> int:
+    from django.db.models import Sum
+
+    from events.models import Event
+
+    totals = Event.objects.filter(pk__in=event_ids).aggregate(
+        onsite=Sum("confirmed_onsite"), online=Sum("confirmed_online")
+    )
+    return (totals["onsite"] or 0) + (totals["online"] or 0)
+
+
+def registration_data(page: str, email: str, last_name: str, rng) -> dict | None:
+    """The fields of a registration form page as a jobseeker fills them; None without a form."""
+    token = CSRF_RE.search(page)
+    if not token:
+        return None
+    data = {
+        "csrfmiddlewaretoken": token.group(1),
+        "first_name": "Camille",
+        "last_name": last_name,
+        "email": email,
+        "consent_contact": "on",
+        "website": "",
+    }
+    modes = MODE_RE.findall(page)  # only hybrid events ask
+    if modes:
+        data["mode"] = rng.choice(modes)
+    return data
+
+
+def registration_stored(status: int, location: str) -> bool:
+    """A registration is stored when its POST redirects to the confirmation page."""
+    return status == 302 and "/inscription/confirmation/" in location
+
+
+class HttpSession:
+    """One connection to the bench server (reopened when gunicorn's sync workers close it) and
+    the cookies it was given."""
+
+    def __init__(self, port: int | None = None):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port or PORT, timeout=60)
+        self.cookies = {}
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str, str]:
+        """(status, Location, text) of the answer; raises OSError or HTTPException."""
+        headers = {"User-Agent": "semaine-bench"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        encoded = None
+        if body is not None:
+            encoded = urllib.parse.urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=encoded, headers=headers)
+            response = self.conn.getresponse()
+            content = response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar = http.cookies.SimpleCookie()
+            jar.load(header)
+            self.cookies.update({name: morsel.value for name, morsel in jar.items()})
+        return (
+            response.status,
+            response.getheader("Location", ""),
+            content.decode("utf-8", "replace"),
+        )
+
+
+class RegistrationRush:
+    """Registers jobseekers on `event_ids` from a few threads, without pause, until stopped.
+
+    Each registration is a newcomer (no cookie): GET of the form (CSRF token and cookie), then
+    its POST with an e-mail never used before. Outcomes: "stored" (POST redirected to the
+    confirmation page), "form_<status>" (no form on the page), "post_<status>", "socket".
+    """
+
+    def __init__(self, event_ids: list[int], threads: int = RUSH_THREADS):
+        self.event_ids = event_ids
+        self.run_id = f"{int(time.time())}-{os.getpid()}"
+        self.lock = threading.Lock()
+        self.outcomes = collections.Counter()
+        self.stopping = threading.Event()
+        self.threads = [
+            threading.Thread(target=self._work, args=(n,), daemon=True) for n in range(threads)
+        ]
+
+    def start(self):
+        for thread in self.threads:
+            thread.start()
+
+    def stop(self):
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(timeout=70)
+
+    def counts(self) -> tuple[int, int]:
+        """(attempted, stored) so far."""
+        with self.lock:
+            return sum(self.outcomes.values()), self.outcomes["stored"]
+
+    def _work(self, index: int):
+        rng = random.Random(index)
+        session = HttpSession()
+        serial = 0
+        while not self.stopping.is_set():
+            serial += 1
+            outcome = self._register(session, rng, f"{self.run_id}-{index}-{serial}")
+            with self.lock:
+                self.outcomes[outcome] += 1
+
+    def _register(self, session: HttpSession, rng, serial: str) -> str:
+        path = f"/evenements/{rng.choice(self.event_ids)}/inscription/"
+        session.cookies.clear()
+        try:
+            status, _, page = session.request("GET", path)
+            email = f"rush-{serial}{RUSH_EMAIL_DOMAIN}"
+            data = registration_data(page, email, f"Essai {serial}", rng)
+            if status != 200 or data is None:
+                return f"form_{status}"
+            status, location, _ = session.request("POST", path, data)
+        except (OSError, http.client.HTTPException):
+            return "socket"
+        return "stored" if registration_stored(status, location) else f"post_{status}"
+
+
 def url_ok(path: str) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=30) as r:  # noqa: S310 - loopback
@@ -222,6 +429,42 @@ def run_wrk(name: str, urls: list[str], seconds: int = SECONDS) -> dict:
         "errors": raw["socket_errors"] + raw["status_errors"],
         "requests": raw["requests"],
         "distinct_urls": len(urls),
+    }
+
+
+def run_rush(name: str, urls: list[str], event_ids: list[int]) -> dict:
+    """wrk on `urls` while RegistrationRush registers on `event_ids`, from before the warm-up to
+    the end of the measured seconds; registrations are counted over the measured seconds."""
+    seats_before = seats_confirmed(event_ids)
+    rush = RegistrationRush(event_ids)
+    rush.start()
+    try:
+        if WARMUP:
+            run_wrk(name, urls, WARMUP)
+        attempted_before, stored_before = rush.counts()
+        started = time.monotonic()
+        figures = run_wrk(name, urls)
+        elapsed = time.monotonic() - started
+        attempted, stored = rush.counts()
+    finally:
+        rush.stop()
+    seats_gained = seats_confirmed(event_ids) - seats_before
+    stored_in_all = rush.outcomes["stored"]
+    if seats_gained != stored_in_all:
+        log(
+            f"{name}: {stored_in_all} registrations stored, "
+            f"but the seat counters gained {seats_gained}"
+        )
+    return {
+        **figures,
+        "registrations_attempted": attempted - attempted_before,
+        "registrations_succeeded": stored - stored_before,
+        "registrations_per_s": round((stored - stored_before) / elapsed, 1),
+        # Over the warm-up and the measured seconds, and what the events' counters gained then.
+        "registration_outcomes": dict(rush.outcomes),
+        "seats_confirmed_gained": seats_gained,
+        "registration_events": event_ids,
+        "registration_threads": len(rush.threads),
     }
 
 
@@ -285,9 +528,12 @@ def main():
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+    rush_events = prepare_rush_events()
     rng = random.Random(42)
     scenarios = {"baseline": ["/healthz"]}
     scenarios["listing"] = listing_urls(rng)
+    # The same pages while registrations keep moving the seat counters: compare with "listing".
+    scenarios["rush"] = scenarios["listing"]
     scenarios["detail"] = detail_urls(rng)
     scenarios["offers"] = offers_urls(rng)
     scenarios["api"] = api_urls(scenarios["listing"])
@@ -315,10 +561,16 @@ def main():
             if not url_ok(urls[0]):
                 log(f"{name}: {urls[0]} does not answer 200, scenario skipped")
                 continue
-            if WARMUP:
-                # Unmeasured: workers start, caches fill as they would in the first minutes.
-                run_wrk(name, urls, WARMUP)
-            results[name] = run_wrk(name, urls)
+            if name == "rush":
+                if not rush_events or not url_ok(f"/evenements/{rush_events[0]}/inscription/"):
+                    log(f"{name}: no registration form on events {rush_events}, scenario skipped")
+                    continue
+                results[name] = run_rush(name, urls, rush_events)
+            else:
+                if WARMUP:
+                    # Unmeasured: workers start, caches fill as they would in the first minutes.
+                    run_wrk(name, urls, WARMUP)
+                results[name] = run_wrk(name, urls)
             log(f"{name}: {results[name]}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -385,6 +637,15 @@ def print_table(report):
         log(
             f"{name:<12} {r['rps']:>8} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8} "
             f"{r['errors']:>7} {r['ratio_to_baseline'] or '':>7}"
+        )
+    rush = report["scenarios"].get("rush")
+    if rush:
+        log(
+            f"rush: {rush['registrations_attempted']} registrations attempted, "
+            f"{rush['registrations_succeeded']} succeeded ({rush['registrations_per_s']}/s) "
+            f"on {len(rush['registration_events'])} events by {rush['registration_threads']} "
+            f"threads; warm-up included: {rush['registration_outcomes']}, "
+            f"seat counters +{rush['seats_confirmed_gained']}"
         )
     for key, value in report.items():
         if key.startswith(("queries_", "export_")):
