@@ -43,7 +43,7 @@ def selection(size: int):
     from django.db.models import Q
     from django.http import QueryDict
 
-    from events import exports
+    from events.exports.selection import export_queryset
     from events.filters import EventFilter
     from events.models import Event
 
@@ -52,7 +52,7 @@ def selection(size: int):
     bounded = Event.objects.visible()
     if last is not None:
         bounded = bounded.filter(Q(start__lt=last[0]) | Q(start=last[0], pk__lte=last[1]))
-    return exports.export_queryset(EventFilter(QueryDict("passes=1"), queryset=bounded))
+    return export_queryset(EventFilter(QueryDict("passes=1"), queryset=bounded))
 
 
 def run_one(fmt: str, size: int) -> dict:
@@ -62,7 +62,7 @@ def run_one(fmt: str, size: int) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "semaine.settings")
     sys.path.insert(0, str(ROOT))
     django.setup()
-    from events import exports
+    from events.exports import writers as exports
 
     queryset = selection(size)
     rows = queryset.count()

@@ -32,7 +32,7 @@ def _subject(kind: str, registration: Registration) -> str:
 
 
 def _context(kind: str, registration: Registration) -> dict:
-    from events.services import registration_token, registration_waitlist_position
+    from events.services.registration import registration_token, registration_waitlist_position
 
     event = registration.event
     return {

@@ -6,7 +6,7 @@ options keep meaningful counts; the others come from one GROUPING SETS scan (sem
 
 from django.db.models import Count
 
-from events.models import Event
+from events.models import LISTING_VERSION, SEATS_VERSION, Event
 from semaine.facets import Facets, cached_facets, count_facets, counts_without
 from semaine.models import Trade
 from semaine.pagecache import data_versions
@@ -36,7 +36,8 @@ def _trade_counts(queryset) -> dict[str, int]:
 def facet_counts(filterset) -> Facets:
     """Facet counts and total of the filtered listing (cached under the listing version)."""
     active = filterset.active_filters
-    listing, seats, _ = data_versions()
+    versions = data_versions()
+    listing, seats = versions.get(LISTING_VERSION, 0), versions.get(SEATS_VERSION, 0)
     # "With seats left" moves with registrations, which bump the seats version only.
     version = f"{listing}.{seats}" if "places" in active else listing
     return cached_facets(

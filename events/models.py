@@ -38,6 +38,12 @@ class Organiser(models.Model):
         return self.name
 
 
+# Rows of semaine_data_version this app's triggers bump (migration 0007), under which the page
+# and facet caches keep what they computed (semaine.pagecache): any change a listing shows, and
+# the seat counters alone.
+LISTING_VERSION = "events"
+SEATS_VERSION = "seats"
+
 # No event of the week lasts longer (a database constraint holds it).
 MAX_DURATION = datetime.timedelta(days=31)
 

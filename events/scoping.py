@@ -124,19 +124,6 @@ def departments_in_scope(user, queryset: QuerySet):
     return queryset.filter(region_id=scope.region_code)
 
 
-def offers_in_scope(user, queryset: QuerySet) -> QuerySet:
-    """Offers owned by the user's organiser, or located in their region."""
-    scope = scope_for(user)
-    if scope.everything:
-        return queryset
-    q = Q(pk__in=[])
-    if scope.organiser_id:
-        q |= Q(organiser_id=scope.organiser_id)
-    if scope.region_code:
-        q |= Q(region_id=scope.region_code)
-    return queryset.filter(q)
-
-
 def event_scope_error(user, event: Event) -> str:
     """Why `event` (as edited) would leave `user`'s scope, in French; empty when it would not."""
     scope = scope_for(user)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from events.models import Event, Organiser
+from semaine.api import CodeNameSerializer, TradeSerializer
 from semaine.models import Trade
 
 # Labels by value: model.get_FOO_display() costs more than the rest of a row in exports.
@@ -120,16 +121,6 @@ def event_representation(event: Event, trades: dict[int, dict] | None = None) ->
         data["seats_left_presentiel"] = event.seats_left_onsite
         data["seats_left_distanciel"] = event.seats_left_online
     return data
-
-
-class CodeNameSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class TradeSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Code ROME")
-    label = serializers.CharField()
 
 
 class OrganiserSerializer(serializers.Serializer):

@@ -1,14 +1,116 @@
-"""Key figures of the current edition, for the home page."""
+"""Figures of the events: the home page's key figures, and the admin dashboard's."""
 
-from django.db.models import Count, Q, Sum
+import dataclasses
+
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Q, Sum, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from events.models import Event
+from events.models import Event, Registration
 from semaine import cartogram
 from semaine.models import Edition, Region
 
+BAR_WIDTH = 300  # px of the longest bar of a chart
+FILL_ROWS = 30  # events in the fill-rate table, fullest first
+
+
+@dataclasses.dataclass
+class Bar:
+    label: str
+    value: int
+    width: int = 0
+    y: int = 0
+
+
+def bars(rows: list[tuple[str, int]], row_height: int = 28) -> dict:
+    """Geometry of a horizontal bar chart, drawn in SVG by the template."""
+    top = max((value for _, value in rows), default=0)
+    items = []
+    for i, (label, value) in enumerate(rows):
+        width = round(BAR_WIDTH * value / top) if top else 0
+        items.append(Bar(label, value, max(width, 1 if value else 0), i * row_height))
+    return {"bars": items, "height": max(len(items) * row_height, row_height)}
+
+
+def _by_choice(events, field: str, choices) -> list[tuple[str, int]]:
+    counts = dict(events.values_list(field).annotate(n=Count("id")).order_by())
+    return [(label, counts.get(value, 0)) for value, label in choices]
+
+
+def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
+    """Everything the dashboard shows; `events`/`registrations` are already scoped."""
+    if edition:
+        events = events.filter(edition=edition)
+        registrations = registrations.filter(event__edition=edition)
+    live = events.exclude(status=Event.Status.CANCELLED)
+    seats = live.aggregate(
+        onsite_offered=Sum("capacity_onsite", filter=~Q(modalite=Event.Modalite.DISTANCIEL)),
+        online_offered=Sum("capacity_online", filter=~Q(modalite=Event.Modalite.PRESENTIEL)),
+        onsite_taken=Sum("confirmed_onsite"),
+        online_taken=Sum("confirmed_online"),
+        unlimited=Count(
+            "id",
+            filter=Q(capacity_onsite__isnull=True, modalite__in=["presentiel", "hybride"])
+            | Q(capacity_online__isnull=True, modalite__in=["distanciel", "hybride"]),
+        ),
+    )
+    seats = {key: value or 0 for key, value in seats.items()}
+    offered = seats["onsite_offered"] + seats["online_offered"]
+    taken = seats["onsite_taken"] + seats["online_taken"]
+
+    capacity = Case(
+        When(modalite=Event.Modalite.PRESENTIEL, then=F("capacity_onsite")),
+        When(modalite=Event.Modalite.DISTANCIEL, then=F("capacity_online")),
+        default=F("capacity_onsite") + F("capacity_online"),
+    )
+    fullest = (
+        live.filter(
+            Q(capacity_onsite__gt=0, modalite="presentiel")
+            | Q(capacity_online__gt=0, modalite="distanciel")
+            | Q(capacity_onsite__gt=0, capacity_online__gt=0, modalite="hybride")
+        )
+        .select_related("organiser", "department")
+        .annotate(
+            rate=ExpressionWrapper(
+                (F("confirmed_onsite") + F("confirmed_online")) * 100.0 / capacity,
+                output_field=FloatField(),
+            )
+        )
+        .order_by("-rate", "start", "id")[:FILL_ROWS]
+    )
+    fill = [(event, round(event.rate)) for event in fullest]
+
+    per_day = []
+    if edition:
+        counts = dict(
+            registrations.filter(status=Registration.Status.CONFIRMED)
+            .annotate(day=TruncDate("event__start"))
+            .values_list("day")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        per_day = [(day, counts.get(day, 0)) for day in edition.days]
+
+    status_rows = _by_choice(events, "status", Event.Status.choices)
+    return {
+        "edition": edition,
+        "total": sum(n for _, n in status_rows),
+        "by_status": bars(status_rows),
+        "by_type": bars(_by_choice(events, "type", Event.Type.choices)),
+        "by_modalite": bars(_by_choice(events, "modalite", Event.Modalite.choices)),
+        "seats": seats,
+        "seats_chart": bars([("Places offertes", offered), ("Places prises", taken)]),
+        "seats_rate": round(100 * taken / offered) if offered else None,
+        "fill": fill,
+        "per_day": per_day,
+        "per_day_chart": bars([(date_format(day, "l j F"), n) for day, n in per_day]),
+        "registrations_total": registrations.filter(status=Registration.Status.CONFIRMED).count(),
+    }
+
 
 def home_figures() -> dict:
+    """Key figures of the current edition, for the home page."""
     edition = Edition.objects.current_cached()
     events = Event.objects.published().exclude(status=Event.Status.CANCELLED)
     if edition:

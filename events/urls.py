@@ -1,20 +1,20 @@
 from django.urls import path, re_path
 
-from events import export_views, registration_views, views
+from events.views import detail, exports, listing, registration
 
 app_name = "events"
 
 urlpatterns = [
-    path("", views.event_list, name="list"),
-    re_path(r"^region/(?P<region_code>[0-9AB]{2,3})/$", views.event_list, name="region"),
-    path("<int:pk>.ics", views.event_ics, name="ics"),
+    path("", listing.event_list, name="list"),
+    re_path(r"^region/(?P<region_code>[0-9AB]{2,3})/$", listing.event_list, name="region"),
+    path("<int:pk>.ics", detail.event_ics, name="ics"),
     # Exports of the listing's selection; before the detail route. Other formats: 404.
-    re_path(r"^export\.(?P<fmt>csv|xlsx|ics|json)$", export_views.export, name="export"),
-    path("<int:pk>/inscription/", registration_views.register, name="register"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx|ics|json)$", exports.export, name="export"),
+    path("<int:pk>/inscription/", registration.register, name="register"),
     path(
         "<int:pk>/inscription/confirmation/",
-        registration_views.registration_done,
+        registration.registration_done,
         name="registration_done",
     ),
-    re_path(r"^(?P<pk>[0-9]+)-(?P<slug>[-a-zA-Z0-9_]*)/$", views.event_detail, name="detail"),
+    re_path(r"^(?P<pk>[0-9]+)-(?P<slug>[-a-zA-Z0-9_]*)/$", detail.event_detail, name="detail"),
 ]

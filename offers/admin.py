@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from events.admin.scoped import HttpsLinksMixin, ScopedObjectsMixin
-from events.scoping import offers_in_scope, organisers_in_scope, scope_for
-from offers.importers import import_offers
+from events.scoping import organisers_in_scope, scope_for
+from offers.imports.francetravail import import_offers
 from offers.models import Offer
+from offers.scoping import offers_in_scope
+from semaine.admin.mixins import HttpsLinksMixin, ScopedObjectsMixin
 
 
 class OfferUploadForm(forms.Form):

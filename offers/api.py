@@ -4,17 +4,17 @@ from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from events.api import ListOnlyFilterMixin, PageNumberPagination, documented_responses
 from offers.filters import OfferFilter
-from offers.models import Offer
+from offers.models import LISTING_VERSION, Offer
 from offers.serializers import OfferSerializer
+from semaine.api import ListOnlyFilterMixin, PageNumberPagination, documented_responses
 from semaine.pagecache import versioned_page
 from semaine.ratelimit import rate_limited
 
 
 # Counted before the page cache: a cached answer costs little but is still a request.
 @method_decorator(rate_limited("api", as_json=True), name="dispatch")
-@method_decorator(versioned_page, name="dispatch")
+@method_decorator(versioned_page(LISTING_VERSION), name="dispatch")
 @extend_schema_view(
     list=extend_schema(
         summary="Offres d'emploi et de formation",

@@ -9,6 +9,7 @@ none while the listing version (bumped by a trigger on every write) stays the sa
 
 import functools
 
+from offers.models import LISTING_VERSION
 from semaine.facets import Facets, cached_facets, count_facets
 from semaine.facets import facet_options as shared_facet_options
 from semaine.models import Trade
@@ -23,7 +24,7 @@ def _trade_codes() -> dict[str, str]:
 
 def facet_counts(filterset) -> Facets:
     """Counts of the filtered offers by facet, cached under the offers' listing version."""
-    version = data_versions()[2]
+    version = data_versions().get(LISTING_VERSION, 0)
     return cached_facets(
         prefix="offers",
         version=version,

@@ -9,6 +9,9 @@ from django.utils.text import slugify
 
 from semaine.models import Department, Region, Trade
 
+# The row of semaine_data_version this app's trigger bumps (migration 0005): see semaine.pagecache.
+LISTING_VERSION = "offers"
+
 
 class OfferQuerySet(models.QuerySet):
     def open(self):

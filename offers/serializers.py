@@ -5,8 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from events.serializers import CodeNameSerializer, TradeSerializer
 from offers.models import Offer
+from semaine.api import CodeNameSerializer, TradeSerializer
 
 
 class OfferSerializer(serializers.Serializer):

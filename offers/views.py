@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 from offers.facets import facet_counts, facet_options
 from offers.filters import OfferFilter
 from offers.jsonld import offer_jsonld
-from offers.models import Offer
+from offers.models import LISTING_VERSION, Offer
 from offers.related import offer_related_events
 from semaine.pagecache import versioned_page
 
@@ -13,7 +13,7 @@ PER_PAGE = 20
 
 
 @require_safe
-@versioned_page
+@versioned_page(LISTING_VERSION)
 def offer_list(request):
     filterset = OfferFilter(request.GET)
     facets = facet_counts(filterset)
@@ -49,7 +49,7 @@ def offer_list(request):
 
 
 @require_safe
-@versioned_page
+@versioned_page()  # every version: the page also lists events with their seats
 def offer_detail(request, pk, slug):
     # Closed offers stay reachable (bookmarks, shared links) and say they are closed.
     offer = get_object_or_404(Offer.objects.for_listing(), pk=pk)

@@ -1,10 +1,11 @@
 """Read replicas: public reads go to a replica, everything else to the primary.
 
 With DATABASE_REPLICA_URLS set, settings add one `replica<N>` alias per URL. A request is served
-from a replica only when it is a public read: a GET or HEAD, outside the admin and the
-registration pages, from somebody who has not just written (the `primary` cookie, set for a few
-seconds after every successful write, pins their next requests to the primary, so the person who
-just registered sees their registration and the seats it took even if the replica lags).
+from a replica only when it is a public read: a GET or HEAD, outside the admin and the views
+marked @reads_primary (registration), from somebody who has not just written (the `primary`
+cookie, set for a few seconds after every successful write, pins their next requests to the
+primary, so the person who just registered sees their registration and the seats it took even
+if the replica lags).
 Everything outside a request (management commands, the shell, tests) reads the primary: only the
 requests we have vetted go to a replica.
 
@@ -22,8 +23,6 @@ PRIMARY = "default"
 # Session, user, login-lockout and admin-log rows are written by any request and read by the
 # next one, possibly on another instance: they always live on the primary.
 PRIMARY_APPS = {"sessions", "auth", "admin", "axes", "contenttypes"}
-# Views whose reads must see the writes just made (seat counters, the person's registration).
-PRIMARY_VIEW_MODULES = ("events.registration_views", "django.contrib.admin")
 PIN_COOKIE = "primary"
 
 _state = threading.local()
@@ -40,6 +39,13 @@ def current_read_alias() -> str:
 
 def use_replica(alias: str | None) -> None:
     _state.alias = alias
+
+
+def reads_primary(view):
+    """Marks a view whose reads must see the writes just made (seat counters, the person's
+    registration): it reads the primary even on a GET. The admin reads it by its path."""
+    view.reads_primary = True
+    return view
 
 
 class ReplicaRouter:
@@ -89,8 +95,7 @@ class ReplicaMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        module = getattr(view_func, "__module__", "") or ""
-        if module.startswith(PRIMARY_VIEW_MODULES):
+        if getattr(view_func, "reads_primary", False):
             use_replica(None)
 
     @staticmethod

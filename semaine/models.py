@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from semaine import reference_data
+from semaine.reference import data as reference_data
 
 
 class Region(models.Model):

@@ -1,11 +1,13 @@
-"""Whole public pages cached under the data versions they show.
+"""Whole public pages cached under the data versions they read.
 
-PostgreSQL triggers bump three versions in `semaine_data_version` when a writing transaction
-commits (semaine/0004): the events listing version (any change an events page shows), the seats
-version (registrations moving the seat counters) and the offers version. A page is cached under
-the three of them, so any change shows at once on every instance, however it was made (admin,
-import, registration, bulk update); the short lifetime covers what moves with the clock
-("upcoming", registration closing when an event starts). Reading the versions is one cheap query.
+PostgreSQL triggers bump named versions, rows of `semaine_data_version`, when a writing
+transaction commits (semaine/0004; each app's migrations create its own rows and triggers: the
+events app an "events" and a "seats" version, the offers app an "offers" version). A page is
+cached under the versions it reads, so any change to what it shows shows at once on every
+instance, however it was made (admin, import, registration, bulk update), while a change to what
+it does not show leaves it cached: a registration moves the seats, not the offers listing. The
+short lifetime covers what moves with the clock ("upcoming", registration closing when an event
+starts). Reading the versions is one cheap query per request.
 """
 
 import functools
@@ -25,11 +27,7 @@ from semaine.db_router import current_read_alias
 
 PAGE_SECONDS = 60
 
-_VERSIONS_SQL = (
-    "SELECT (SELECT value FROM semaine_data_version WHERE name = 'events'), "
-    "(SELECT value FROM semaine_data_version WHERE name = 'seats'), "
-    "(SELECT value FROM semaine_data_version WHERE name = 'offers')"
-)
+_VERSIONS_SQL = "SELECT name, value FROM semaine_data_version"
 
 
 _request = threading.local()
@@ -45,16 +43,16 @@ def _request_finished(**kwargs):
     _request.active, _request.versions = False, None
 
 
-def data_versions() -> tuple[int, int, int]:
-    """(events listing, seats, offers) versions; read once per request (the page cache and the
-    facet cache both need them), afresh every time outside a request."""
+def data_versions() -> dict[str, int]:
+    """Every data version by name; read once per request (the page cache and the facet cache
+    both need them), afresh every time outside a request."""
     versions = getattr(_request, "versions", None)
     if versions is None:
         # From the server the request's rows come from (a replica, or the primary): versions
         # and rows then agree, even when the replica lags.
         with connections[current_read_alias()].cursor() as cursor:
             cursor.execute(_VERSIONS_SQL)
-            versions = tuple(cursor.fetchone())
+            versions = dict(cursor.fetchall())
         if getattr(_request, "active", False):
             _request.versions = versions
     return versions
@@ -81,14 +79,28 @@ def _compressed(content: bytes) -> bytes | None:
     return gzipped if len(gzipped) < len(content) else None
 
 
-def versioned_page(view):
-    """Cache the 200 responses of a public GET view (no cookies set, nothing per person)."""
+def version_key(names: tuple[str, ...] = ()) -> str:
+    """The versions `names` (all of them when empty) as a cache-key part: "events=4.seats=9"."""
+    versions = data_versions()
+    return ".".join(f"{name}={versions.get(name, 0)}" for name in (names or sorted(versions)))
 
+
+def versioned_page(*reads: str):
+    """Cache the 200 responses of a public GET view (no cookies set, nothing per person) under
+    the data versions `reads` it shows; every version when none is named."""
+
+    def decorator(view):
+        return _versioned_page(view, reads)
+
+    return decorator
+
+
+def _versioned_page(view, reads: tuple[str, ...]):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        versions = ".".join(map(str, data_versions()))
+        versions = version_key(reads)
         # Hashed: a query string can be long, and cache keys must stay short (memcached: 250).
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
         key = f"page:{versions}:{path}"

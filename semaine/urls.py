@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from events import export_views, registration_views
+from events.views import partners, registration
 from semaine import views
 
 urlpatterns = [
@@ -14,13 +14,13 @@ urlpatterns = [
     path("donnees-personnelles/", views.privacy, name="donnees_personnelles"),
     path(
         "inscriptions/<str:token>/annuler/",
-        registration_views.cancel,
+        registration.cancel,
         name="registration_cancel",
     ),
     path("evenements/", include("events.urls")),
     path("api/", include("semaine.api_urls")),
-    path("widget/evenements/", export_views.widget, name="widget"),
-    path("partenaires/", export_views.partners, name="partners"),
+    path("widget/evenements/", partners.widget, name="widget"),
+    path("partenaires/", partners.partners, name="partners"),
     path("offres/", include("offers.urls")),
     path("admin/", admin.site.urls),
 ]

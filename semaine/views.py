@@ -1,3 +1,6 @@
+"""The site's own pages: the home page (the one page that shows both apps, so this module is
+one of the project's composition modules), health checks and the legal pages."""
+
 import uuid
 
 from django.conf import settings
@@ -9,13 +12,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from events import stats
+from offers.related import work_study_offers
 from semaine.pagecache import versioned_page
 
 
 @require_safe
-@versioned_page
+@versioned_page()
 def home(request):
-    return render(request, "semaine/home.html", stats.home_figures())
+    # The one page that shows both apps: the week's figures and the work-study offers.
+    counts, offers = work_study_offers()
+    context = {**stats.home_figures(), "work_study": {"counts": counts, "offers": offers}}
+    return render(request, "semaine/home.html", context)
 
 
 @never_cache

@@ -15,19 +15,14 @@ from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from events import dashboard, import_resources
+from events import stats
 from events.admin.registrations import (
     RegistrationInline,
     registrants_csv_response,
     save_registration_changes,
 )
-from events.admin.scoped import HttpsLinksMixin, ScopedEventsMixin
-from events.event_services import (
-    event_cancel,
-    event_duplicate,
-    event_publish,
-    event_unpublish,
-)
+from events.admin.scoped import ScopedEventsMixin
+from events.imports import resources as import_resources
 from events.models import Event, Organiser, Registration
 from events.scoping import (
     departments_in_scope,
@@ -37,6 +32,13 @@ from events.scoping import (
     registrations_in_scope,
     scope_for,
 )
+from events.services.events import (
+    event_cancel,
+    event_duplicate,
+    event_publish,
+    event_unpublish,
+)
+from semaine.admin.mixins import HttpsLinksMixin
 from semaine.models import Department, Edition
 
 # -- events -------------------------------------------------------------------------------------
@@ -468,7 +470,7 @@ class EventAdmin(
         edition = next((e for e in editions if str(e.year) == year), None)
         if edition is None and year != "toutes":
             edition = Edition.objects.current_cached()
-        figures = dashboard.dashboard_figures(
+        figures = stats.dashboard_figures(
             events_in_scope(request.user),
             registrations_in_scope(request.user),
             edition,
@@ -481,7 +483,7 @@ class EventAdmin(
             "editions": editions,
             "selected": year if year == "toutes" else (edition.year if edition else ""),
             "scope": scope_for(request.user).describe(),
-            "bar_width": dashboard.BAR_WIDTH,
+            "bar_width": stats.BAR_WIDTH,
         }
         return TemplateResponse(request, "admin/events/event/dashboard.html", context)
 

@@ -5,12 +5,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, Q
 
-from events.admin.scoped import HttpsLinksMixin
 from events.models import Organiser, StaffProfile
 from events.scoping import (
     events_in_scope,
     organisers_in_scope,
 )
+from semaine.admin.mixins import HttpsLinksMixin
 
 # -- organisers and staff -----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from events.models import Registration
 from events.scoping import (
     registrations_in_scope,
 )
-from events.services import RegistrationError, registration_cancel
+from events.services.registration import RegistrationError, registration_cancel
 
 # -- registrants' CSV ---------------------------------------------------------------------------
 

@@ -13,10 +13,10 @@ DROP TRIGGER events_event_trades_listing_version ON events_event_trades;
 DROP TRIGGER events_event_seats_version ON events_event;
 DROP FUNCTION events_bump_listing_version();
 DROP FUNCTION events_bump_seats_version();
-UPDATE semaine_data_version SET value = (SELECT last_value + 1 FROM events_listing_version)
-    WHERE name = 'events';
-UPDATE semaine_data_version SET value = (SELECT last_value + 1 FROM events_seats_version)
-    WHERE name = 'seats';
+INSERT INTO semaine_data_version (name, value) VALUES
+    ('events', (SELECT last_value + 1 FROM events_listing_version)),
+    ('seats', (SELECT last_value + 1 FROM events_seats_version))
+    ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value;
 DROP SEQUENCE events_listing_version;
 DROP SEQUENCE events_seats_version;
 

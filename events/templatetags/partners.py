@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from events.exports import FORMATS, export_query
+from events.exports.selection import FORMATS, export_query
 
 register = template.Library()
 

@@ -4,8 +4,9 @@ from django.db import migrations
 FORWARD = """
 DROP TRIGGER offers_offer_listing_version ON offers_offer;
 DROP FUNCTION offers_bump_listing_version();
-UPDATE semaine_data_version SET value = (SELECT last_value + 1 FROM offers_listing_version)
-    WHERE name = 'offers';
+INSERT INTO semaine_data_version (name, value) VALUES
+    ('offers', (SELECT last_value + 1 FROM offers_listing_version))
+    ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value;
 DROP SEQUENCE offers_listing_version;
 
 CREATE CONSTRAINT TRIGGER offers_offer_listing_version

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from semaine.reference import sync_reference_data
+    from semaine.reference.sync import sync_reference_data
 
     sync_reference_data(apps)
 

@@ -1,7 +1,7 @@
 from django.db import migrations
 
 # The versions that key the page and facet caches (semaine.pagecache). A row per kind of data,
-# bumped by the apps' triggers (events/0007, offers/0005) when a writing transaction commits.
+# created and bumped by the apps' own migrations and triggers when a writing transaction commits.
 #
 # A table and not a sequence: sequences are not transactional (a reader could see the new version
 # before the rows it stands for, and cache the old rows under it) and a streaming replica only
@@ -14,7 +14,6 @@ from django.db import migrations
 # commit bumps, the others see the transaction-local flag and return.
 FORWARD = """
 CREATE TABLE semaine_data_version (name text PRIMARY KEY, value bigint NOT NULL DEFAULT 1);
-INSERT INTO semaine_data_version (name) VALUES ('events'), ('seats'), ('offers');
 CREATE FUNCTION semaine_bump_data_version() RETURNS trigger AS $$
 DECLARE
     flag text := 'semaine.bumped_' || TG_ARGV[0];

@@ -11,7 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from events import exports, ical
+from events import ical
+from events.exports import rows, writers
+from events.exports.selection import FORMATS
 from events.models import Event
 from semaine.models import Department
 from tests.factories import EventFactory, OrganiserFactory
@@ -93,7 +95,7 @@ def selection():
     return events
 
 
-@pytest.mark.parametrize("fmt", exports.FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize(
     "query",
     ["", "?region=84", "?type=forum&modalite=hybride", "?passes=1", "?departement=31&places=1"],
@@ -107,7 +109,7 @@ def test_each_export_has_exactly_the_rows_of_the_same_listing_in_its_order(
     assert ids_of(fmt, content) == expected
 
 
-@pytest.mark.parametrize("fmt", exports.FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_without_filters_exports_are_the_published_upcoming_events(client, fmt):
     shown = EventFactory()
     cancelled = EventFactory(status=Event.Status.CANCELLED)
@@ -120,7 +122,7 @@ def test_without_filters_exports_are_the_published_upcoming_events(client, fmt):
 def test_rows_stream_from_one_server_side_cursor_in_chunks_without_per_row_queries(
     client, monkeypatch
 ):
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(rows, "CHUNK_SIZE", 3)
     events = [EventFactory(start=in_days(i + 1), trades=["J1501"]) for i in range(12)]
     with CaptureQueriesContext(connection) as queries:
         _, content = export(client, "csv")
@@ -224,7 +226,7 @@ def test_xlsx_is_a_real_workbook_with_typed_dates_frozen_header_and_widths(clien
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
-    assert header == exports.HEADERS
+    assert header == writers.HEADERS
     assert sheet[1][0].font.bold
     assert sheet.column_dimensions["B"].width == 45
     row = sheet[2]
@@ -233,7 +235,7 @@ def test_xlsx_is_a_real_workbook_with_typed_dates_frozen_header_and_widths(clien
     start_cell = row[header.index("Début")]
     assert start_cell.is_date
     assert start_cell.value == datetime.datetime(2031, 4, 23, 9, 30)  # local wall-clock time
-    assert start_cell.number_format == exports.XLSX_DATE_FORMAT
+    assert start_cell.number_format == writers.XLSX_DATE_FORMAT
     assert row[header.index("Fuseau horaire")].value == "Indian/Reunion"
 
 
@@ -348,7 +350,7 @@ def test_unknown_formats_are_not_found(client, path):
 )
 def test_injection_strings_in_keywords_never_break_an_export(client, q):
     EventFactory()
-    for fmt in exports.FORMATS:
+    for fmt in FORMATS:
         response = client.get(f"/evenements/export.{fmt}", {"q": q})
         assert response.status_code == 200
         body(response)
@@ -362,7 +364,7 @@ def test_listing_links_to_exports_of_its_own_selection(client):
     html = client.get("/evenements/?region=84&type=forum&type=atelier&page=2").content.decode()
     assert "Exporter cette sélection" in html
     query = "region=84&amp;type=forum&amp;type=atelier"
-    for fmt in exports.FORMATS:
+    for fmt in FORMATS:
         assert f'href="/evenements/export.{fmt}?{query}"' in html
     assert f'href="webcal://testserver/evenements/export.ics?{query}"' in html
 

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 import tablib
 
-from events.import_resources import (
+from events.imports.resources import (
     MAX_ROWS,
     EventResource,
     FranceTravailJSON,

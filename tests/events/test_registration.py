@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Registration
-from events.services import RegistrationError, registration_create
+from events.services.registration import RegistrationError, registration_create
 from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +174,7 @@ def test_a_cancelled_registration_may_register_again_at_the_end_of_the_queue(eve
     first = registration_create(
         event=event, first_name="A", last_name="A", email="again@example.org"
     ).registration
-    from events.services import registration_cancel
+    from events.services.registration import registration_cancel
 
     registration_cancel(registration=first)
     result = registration_create(

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from events.models import Event, Registration
-from events.services import (
+from events.services.registration import (
     RegistrationError,
     registration_cancel,
     registration_create,
@@ -76,7 +76,7 @@ def test_cancelling_frees_the_seat_for_the_first_waitlisted_who_is_emailed(
     assert mimetype == "text/calendar"
     assert icalendar.Calendar.from_ical(content).walk("VEVENT")[0]["summary"] == "Visite du CHU"
     driss = Registration.objects.get(first_name="driss")
-    from events.services import registration_waitlist_position
+    from events.services.registration import registration_waitlist_position
 
     assert registration_waitlist_position(driss) == 1
 
@@ -188,7 +188,7 @@ def test_the_token_of_an_anonymised_registration_no_longer_works(client):
 
 
 def test_more_seats_go_to_the_waitlist_in_order(full_event, django_capture_on_commit_callbacks):
-    from events.services import registration_promote_waitlist
+    from events.services.registration import registration_promote_waitlist
 
     Event.objects.filter(pk=full_event.pk).update(capacity_onsite=3)
     mail.outbox.clear()

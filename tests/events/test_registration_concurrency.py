@@ -13,7 +13,7 @@ from django.core import mail
 from django.db import connection
 
 from events.models import Event, Registration
-from events.services import registration_create
+from events.services.registration import registration_create
 from tests.factories import EventFactory
 
 # Committed transactions in threads; the reference data is restored after each test.

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from events.models import Event, Registration
-from events.services import add_months, registration_create
+from events.services.registration import add_months, registration_create
 from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db

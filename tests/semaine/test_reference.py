@@ -47,7 +47,7 @@ def test_trades_match_the_shared_reference(shared_reference):
 
 
 def test_v3_codes_map_to_the_right_v4_trade():
-    from semaine.reference_data import ROME_V3_TO_V4
+    from semaine.reference.data import ROME_V3_TO_V4
 
     # AES moved from K1301/K1302 to K1306: K1301 in v4 is another trade.
     assert ROME_V3_TO_V4["J1501"] == "J1501"

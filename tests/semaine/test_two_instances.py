@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import override_settings
 
 from events.models import Registration
-from events.services import registration_token
+from events.services.registration import registration_token
 from tests.factories import EventFactory
 from tests.semaine.servers import (
     SECRET_KEY,

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from events.services import registrations_purge
+from events.services.registration import registrations_purge
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from events.services import registration_send_reminder, registrations_due_for_reminder
+from events.services.registration import registration_send_reminder, registrations_due_for_reminder
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils.text import slugify
 
-from semaine import reference_data
+from semaine.reference import data as reference_data
 
 # Past editions of the week, as published by France Travail.
 PAST_EDITIONS = (

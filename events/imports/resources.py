@@ -17,8 +17,8 @@ from django.utils.encoding import force_str
 from django.utils.html import conditional_escape, format_html
 from import_export import fields, resources
 
-from events import francetravail
-from events.import_columns import (  # noqa: F401 - the import's vocabulary, used by the admin
+from events.imports import francetravail
+from events.imports.columns import (  # noqa: F401 - the import's vocabulary, used by the admin
     AUDIENCES,
     COLUMN_KEYS,
     COLUMN_MODEL_FIELDS,
@@ -43,7 +43,7 @@ from events.import_columns import (  # noqa: F401 - the import's vocabulary, use
     parse_time,
     template_dataset,
 )
-from events.import_formats import (  # noqa: F401
+from events.imports.formats import (  # noqa: F401
     IMPORT_FORMATS,
     ExcelCSV,
     FranceTravailJSON,

@@ -4,15 +4,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from events.forms import RegistrationForm
 from events.models import Event, Registration
-from events.registration_forms import RegistrationForm
-from events.services import (
+from events.services.registration import (
     RegistrationError,
     registration_cancel,
     registration_create,
     registration_from_token,
     registration_waitlist_position,
 )
+from semaine.db_router import reads_primary
 from semaine.ratelimit import retry_after as rate_limit_retry_after
 
 SESSION_KEY = "registrations"
@@ -25,6 +26,7 @@ def _event(pk):
     )
 
 
+@reads_primary
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, pk):
@@ -78,6 +80,7 @@ def register(request, pk):
     )
 
 
+@reads_primary
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def registration_done(request, pk):
@@ -102,6 +105,7 @@ def registration_done(request, pk):
     )
 
 
+@reads_primary
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request, token):

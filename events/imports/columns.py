@@ -10,7 +10,7 @@ import unicodedata
 
 import tablib
 
-from events import francetravail
+from events.imports import francetravail
 from events.models import Event, Organiser
 from semaine.models import Department, Edition, Trade
 

@@ -26,7 +26,7 @@ from django.utils.text import slugify
 
 from offers.models import Offer
 from semaine.models import Department, Trade, department_code_from_postcode
-from semaine.reference_data import ROME_V3_TO_V4
+from semaine.reference.data import ROME_V3_TO_V4
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ import re
 from django import forms
 
 from events.models import Event, Registration
-from events.services import registration_modes
+from events.services.registration import registration_modes
 
 PHONE_RE = re.compile(r"^\+?[0-9 .()\-]{6,20}$")
 

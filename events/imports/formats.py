@@ -8,8 +8,8 @@ import tablib
 from django.conf import settings
 from import_export.formats import base_formats
 
-from events import francetravail
-from events.import_columns import COLUMN_KEYS, EXTRA_KEYS, ImportFileError
+from events.imports import francetravail
+from events.imports.columns import COLUMN_KEYS, EXTRA_KEYS, ImportFileError
 
 # -- file formats -------------------------------------------------------------------------------
 

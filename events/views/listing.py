@@ -1,14 +1,11 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from events import ical
 from events.facets import facet_counts
 from events.filters import EventFilter
-from events.jsonld import event_jsonld
-from events.models import Event
+from events.models import LISTING_VERSION, SEATS_VERSION
 from semaine.facets import cached_fragment, facet_options
 from semaine.models import Region
 from semaine.pagecache import versioned_page
@@ -17,7 +14,7 @@ PER_PAGE = 20
 
 
 @require_safe
-@versioned_page
+@versioned_page(LISTING_VERSION, SEATS_VERSION)
 def event_list(request, region_code=None):
     region = None
     data = request.GET.copy()
@@ -72,34 +69,3 @@ def event_list(request, region_code=None):
             "departments": region.departments.all() if region else (),
         },
     )
-
-
-@require_safe
-@versioned_page
-def event_detail(request, pk, slug):
-    event = get_object_or_404(
-        Event.objects.visible()
-        .select_related("department", "region", "organiser", "edition")
-        .prefetch_related("trades"),
-        pk=pk,
-    )
-    if slug != event.slug:
-        return redirect(event, permanent=True)
-    return render(
-        request,
-        "events/event_detail.html",
-        {
-            "event": event,
-            "jsonld": event_jsonld(event),
-        },
-    )
-
-
-@require_safe
-def event_ics(request, pk):
-    event = Event.objects.visible().select_related("department", "organiser").filter(pk=pk).first()
-    if event is None:
-        raise Http404("Événement introuvable")
-    response = HttpResponse(ical.event_ics(event), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="evenement-{event.pk}.ics"'
-    return response
