@@ -2,7 +2,9 @@
 
 Verified facts (INSEE COG 2022 regions and departments; France Travail ROME v3 families
 and ROME 4.0 jobs of care and social support), written in the project's own form. The
-`load_reference_data` migration and `semaine.services.reference_sync` load them.
+migration `semaine/0003_reference_data` loads them with
+`semaine.reference.sync.sync_reference_data` (idempotent): a change to them ships with a new
+migration that calls it again.
 """
 
 # (code, name)
