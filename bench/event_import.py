@@ -23,7 +23,8 @@ import tablib  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from events.imports.resources import MAX_ROWS, EventResource  # noqa: E402
+from events.imports.columns import MAX_ROWS  # noqa: E402
+from events.imports.resources import EventResource  # noqa: E402
 from events.models import Organiser, StaffProfile  # noqa: E402
 from semaine.models import Edition  # noqa: E402
 

@@ -1,7 +1,8 @@
 """The columns of the events import file, and how each cell is read (in French, forgivingly).
 
-Shared by the import formats (events/import_formats.py), the resource that writes the events
-(events/import_resources.py), the downloadable template and the admin's export.
+Shared by the import formats (events/imports/formats.py), the reading of a row
+(events/imports/rows.py), the resource that writes the events (events/imports/resources.py),
+the downloadable template and the admin's export (events/admin/importexport.py).
 """
 
 import datetime
@@ -11,8 +12,7 @@ import unicodedata
 import tablib
 
 from events.imports import francetravail
-from events.models import Event, Organiser
-from semaine.models import Department, Edition, Trade
+from events.models import Event
 
 MAX_ROWS = 1000
 
@@ -224,26 +224,6 @@ def parse_choice(value, lookup: dict, what: str, choices) -> str:
         accepted = ", ".join(label for _, label in choices)
         raise ValueError(f"{what} : « {text[:40]} ». Valeurs acceptées : {accepted}.")
     return found
-
-
-class RowContext:
-    """Reference data looked up once per import, not once per row."""
-
-    def __init__(self):
-        self.departments = {d.code: d for d in Department.objects.all()}
-        current = list(Trade.objects.current())
-        self.trades = {t.code: t.pk for t in current}
-        self.trade_codes = {t.pk: t.code for t in current}
-        self.trade_sectors = {t.pk: t.sector for t in current}
-        self.organisers = {fold(o.name): o for o in Organiser.objects.all()}
-        self.editions = list(Edition.objects.all())
-        self.current_edition = Edition.objects.current_cached()
-
-    def edition_for(self, day: datetime.date) -> Edition | None:
-        for edition in self.editions:
-            if edition.start_date <= day <= edition.end_date:
-                return edition
-        return self.current_edition
 
 
 def template_dataset() -> tablib.Dataset:

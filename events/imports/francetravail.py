@@ -1,8 +1,8 @@
 """France Travail's own event format: payloads of its "Mes évènements emploi" API.
 
-A payload is turned into rows of the spreadsheet import's columns (events/import_resources.py),
-so it gets the same checks, dry-run preview, French row errors and idempotency, keyed by the
-France Travail id instead of the spreadsheet's reference column.
+A payload is turned into rows of the spreadsheet import's columns (events/imports/columns.py),
+so the import (events/imports/resources.py) gives it the same checks, dry-run preview, French
+row errors and idempotency, keyed by the France Travail id instead of the reference column.
 """
 
 import json

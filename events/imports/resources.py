@@ -7,52 +7,26 @@ imported the first time, so importing the same file twice creates nothing new. I
 are forced into the importing user's scope (events/scoping.py).
 """
 
-import datetime
-import re
-import zoneinfo
-
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.encoding import force_str
 from django.utils.html import conditional_escape, format_html
 from import_export import fields, resources
 
-from events.imports import francetravail
-from events.imports.columns import (  # noqa: F401 - the import's vocabulary, used by the admin
-    AUDIENCES,
+from events.imports.columns import (
     COLUMN_KEYS,
     COLUMN_MODEL_FIELDS,
-    COLUMNS,
     EXTRA_KEYS,
     IGNORED_KEYS,
     MAX_ROWS,
-    MODALITES,
     MODEL_FIELD_COLUMNS,
     REQUIRED,
-    STATUSES,
-    TYPES,
     ImportFileError,
-    RowContext,
     cell_text,
     column_key,
-    fold,
-    parse_bool,
-    parse_choice,
-    parse_date,
-    parse_seats,
-    parse_time,
-    template_dataset,
 )
-from events.imports.formats import (  # noqa: F401
-    IMPORT_FORMATS,
-    ExcelCSV,
-    FranceTravailJSON,
-    SpreadsheetCSV,
-    SpreadsheetXLSX,
-)
+from events.imports.rows import RowContext, RowReader
 from events.models import Event
-from events.scoping import event_in_scope, organisers_in_scope, scope_for
-from semaine.models import department_code_from_postcode
+from events.scoping import event_in_scope
 
 # -- the resource -------------------------------------------------------------------------------
 
@@ -215,185 +189,11 @@ class EventResource(resources.ModelResource):
 
     def parse_row(self, row) -> tuple[dict, list[int] | None, dict[str, list[str]]]:
         """The model values of a row, its trades and its errors keyed by column."""
-        ctx, errors, values = self.context, {}, {}
-
-        def error(column, message):
-            errors.setdefault(column, []).append(message[0].upper() + message[1:])
-
-        def get(key):
-            return row.get(key)
-
-        # A CSV keeps a formula as its text ("=SOMME(A1)"): never store it as if it were data.
-        for key, value in row.items():
-            if isinstance(value, str) and value.startswith("=") and len(value) > 1:
-                error(key, "formule de tableur refusée : saisissez la valeur elle-même.")
-
-        values["title"] = cell_text(get("titre"))[:200]
-        if not values["title"]:
-            error("titre", "titre manquant.")
-        values["description"] = cell_text(get("description"))
-        for key, attr, lookup, what, choices, default in (
-            ("type", "type", TYPES, "type inconnu", Event.Type.choices, None),
-            (
-                "modalite",
-                "modalite",
-                MODALITES,
-                "modalité inconnue",
-                Event.Modalite.choices,
-                "presentiel",
-            ),
-            ("public", "audience", AUDIENCES, "public inconnu", Event.Audience.choices, "tous"),
-            ("statut", "status", STATUSES, "statut inconnu", Event.Status.choices, None),
-        ):
-            if not cell_text(get(key)):
-                values[attr] = default
-                if key == "type":
-                    error("type", "type manquant.")
-                continue
-            try:
-                values[attr] = parse_choice(get(key), lookup, what, choices)
-            except ValueError as e:
-                error(key, str(e))
-
-        postcode = cell_text(get("code_postal"))
-        if postcode.isdigit() and len(postcode) == 4:
-            postcode = "0" + postcode  # a spreadsheet dropped the leading zero
-        if postcode and not re.fullmatch(r"\d{5}|2[AB]\d{3}", postcode.upper()):
-            error("code_postal", f"code postal invalide : « {postcode[:10]} » (5 chiffres).")
-        values["postcode"] = postcode[:5]
-        values["city"] = cell_text(get("ville"))[:100]
-        values["venue_name"] = cell_text(get("lieu"))[:200]
-        values["address"] = cell_text(get("adresse"))[:300]
-        values["online_url"] = cell_text(get("lien_connexion"))[:500]
-        dept_code = cell_text(get("departement")).upper()
-        if dept_code.isdigit() and len(dept_code) == 1:
-            dept_code = "0" + dept_code
-        if not dept_code and postcode:
-            dept_code = department_code_from_postcode(postcode) or ""
-        department = ctx.departments.get(dept_code) if dept_code else None
-        if dept_code and department is None:
-            error("departement", f"département inconnu : « {dept_code[:10]} ».")
-        values["department"] = department
-
-        tz = department.tzinfo if department else zoneinfo.ZoneInfo(settings.TIME_ZONE)
-        tz_name = cell_text(get("fuseau_horaire"))
-        if tz_name and not department:
-            try:
-                tz = zoneinfo.ZoneInfo(tz_name)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                error("fuseau_horaire", f"fuseau horaire inconnu : « {tz_name[:40]} ».")
-        day = start_time = end_time = None
-        for key in ("date", "heure_debut", "heure_fin"):
-            if not cell_text(get(key)) and not isinstance(get(key), datetime.date | datetime.time):
-                error(key, f"{'date' if key == 'date' else 'heure'} manquante.")
-        try:
-            if cell_text(get("date")):
-                day = parse_date(get("date"))
-        except ValueError as e:
-            error("date", str(e))
-        for key in ("heure_debut", "heure_fin"):
-            try:
-                if cell_text(get(key)):
-                    parsed = parse_time(get(key))
-                    start_time, end_time = (
-                        (parsed, end_time) if key == "heure_debut" else (start_time, parsed)
-                    )
-            except ValueError as e:
-                error(key, str(e))
-        values["start"] = (
-            datetime.datetime.combine(day, start_time, tzinfo=tz) if day and start_time else None
-        )
-        values["end"] = (
-            datetime.datetime.combine(day, end_time, tzinfo=tz) if day and end_time else None
-        )
-
-        values["organiser"] = self._organiser(get("organisateur"), error)
-        if department and values["organiser"] is not None:
-            probe = Event(organiser=values["organiser"], department=department)
-            probe.region_id = department.region_id
-            if not event_in_scope(self.user, probe):
-                error("departement", "ce département n'est pas dans votre région.")
-
-        edition_year = cell_text(get("edition"))
-        if edition_year:
-            edition = next((e for e in ctx.editions if str(e.year) == edition_year), None)
-            if edition is None:
-                error("edition", f"édition inconnue : « {edition_year[:10]} ».")
-        else:
-            edition = ctx.edition_for(day) if day else ctx.current_edition
-            if edition is None and day:
-                error("date", "aucune édition de la Semaine n'est définie : créez-en une.")
-        values["edition"] = edition
-
-        for key, attr in (
-            ("places_sur_place", "capacity_onsite"),
-            ("places_en_ligne", "capacity_online"),
-        ):
-            try:
-                values[attr] = parse_seats(get(key))
-            except ValueError as e:
-                error(key, str(e))
-        for key, attr, default in (
-            ("inscription_obligatoire", "registration_required", True),
-            ("accessible_fauteuil", "wheelchair_accessible", False),
-        ):
-            try:
-                values[attr] = parse_bool(get(key), default)
-            except ValueError as e:
-                error(key, str(e))
-
-        trade_ids = None
-        if "metiers" in row:
-            trade_ids = []
-            for code in re.split(r"[\s,;/]+", cell_text(get("metiers")).upper()):
-                if not code:
-                    continue
-                if code not in ctx.trades:
-                    error("metiers", f"code ROME inconnu : « {code[:10]} ».")
-                else:
-                    trade_ids.append(ctx.trades[code])
-
-        ref = cell_text(get("reference"))[:100]
-        if cell_text(get("source")) == francetravail.SOURCE:
-            values["external_source"] = francetravail.SOURCE
-            if not ref:
-                error("reference", "identifiant France Travail (id) manquant.")
-        elif values["organiser"] is not None:
-            # Each organiser numbers its own rows: two agencies may both use "A1".
-            values["external_source"] = f"tableur-{values['organiser'].pk}"
-        else:
-            values["external_source"] = ""
-        values["external_id"] = ref if values["external_source"] else ""
-
+        reader = RowReader(row, self.context, self.user, self.default_organiser)
+        values, trade_ids, errors = reader.read()
         if not errors:
-            self._check_duplicate(row, values, error)
+            self._check_duplicate(row, values, reader.error)
         return values, trade_ids, errors
-
-    def _organiser(self, value, error):
-        scope = scope_for(self.user)
-        name = cell_text(value)
-        own = None
-        if scope.organiser_id:
-            own = next(
-                (o for o in self.context.organisers.values() if o.pk == scope.organiser_id), None
-            )
-        if not name:
-            organiser = self.default_organiser or own
-            if organiser is None:
-                error(
-                    "organisateur",
-                    "organisateur manquant : indiquez-le dans la colonne ou "
-                    "choisissez un organisateur par défaut.",
-                )
-            return organiser
-        organiser = self.context.organisers.get(fold(name))
-        if organiser is None:
-            error("organisateur", f"organisateur inconnu : « {name[:80]} » ; créez-le d'abord.")
-            return None
-        if not organisers_in_scope(self.user).filter(pk=organiser.pk).exists():
-            error("organisateur", f"« {organiser} » n'est pas dans votre périmètre.")
-            return None
-        return organiser
 
     def _check_duplicate(self, row, values, error):
         if values["external_id"]:

@@ -8,14 +8,9 @@ import openpyxl
 import pytest
 import tablib
 
-from events.imports.resources import (
-    MAX_ROWS,
-    EventResource,
-    FranceTravailJSON,
-    ImportFileError,
-    SpreadsheetCSV,
-    SpreadsheetXLSX,
-)
+from events.imports.columns import MAX_ROWS, ImportFileError
+from events.imports.formats import FranceTravailJSON, SpreadsheetCSV, SpreadsheetXLSX
+from events.imports.resources import EventResource
 from events.models import Event
 from tests.factories import EventFactory, OrganiserFactory, edition, staff_user
 
