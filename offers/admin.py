@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from events.scoping import organisers_in_scope, scope_for
-from offers.imports.francetravail import import_offers
+from offers.imports.francetravail.importer import import_offers
 from offers.models import Offer
 from offers.scoping import offers_in_scope
 from semaine.admin.mixins import HttpsLinksMixin, ScopedObjectsMixin

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from offers.imports.francetravail import import_offers
+from offers.imports.francetravail.importer import import_offers
 from offers.models import Offer
 from tests.factories import OfferFactory
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from offers.imports.francetravail import import_offers
+from offers.imports.francetravail.importer import import_offers
 from offers.models import Offer
 
 
