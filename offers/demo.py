@@ -58,46 +58,57 @@ SALARIES = (
 EXPERIENCES = ("Débutant accepté", "1 an", "2 ans", "Expérience en EHPAD souhaitée")
 
 
+def _training(rng: random.Random, ctx: dict, city: str, now: datetime.datetime) -> tuple:
+    """(trade, work study, title, fields) of a training offer."""
+    code = rng.choice(list(DIPLOMAS))
+    trade = ctx["trades_by_code"][code]
+    diploma = DIPLOMAS[code]
+    work_study = rng.random() < 0.5
+    title = f"Formation {Offer.Diploma(diploma).label}"
+    fields = {
+        "nature": Offer.Nature.FORMATION,
+        "diploma": diploma,
+        "organisation": rng.choice(TRAINING_ORGANISATIONS).format(city=city),
+        "duration": rng.choice(("10 mois", "12 mois", "18 mois", "3 ans")),
+        "training_start": (now + datetime.timedelta(days=rng.randint(30, 240))).date(),
+        "funding": rng.choice(
+            (
+                "Financement possible par la Région et France Travail.",
+                "Éligible au CPF et à la Pro-A.",
+                "Formation rémunérée en alternance.",
+            )
+        ),
+    }
+    return trade, work_study, title, fields
+
+
+def _job(rng: random.Random, ctx: dict, city: str) -> tuple:
+    """(trade, work study, title, fields) of a job offer."""
+    trade = rng.choice(ctx["trades"])
+    contract = rng.choices(list(Offer.Contract.values), weights=(40, 30, 8, 2, 12, 8))[0]
+    work_study = contract in (Offer.Contract.APPRENTISSAGE, Offer.Contract.PROFESSIONNALISATION)
+    label = trade.label.split(" / ")[0]
+    title = f"{label} (H/F)" + (" en alternance" if work_study else "")
+    fields = {
+        "nature": Offer.Nature.EMPLOI,
+        "employer": rng.choice(EMPLOYERS).format(city=city),
+        "contract_type": contract,
+        "working_time": rng.choices(list(Offer.WorkingTime.values), weights=(75, 25))[0],
+        "salary": rng.choice(SALARIES),
+        "experience": rng.choice(EXPERIENCES),
+        "positions": rng.choice((1, 1, 1, 2, 3, 5)),
+    }
+    return trade, work_study, title, fields
+
+
 def _build_offer(i: int, ctx: dict, now: datetime.datetime) -> Offer:
     rng = random.Random(1_000_000 + i)
     dept = rng.choice(ctx["departments"])
     city, postcode = rng.choice(PLACES[dept.code])
-    is_training = rng.random() < 0.25
-    if is_training:
-        code = rng.choice(list(DIPLOMAS))
-        trade = ctx["trades_by_code"][code]
-        diploma = DIPLOMAS[code]
-        work_study = rng.random() < 0.5
-        title = f"Formation {Offer.Diploma(diploma).label}"
-        fields = {
-            "nature": Offer.Nature.FORMATION,
-            "diploma": diploma,
-            "organisation": rng.choice(TRAINING_ORGANISATIONS).format(city=city),
-            "duration": rng.choice(("10 mois", "12 mois", "18 mois", "3 ans")),
-            "training_start": (now + datetime.timedelta(days=rng.randint(30, 240))).date(),
-            "funding": rng.choice(
-                (
-                    "Financement possible par la Région et France Travail.",
-                    "Éligible au CPF et à la Pro-A.",
-                    "Formation rémunérée en alternance.",
-                )
-            ),
-        }
+    if rng.random() < 0.25:
+        trade, work_study, title, fields = _training(rng, ctx, city, now)
     else:
-        trade = rng.choice(ctx["trades"])
-        contract = rng.choices(list(Offer.Contract.values), weights=(40, 30, 8, 2, 12, 8))[0]
-        work_study = contract in (Offer.Contract.APPRENTISSAGE, Offer.Contract.PROFESSIONNALISATION)
-        label = trade.label.split(" / ")[0]
-        title = f"{label} (H/F)" + (" en alternance" if work_study else "")
-        fields = {
-            "nature": Offer.Nature.EMPLOI,
-            "employer": rng.choice(EMPLOYERS).format(city=city),
-            "contract_type": contract,
-            "working_time": rng.choices(list(Offer.WorkingTime.values), weights=(75, 25))[0],
-            "salary": rng.choice(SALARIES),
-            "experience": rng.choice(EXPERIENCES),
-            "positions": rng.choice((1, 1, 1, 2, 3, 5)),
-        }
+        trade, work_study, title, fields = _job(rng, ctx, city)
     published = now - datetime.timedelta(days=rng.randint(0, 60), minutes=rng.randint(0, 1440))
     return Offer(
         title=title,
