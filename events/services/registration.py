@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 import logging
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -317,16 +318,6 @@ def registration_send_reminder(*, registration: Registration) -> bool:
     return True
 
 
-def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
-    """`moment` shifted by `months` (negative: back), the day clamped to the target month."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    days_in_month = (
-        datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(1)
-    ).day
-    return moment.replace(year=year, month=month, day=min(moment.day, days_in_month))
-
-
 def registrations_purge(*, months: int | None = None, now: datetime.datetime | None = None) -> int:
     """Anonymise the registrations of events finished more than `months` months ago.
 
@@ -334,7 +325,8 @@ def registrations_purge(*, months: int | None = None, now: datetime.datetime | N
     week's statistics still add up. Returns the number of registrations anonymised.
     """
     months = settings.REGISTRATION_RETENTION_MONTHS if months is None else months
-    cutoff = add_months(now or timezone.now(), -months)
+    # On the calendar: six months before 31 August is 28 February (the day clamped), not 184 days.
+    cutoff = (now or timezone.now()) - relativedelta(months=months)
     return Registration.objects.filter(event__end__lt=cutoff, anonymised_at__isnull=True).update(
         first_name="",
         last_name="",

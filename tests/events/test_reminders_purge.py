@@ -4,12 +4,13 @@ import zoneinfo
 from unittest import mock
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from events.models import Event, Registration
-from events.services.registration import add_months, registration_create
+from events.services.registration import registration_create, registrations_purge
 from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +114,7 @@ def test_an_unsent_reminder_is_retried_on_the_next_run(tomorrow_event):
 
 
 def finished_event(months_ago):
-    end = add_months(timezone.now(), -months_ago)
+    end = timezone.now() - relativedelta(months=months_ago)
     return EventFactory(start=end - datetime.timedelta(hours=2), end=end)
 
 
@@ -153,13 +154,22 @@ def test_purge_refuses_a_negative_number_of_months():
 
 
 @pytest.mark.parametrize(
-    ("moment", "months", "expected"),
+    ("now", "months", "cutoff"),
     [
-        (datetime.datetime(2030, 8, 31, 12), -6, datetime.datetime(2030, 2, 28, 12)),
-        (datetime.datetime(2030, 3, 15), -6, datetime.datetime(2029, 9, 15)),
-        (datetime.datetime(2030, 12, 31), 2, datetime.datetime(2031, 2, 28)),
-        (datetime.datetime(2030, 1, 10), -12, datetime.datetime(2029, 1, 10)),
+        # Calendar months, the day clamped to the shorter month: not a number of days.
+        (datetime.datetime(2030, 8, 31, 12, tzinfo=datetime.UTC), 6, (2030, 2, 28, 12)),
+        (datetime.datetime(2030, 3, 15, tzinfo=datetime.UTC), 6, (2029, 9, 15, 0)),
+        (datetime.datetime(2030, 3, 31, tzinfo=datetime.UTC), 1, (2030, 2, 28, 0)),
+        (datetime.datetime(2030, 1, 10, tzinfo=datetime.UTC), 12, (2029, 1, 10, 0)),
     ],
 )
-def test_months_are_counted_on_the_calendar(moment, months, expected):
-    assert add_months(moment, months) == expected
+def test_the_retention_months_are_counted_on_the_calendar(now, months, cutoff):
+    cutoff = datetime.datetime(*cutoff, tzinfo=datetime.UTC)
+    minute = datetime.timedelta(minutes=1)
+    before = RegistrationFactory(event=EventFactory(start=cutoff - 3 * minute, end=cutoff - minute))
+    after = RegistrationFactory(event=EventFactory(start=cutoff - minute, end=cutoff + minute))
+    assert registrations_purge(months=months, now=now) == 1
+    before.refresh_from_db()
+    after.refresh_from_db()
+    assert before.anonymised_at is not None
+    assert after.anonymised_at is None
