@@ -1,25 +1,36 @@
-"""Per-IP rate limits in Django's cache: registration POSTs, exports and the API.
+"""Per-IP rate limits: registration POSTs, exports and the API, counted by django-ratelimit.
 
-One mechanism for the three: a fixed window counted in the shared cache. It is cheap, and with
-CACHE_URL (Redis) it holds across all web processes. Each scope reads its rate from the setting
-`<SCOPE>_RATE_LIMIT` (parsed by `parse_rate`); `RATE_LIMITS=off` turns every scope off.
+django-ratelimit counts: one atomic increment per request in the default cache (Redis with
+CACHE_URL, so the count holds across every web process), in a fixed window per rate period.
+What stays here is what it leaves to its user: the key (the client's address, `client_ip`), the
+rates (the settings `<SCOPE>_RATE_LIMIT`, parsed by `parse_rate`; `RATE_LIMITS=off` turns every
+scope off) and the 429 answers with Retry-After. Its `ratelimit` decorator is not used: the
+exception it raises carries neither the scope nor the wait, which the answers need.
+
+The API is counted by the same decorator rather than by DRF's throttles: those run inside
+APIView.dispatch, after the page cache (versioned_page, on dispatch) has answered, so cached
+answers would go uncounted; and the built-in ones rewrite a list of timestamps per address on
+every request, racing between processes (DRF's docs say so).
 """
 
-import hashlib
-import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.crypto import salted_hmac
+from django_ratelimit.core import get_usage
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_rate(name: str, raw: str) -> tuple[int, int] | None:
-    """Parse a rate such as "20/h" into (requests, seconds); "0" or "off" turns the limit off."""
+    """Parse a rate such as "20/h" into (requests, seconds); "0" or "off" turns the limit off.
+
+    Checked here, when the settings load: django-ratelimit's own parser reads "1/week" as one a
+    second and fails on every request on "20".
+    """
     value = raw.strip().lower()
     if value in {"0", "off", ""}:
         return None
@@ -43,28 +54,27 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def retry_after(request, *, scope: str) -> int:
-    """Count this request against its IP's budget in `scope`; seconds to wait if over it, else 0.
+def _key(scope: str, request) -> str:
+    # Hashed with the secret key: the cache holds no address in clear (django-ratelimit's own
+    # hash of the key is unsalted, and IPv4 addresses are few enough to be tried one by one).
+    return salted_hmac("semaine.ratelimit", client_ip(request)).hexdigest()
 
-    The IP is hashed with the secret key so the cache holds no address in clear.
-    """
-    rate = getattr(settings, f"{scope.upper()}_RATE_LIMIT", None)
-    if not rate or not settings.RATE_LIMITS:
+
+def _rate(scope: str, request) -> tuple[int, int] | None:
+    # Read on each request rather than when a view is decorated: settings changed at run time
+    # (as tests do) apply.
+    if not settings.RATE_LIMITS:
+        return None
+    return getattr(settings, f"{scope.upper()}_RATE_LIMIT", None)
+
+
+def retry_after(request, *, scope: str) -> int:
+    """Count this request against its IP's budget in `scope`; seconds to wait if over it, else 0."""
+    usage = get_usage(request, group=scope, key=_key, rate=_rate, increment=True)
+    if usage is None or not usage["should_limit"]:
         return 0
-    limit, period = rate
-    now = int(time.time())
-    window = now // period
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()
-    key = f"rate:{scope}:{digest[:24]}:{period}:{window}"
-    cache.add(key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 1)
-        count = 1
-    if count > limit:
-        return period - now % period or period
-    return 0
+    # The window may end within this very second (time_left 0): one second then.
+    return max(1, usage["time_left"])
 
 
 def _wait_text(seconds: int) -> str:

@@ -287,9 +287,14 @@ def _rate(name: str, default: str) -> tuple[int, int] | None:
     return parse_rate(name, env_str(name, default))
 
 
-# Per-IP rate limits (N/s, N/m, N/h, N/d; 0 turns one off), counted in the cache.
-# RATE_LIMITS=off turns them all off, for load tests and benchmarks.
+# Per-IP rate limits (N/s, N/m, N/h, N/d; 0 turns one off), counted in the default cache by
+# django-ratelimit (semaine/ratelimit.py). RATE_LIMITS=off turns them all off, for load tests and
+# benchmarks. django-ratelimit is not an installed app: it has no models, and its system check
+# refuses LocMemCache, the one-process cache of development and tests.
 RATE_LIMITS = env_bool("RATE_LIMITS", True)
+# A count lost in the cache (its key expired between django-ratelimit's add and incr) lets the
+# request through rather than answering 429.
+RATELIMIT_FAIL_OPEN = True
 # Registration POSTs allowed per IP address and period.
 REGISTRATION_RATE_LIMIT = _rate("REGISTRATION_RATE_LIMIT", "20/h")
 # Exports (/evenements/export.*): a partner refreshing feeds and files stays far below.

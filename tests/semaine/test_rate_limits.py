@@ -1,12 +1,16 @@
 """Per-IP rate limits on exports, the API and registration POSTs: 429 with Retry-After."""
 
+from unittest import mock
+
 import pytest
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 
 from semaine.ratelimit import parse_rate
 from tests.factories import EventFactory
+from tests.semaine.servers import RedisServer
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +84,38 @@ def test_behind_a_proxy_the_forwarded_address_is_counted_not_a_forged_one(settin
     assert first.get(EXPORT).status_code == 200
     assert forged.get(EXPORT).status_code == 429
     assert other.get(EXPORT).status_code == 200
+
+
+def test_with_redis_the_budget_is_counted_in_redis(client, settings, tmp_path):
+    # Django's own Redis backend, which django-ratelimit does not list among those it supports.
+    try:
+        redis = RedisServer(tmp_path)
+    except FileNotFoundError:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    try:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis.url,
+            }
+        }
+        settings.EXPORT_RATE_LIMIT = (2, 3600)
+        assert [client.get(EXPORT).status_code for _ in range(3)] == [200, 200, 429]
+        raw = caches["default"]._cache.get_client()
+        keys = [key.decode() for key in raw.keys("*rl:*")]
+        assert len(keys) == 1
+        assert int(raw.get(keys[0])) == 3
+    finally:
+        redis.stop()
+
+
+def test_a_count_lost_in_the_cache_lets_the_request_through(client, settings):
+    settings.EXPORT_RATE_LIMIT = (1, 3600)
+    assert client.get(EXPORT).status_code == 200
+    # The key expired between django-ratelimit's add and incr: no count, no 429 either.
+    with mock.patch.object(type(caches["default"]), "incr", side_effect=ValueError):
+        assert client.get(EXPORT).status_code == 200
+    assert client.get(EXPORT).status_code == 429
 
 
 def test_rate_limits_off_turns_every_limit_off(client, settings):
