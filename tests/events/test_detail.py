@@ -129,7 +129,8 @@ def test_detail_runs_a_constant_number_of_queries(client, django_assert_max_num_
     Edition.objects.current_cached()  # the site-wide edition lives in the cache
     # Data versions, event, trades, related offers.
     with django_assert_max_num_queries(4):
-        client.get(event.get_absolute_url())
+        response = client.get(event.get_absolute_url())
+    assert response.status_code == 200
     # Then the page is served from the cache until something it shows changes.
     with django_assert_max_num_queries(1):
         assert client.get(event.get_absolute_url()).status_code == 200

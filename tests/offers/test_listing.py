@@ -207,15 +207,20 @@ def test_the_listing_runs_a_constant_number_of_queries(client, django_assert_max
     OfferFactory.create_batch(3)
     cache.clear()
     with django_assert_max_num_queries(8) as few:
-        client.get(URL)
+        response = client.get(URL)
+    assert response.status_code == 200
     OfferFactory.create_batch(40, nature=Offer.Nature.FORMATION)
     cache.clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(URL)
+        response = client.get(URL)
+    assert response.status_code == 200
     cache.clear()
     # Each active faceted filter adds one count: region, metier and nature here.
     with django_assert_max_num_queries(len(few.captured_queries) + 3):
-        client.get(URL, {"region": "53", "metier": "J1501", "nature": "emploi", "q": "aide"})
+        response = client.get(
+            URL, {"region": "53", "metier": "J1501", "nature": "emploi", "q": "aide"}
+        )
+    assert response.status_code == 200
 
 
 def test_facet_counts_are_cached_for_the_same_filters_searches_included(
@@ -223,16 +228,20 @@ def test_facet_counts_are_cached_for_the_same_filters_searches_included(
 ):
     OfferFactory.create_batch(3)
     with django_assert_max_num_queries(20) as first:
-        client.get(URL, {"region": "53", "contrat": ["CDI", "CDD"]})
+        response = client.get(URL, {"region": "53", "contrat": ["CDI", "CDD"]})
+    assert response.status_code == 200
     # Three counts spared, one look at the listing version spent.
     with django_assert_max_num_queries(len(first.captured_queries) - 2):
         response = client.get(URL, {"contrat": ["CDD", "CDI"], "region": "53"})
+    assert response.status_code == 200
     assert response.context["facets"].total == 3
     with django_assert_max_num_queries(20) as search:
-        client.get(URL, {"q": "aide"})
+        response = client.get(URL, {"q": "aide"})
+    assert response.status_code == 200
     # Another URL (so not the page cache), the same search: its counts are not made again.
     with django_assert_max_num_queries(len(search.captured_queries) - 1):
         response = client.get(URL, {"q": "aide", "page": "2"})
+    assert response.status_code == 200
     assert response.context["facets"].total == 3
 
 
