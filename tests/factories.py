@@ -8,6 +8,30 @@ from offers.models import Offer
 from semaine.models import Department, Edition, Trade
 
 
+def in_days(days, hour=10):
+    """A time `days` from today (local date), at `hour` o'clock."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def content_of(response) -> bytes:
+    """The whole body of a response, streamed (exports, CSV of registrants) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def event_listing_ids(client, query=""):
+    """Ids of every page of the events listing, in the listing's order."""
+    ids, page = [], 1
+    separator = "&" if query else "?"
+    while True:
+        response = client.get(f"/evenements/{query}{separator}page={page}")
+        assert response.status_code == 200
+        ids += [e.pk for e in response.context["events"]]
+        if not response.context["page_obj"].has_next():
+            return ids
+        page += 1
+
+
 def edition():
     return Edition.objects.get_or_create(
         year=2030,
@@ -100,3 +124,30 @@ def staff_user(username, *, group, organiser=None, region_code=None, password="m
     if organiser is not None or region_code is not None:
         StaffProfile.objects.create(user=user, organiser=organiser, region_id=region_code)
     return user
+
+
+def event_form_data(**overrides):
+    """What the admin's event form posts for a valid on-site job dating in Lyon (no organiser)."""
+    data = {
+        "title": "Job dating aide-soignant",
+        "type": "job_dating",
+        "status": "draft",
+        "edition": edition().pk,
+        "audience": "tous",
+        "modalite": "presentiel",
+        "start_0": "23/04/2030",
+        "start_1": "09:30",
+        "end_0": "23/04/2030",
+        "end_1": "12:00",
+        "venue_name": "Agence France Travail Lyon Part-Dieu",
+        "address": "12 rue de la Villette",
+        "postcode": "69003",
+        "city": "Lyon",
+        "department": "69",
+        "registration_required": "on",
+        "capacity_onsite": "20",
+        "registrations-TOTAL_FORMS": "0",
+        "registrations-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
