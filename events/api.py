@@ -5,25 +5,24 @@ page into an ETag and answers 304 to a matching If-None-Match. A hash of the con
 than the latest `updated_at`) also notices seats taken and events leaving the selection.
 """
 
-from django.utils.decorators import method_decorator
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 
 from events.filters import EventFilter
 from events.models import LISTING_VERSION, SEATS_VERSION, Event
 from events.serializers import EventSerializer, trade_index, with_trades
-from semaine.api import ListOnlyFilterMixin, PageNumberPagination, documented_responses
-from semaine.pagecache import versioned_page
-from semaine.ratelimit import rate_limited
+from semaine.api import (
+    ListOnlyFilterMixin,
+    PageNumberPagination,
+    cached_action,
+    documented_responses,
+)
 
 
-# Counted before the page cache: a cached answer costs little but is still a request.
-@method_decorator(rate_limited("api", as_json=True), name="dispatch")
-@method_decorator(versioned_page(LISTING_VERSION, SEATS_VERSION), name="dispatch")
 @extend_schema_view(
     list=extend_schema(
         summary="Événements",
@@ -47,9 +46,12 @@ class EventViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = PageNumberPagination
     queryset = Event.objects.none()  # for the schema; get_queryset() is the real one
     lookup_value_regex = r"[0-9]+"
+    # Cached under the data versions the answers show, once DRF has counted the request.
+    list = cached_action(LISTING_VERSION, SEATS_VERSION)(mixins.ListModelMixin.list)
+    retrieve = cached_action(LISTING_VERSION, SEATS_VERSION)(mixins.RetrieveModelMixin.retrieve)
 
     def get_queryset(self):
-        return with_trades(Event.objects.visible().for_listing())
+        return with_trades(Event.objects.public().for_listing())
 
     def get_serializer_context(self):
         # Codes and labels of the trades, read once per response rather than per event.

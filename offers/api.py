@@ -1,20 +1,19 @@
 """Read-only JSON API of the job and training offers (/api/v1/offres/), filtered by OfferFilter."""
 
-from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 
 from offers.filters import OfferFilter
 from offers.models import LISTING_VERSION, Offer
 from offers.serializers import OfferSerializer
-from semaine.api import ListOnlyFilterMixin, PageNumberPagination, documented_responses
-from semaine.pagecache import versioned_page
-from semaine.ratelimit import rate_limited
+from semaine.api import (
+    ListOnlyFilterMixin,
+    PageNumberPagination,
+    cached_action,
+    documented_responses,
+)
 
 
-# Counted before the page cache: a cached answer costs little but is still a request.
-@method_decorator(rate_limited("api", as_json=True), name="dispatch")
-@method_decorator(versioned_page(LISTING_VERSION), name="dispatch")
 @extend_schema_view(
     list=extend_schema(
         summary="Offres d'emploi et de formation",
@@ -38,6 +37,9 @@ class OfferViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = PageNumberPagination
     queryset = Offer.objects.none()  # for the schema; get_queryset() is the real one
     lookup_value_regex = r"[0-9]+"
+    # Cached under the data versions the answers show, once DRF has counted the request.
+    list = cached_action(LISTING_VERSION)(mixins.ListModelMixin.list)
+    retrieve = cached_action(LISTING_VERSION)(mixins.RetrieveModelMixin.retrieve)
 
     def get_queryset(self):
         # The list shows open offers, as the offers page does; a detail URL also finds a

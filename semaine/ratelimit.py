@@ -7,9 +7,8 @@ rates (the settings `<SCOPE>_RATE_LIMIT`, parsed by `parse_rate`; `RATE_LIMITS=o
 scope off) and the 429 answers with Retry-After. Its `ratelimit` decorator is not used: the
 exception it raises carries neither the scope nor the wait, which the answers need.
 
-The API is counted by the same decorator rather than by DRF's throttles: those run inside
-APIView.dispatch, after the page cache (versioned_page, on dispatch) has answered, so cached
-answers would go uncounted; and the built-in ones rewrite a list of timestamps per address on
+The API applies the same budget through DRF's throttle hook (semaine.api.ApiRateThrottle counts
+with `retry_after`): DRF's built-in throttles would rewrite a list of timestamps per address on
 every request, racing between processes (DRF's docs say so).
 """
 
@@ -84,9 +83,13 @@ def _wait_text(seconds: int) -> str:
     return f"{minutes} minutes"
 
 
+def rate_limit_message(seconds: int) -> str:
+    return f"Trop de requêtes depuis votre adresse. Réessayez dans {_wait_text(seconds)}."
+
+
 def too_many_requests(request, seconds: int, *, as_json: bool = False):
     """The 429 answer: a JSON body for the API, a French page elsewhere; Retry-After on both."""
-    message = f"Trop de requêtes depuis votre adresse. Réessayez dans {_wait_text(seconds)}."
+    message = rate_limit_message(seconds)
     if as_json:
         response = JsonResponse({"detail": message}, status=429)
     else:

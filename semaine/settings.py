@@ -318,6 +318,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
+    # The API's share of the rate limits (API_RATE_LIMIT), with the site's French 429 message.
+    "DEFAULT_THROTTLE_CLASSES": ["semaine.api.ApiRateThrottle"],
+    "EXCEPTION_HANDLER": "semaine.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API de la Semaine des métiers du soin et de l'accompagnement",
