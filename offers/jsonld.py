@@ -85,6 +85,6 @@ def course(offer: Offer) -> dict:
 
 def offer_jsonld(offer: Offer) -> dict | None:
     """The schema.org block of an open offer; none for a closed one (no stale job ads)."""
-    if offer.status != Offer.Status.OPEN:
+    if not offer.is_open:
         return None
     return course(offer) if offer.nature == Offer.Nature.FORMATION else job_posting(offer)

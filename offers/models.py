@@ -15,18 +15,15 @@ LISTING_VERSION = "offers"
 
 class OfferQuerySet(models.QuerySet):
     def open(self):
+        """Offers still open: those the listings show (a closed one keeps its own page)."""
         return self.filter(status=Offer.Status.OPEN)
 
-    def jobs(self):
-        return self.filter(nature=Offer.Nature.EMPLOI)
-
-    def trainings(self):
-        return self.filter(nature=Offer.Nature.FORMATION)
-
     def work_study(self):
+        """Offers in alternance (apprenticeship or professionalisation), jobs and trainings."""
         return self.filter(work_study=True)
 
     def for_listing(self):
+        """With the related rows a listing shows (trade, department, region) joined."""
         return self.select_related("trade", "department", "region")
 
 
@@ -196,6 +193,10 @@ class Offer(models.Model):
 
     def get_absolute_url(self):
         return reverse("offers:detail", kwargs={"pk": self.pk, "slug": self.slug or "offre"})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
 
     def save(self, *args, **kwargs):
         if not self.slug:
