@@ -49,7 +49,7 @@ def selection(size: int):
 
     everything = EventFilter(QueryDict("passes=1")).qs.order_by("start", "id")
     last = everything.values_list("start", "pk")[size - 1 : size].first()
-    bounded = Event.objects.visible()
+    bounded = Event.objects.public()
     if last is not None:
         bounded = bounded.filter(Q(start__lt=last[0]) | Q(start=last[0], pk__lte=last[1]))
     return export_queryset(EventFilter(QueryDict("passes=1"), queryset=bounded))
@@ -105,7 +105,7 @@ def ensure_data(env) -> None:
             "manage.py",
             "shell",
             "-c",
-            "from events.models import Event; print(Event.objects.exclude(status='draft').count())",
+            "from events.models import Event; print(Event.objects.public().count())",
         ],
         cwd=ROOT,
         env=env,

@@ -64,9 +64,7 @@ def prepare_events(env) -> list[int]:
                 confirmed_onsite=0,
                 confirmed_online=0,
             )
-        Event.objects.exclude(pk__in=ids).filter(status=Event.Status.PUBLISHED).update(
-            registration_required=False
-        )
+        Event.objects.published().exclude(pk__in=ids).update(registration_required=False)
     return ids
 
 
@@ -200,24 +198,23 @@ def check_database(stats) -> dict:
 
     rows = dict(Registration.objects.values_list("email", "status"))
     lost = [
-        email for _, email in stats.stored if rows.get(email) not in ("confirmed", "waitlisted")
+        email for _, email in stats.stored if rows.get(email) not in Registration.ACTIVE_STATUSES
     ]
     stored_emails = {email for _, email in stats.stored}
     refused_but_stored = [email for _, email, _ in stats.refused if email in rows]
     # Rows nobody was told about: only possible for answers cut off by a socket error.
     unreported = [email for email in rows if email not in stored_emails]
     overbooked, counter_mismatch = [], []
+    confirmed, Mode = Q(registrations__status=Registration.Status.CONFIRMED), Registration.Mode
     events = (
         Event.objects.filter(registrations__isnull=False)
         .distinct()
         .annotate(
             onsite=Count(
-                "registrations",
-                filter=Q(registrations__status="confirmed", registrations__mode="presentiel"),
+                "registrations", filter=confirmed & Q(registrations__mode=Mode.PRESENTIEL)
             ),
             online=Count(
-                "registrations",
-                filter=Q(registrations__status="confirmed", registrations__mode="distanciel"),
+                "registrations", filter=confirmed & Q(registrations__mode=Mode.DISTANCIEL)
             ),
         )
     )
@@ -231,8 +228,8 @@ def check_database(stats) -> dict:
     statuses = collections.Counter(rows.values())
     return {
         "rows": len(rows),
-        "confirmed": statuses.get("confirmed", 0),
-        "waitlisted": statuses.get("waitlisted", 0),
+        "confirmed": statuses.get(Registration.Status.CONFIRMED, 0),
+        "waitlisted": statuses.get(Registration.Status.WAITLISTED, 0),
         "lost": lost,
         "refused_but_stored": refused_but_stored,
         "unreported": unreported,

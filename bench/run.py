@@ -170,7 +170,7 @@ def listing_urls(rng) -> list[str]:
 def detail_urls(rng) -> list[str]:
     from events.models import Event
 
-    ids = list(Event.objects.visible().values_list("pk", "slug").order_by("?")[:500])
+    ids = list(Event.objects.public().values_list("pk", "slug").order_by("?")[:500])
     return [f"/evenements/{pk}-{slug}/" for pk, slug in ids]
 
 
@@ -212,8 +212,8 @@ def prepare_rush_events(count: int = RUSH_EVENTS) -> list[int]:
     """`count` published, upcoming events open to registration without a seat limit, so that
     every registration of the rush is confirmed and moves a seat counter.
 
-    Plain fields and filters only (no named queryset method). The registrations of an earlier
-    run are removed first, and the counters of their events recounted from the rows left.
+    The registrations of an earlier run are removed first, and the counters of their events
+    recounted from the rows left.
     """
     import datetime
 
@@ -223,13 +223,12 @@ def prepare_rush_events(count: int = RUSH_EVENTS) -> list[int]:
     from events.models import Event, Registration
 
     now = timezone.now()
-    confirmed = Registration.Status.CONFIRMED
     with transaction.atomic():
         earlier = Registration.objects.filter(email__endswith=RUSH_EMAIL_DOMAIN)
         touched = set(earlier.values_list("event_id", flat=True))
         earlier.delete()
         for pk in touched:
-            rows = Registration.objects.filter(event_id=pk, status=confirmed)
+            rows = Registration.objects.confirmed().filter(event_id=pk)
             Event.objects.filter(pk=pk).update(
                 confirmed_onsite=rows.filter(mode=Registration.Mode.PRESENTIEL).count(),
                 confirmed_online=rows.filter(mode=Registration.Mode.DISTANCIEL).count(),
@@ -237,9 +236,8 @@ def prepare_rush_events(count: int = RUSH_EVENTS) -> list[int]:
         # The soonest events still hours away (registration closes when an event starts): those
         # of the listing's first pages, as in a real rush.
         ids = list(
-            Event.objects.filter(
-                status=Event.Status.PUBLISHED, start__gt=now + datetime.timedelta(hours=2)
-            )
+            Event.objects.published()
+            .filter(start__gt=now + datetime.timedelta(hours=2))
             .order_by("start", "pk")
             .values_list("pk", flat=True)[:count]
         )
@@ -247,7 +245,7 @@ def prepare_rush_events(count: int = RUSH_EVENTS) -> list[int]:
             # Not enough upcoming events (a dataset seeded long ago): move some into next week.
             start = now + datetime.timedelta(days=7)
             for event in (
-                Event.objects.filter(status=Event.Status.PUBLISHED)
+                Event.objects.published()
                 .exclude(pk__in=ids)
                 .order_by("-start", "pk")[: count - len(ids)]
             ):
@@ -476,7 +474,7 @@ def count_queries() -> dict:
     from events.models import Event
 
     client = Client()
-    event = Event.objects.visible().first()
+    event = Event.objects.public().first()
     pages = {
         "listing": "/evenements/?region=84&type=job_dating&q=soin",
         "detail": event.get_absolute_url(),
@@ -604,7 +602,7 @@ def main():
     }
     from events.models import Event
 
-    exportable = Event.objects.exclude(status=Event.Status.DRAFT).count()
+    exportable = Event.objects.public().count()
     export_rows = min(EVENTS, exportable)
     log(f"exports: {export_rows} events in each format, each in a subprocess…")
     exported = subprocess.run(

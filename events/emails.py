@@ -62,7 +62,7 @@ def build_message(kind: str, registration: Registration) -> EmailMultiAlternativ
     )
     message.attach_alternative(html, "text/html")
     # Only people with a seat get the calendar entry: a waitlist is not an appointment.
-    if registration.status == Registration.Status.CONFIRMED:
+    if registration.is_confirmed:
         message.attach(
             f"evenement-{registration.event.pk}.ics",
             event_ics(registration.event),
@@ -88,7 +88,7 @@ def _send(kind: str, registration: Registration, *, fail_silently: bool) -> bool
 def send_registration_received(registration: Registration) -> bool:
     """Confirmation or waitlist e-mail right after registering; a failure never loses the
     registration (it is committed already) and is logged."""
-    kind = "confirmed" if registration.status == Registration.Status.CONFIRMED else "waitlisted"
+    kind = "confirmed" if registration.is_confirmed else "waitlisted"
     return _send(kind, registration, fail_silently=True)
 
 

@@ -85,7 +85,7 @@ class EventFilter(ListingFilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, now=None):
         if queryset is None:
-            queryset = Event.objects.visible()
+            queryset = Event.objects.public()
         self.now = now or timezone.now()
         super().__init__(data, queryset, request=request, prefix=prefix)
 

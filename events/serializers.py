@@ -171,7 +171,7 @@ class EventSerializer(serializers.Serializer):
         allow_null=True, required=False, help_text="Événements hybrides seulement"
     )
     status = serializers.ChoiceField(
-        choices=[(Event.Status.PUBLISHED, "Publié"), (Event.Status.CANCELLED, "Annulé")]
+        choices=[(status.value, status.label) for status in Event.PUBLIC_STATUSES]
     )
     registration_url = serializers.URLField(allow_null=True)
     updated_at = serializers.DateTimeField()

@@ -7,7 +7,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from events.models import Event, Registration
+from events.models import Event
 from semaine import cartogram
 from semaine.models import Edition, Region
 
@@ -43,17 +43,13 @@ def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
     if edition:
         events = events.filter(edition=edition)
         registrations = registrations.filter(event__edition=edition)
-    live = events.exclude(status=Event.Status.CANCELLED)
+    live = events.not_cancelled()
     seats = live.aggregate(
         onsite_offered=Sum("capacity_onsite", filter=~Q(modalite=Event.Modalite.DISTANCIEL)),
         online_offered=Sum("capacity_online", filter=~Q(modalite=Event.Modalite.PRESENTIEL)),
         onsite_taken=Sum("confirmed_onsite"),
         online_taken=Sum("confirmed_online"),
-        unlimited=Count(
-            "id",
-            filter=Q(capacity_onsite__isnull=True, modalite__in=["presentiel", "hybride"])
-            | Q(capacity_online__isnull=True, modalite__in=["distanciel", "hybride"]),
-        ),
+        unlimited=Count("id", filter=Event.NO_SEAT_LIMIT),
     )
     seats = {key: value or 0 for key, value in seats.items()}
     offered = seats["onsite_offered"] + seats["online_offered"]
@@ -66,9 +62,9 @@ def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
     )
     fullest = (
         live.filter(
-            Q(capacity_onsite__gt=0, modalite="presentiel")
-            | Q(capacity_online__gt=0, modalite="distanciel")
-            | Q(capacity_onsite__gt=0, capacity_online__gt=0, modalite="hybride")
+            Q(capacity_onsite__gt=0, modalite=Event.Modalite.PRESENTIEL)
+            | Q(capacity_online__gt=0, modalite=Event.Modalite.DISTANCIEL)
+            | Q(capacity_onsite__gt=0, capacity_online__gt=0, modalite=Event.Modalite.HYBRIDE)
         )
         .select_related("organiser", "department")
         .annotate(
@@ -84,7 +80,7 @@ def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
     per_day = []
     if edition:
         counts = dict(
-            registrations.filter(status=Registration.Status.CONFIRMED)
+            registrations.confirmed()
             .annotate(day=TruncDate("event__start"))
             .values_list("day")
             .annotate(n=Count("id"))
@@ -105,14 +101,14 @@ def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
         "fill": fill,
         "per_day": per_day,
         "per_day_chart": bars([(date_format(day, "l j F"), n) for day, n in per_day]),
-        "registrations_total": registrations.filter(status=Registration.Status.CONFIRMED).count(),
+        "registrations_total": registrations.confirmed().count(),
     }
 
 
 def home_figures() -> dict:
     """Key figures of the current edition, for the home page."""
     edition = Edition.objects.current_cached()
-    events = Event.objects.published().exclude(status=Event.Status.CANCELLED)
+    events = Event.objects.published()
     if edition:
         events = events.filter(edition=edition)
     totals = events.aggregate(
@@ -128,9 +124,7 @@ def home_figures() -> dict:
     )
     regions = [(region, region_counts.get(region.code, 0)) for region in Region.objects.all()]
     online_share = round(100 * totals["online"] / totals["total"]) if totals["total"] else 0
-    next_events = list(
-        Event.objects.published().filter(status=Event.Status.PUBLISHED).upcoming().for_listing()[:6]
-    )
+    next_events = list(Event.objects.published().upcoming().for_listing()[:6])
     return {
         "edition": edition,
         "total_events": totals["total"],

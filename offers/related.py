@@ -20,11 +20,7 @@ def offer_related_events(*, offer: Offer, limit: int = RELATED_LIMIT, now=None) 
     Events that name the offer come first, then events of its trade in its department, then
     in its region; soonest first within each group. Cancelled events are left out.
     """
-    upcoming = (
-        Event.objects.filter(status=Event.Status.PUBLISHED)
-        .upcoming(now or timezone.now())
-        .for_listing()
-    )
+    upcoming = Event.objects.published().upcoming(now or timezone.now()).for_listing()
     named = list(upcoming.filter(offers=offer).order_by("start", "id")[:limit])
     if len(named) >= limit or not (offer.trade_id and offer.region_id):
         return named

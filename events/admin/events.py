@@ -133,7 +133,7 @@ class EventAdmin(
 
     def has_delete_permission(self, request, obj=None):
         # An event people registered to is cancelled, not deleted: they must be warned.
-        if obj is not None and obj.registrations.exclude(status="cancelled").exists():
+        if obj is not None and obj.registrations.active().exists():
             return False
         return super().has_delete_permission(request, obj)
 

@@ -95,10 +95,9 @@ class RegistrationInlineForm(forms.ModelForm):
                 "Ici, une inscription ne peut qu'être annulée : la place libérée va au premier "
                 "de la liste d'attente."
             )
-        if self.instance.event.start <= timezone.now():
-            raise forms.ValidationError(
-                "L'événement a commencé : l'inscription ne peut plus être annulée."
-            )
+        reason = self.instance.event.cancellation_closed_reason()
+        if reason:
+            raise forms.ValidationError(reason)
         return status
 
 

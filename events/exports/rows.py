@@ -63,6 +63,8 @@ class EventRow(namedtuple("EventRowBase", (*ROW_FIELDS, "department", "region", 
     __slots__ = ()
 
     Modalite = Event.Modalite
+    ONSITE_MODES = Event.ONSITE_MODES
+    ONLINE_MODES = Event.ONLINE_MODES
     Status = Event.Status
     tzinfo = Event.tzinfo
     local_start = Event.local_start

@@ -155,7 +155,9 @@ MODALITES = _choices_lookup(
     },
 )
 AUDIENCES = _choices_lookup(Event.Audience.choices, {"ouvert": "tous", "tous": "tous"})
-STATUSES = _choices_lookup(Event.Status.choices, {"publie": "published", "annule": "cancelled"})
+STATUSES = _choices_lookup(
+    Event.Status.choices, {"publie": Event.Status.PUBLISHED, "annule": Event.Status.CANCELLED}
+)
 
 
 # -- parsing of one row -------------------------------------------------------------------------

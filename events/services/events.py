@@ -15,16 +15,12 @@ def _set_status(events: QuerySet, *, status: str, user) -> list[int]:
 
 def event_publish(*, events: QuerySet, user) -> list[int]:
     """Publish drafts (a cancelled event stays cancelled); returns the ids published."""
-    return _set_status(
-        events.filter(status=Event.Status.DRAFT), status=Event.Status.PUBLISHED, user=user
-    )
+    return _set_status(events.drafts(), status=Event.Status.PUBLISHED, user=user)
 
 
 def event_unpublish(*, events: QuerySet, user) -> list[int]:
     """Back to draft: the event leaves the public site; its registrations are kept."""
-    return _set_status(
-        events.filter(status=Event.Status.PUBLISHED), status=Event.Status.DRAFT, user=user
-    )
+    return _set_status(events.published(), status=Event.Status.DRAFT, user=user)
 
 
 def event_cancel(*, events: QuerySet, user) -> tuple[list[int], int]:
@@ -34,15 +30,8 @@ def event_cancel(*, events: QuerySet, user) -> tuple[list[int], int]:
     already registered stay listed and are e-mailed.
     """
     with transaction.atomic():
-        ids = _set_status(
-            events.exclude(status=Event.Status.CANCELLED),
-            status=Event.Status.CANCELLED,
-            user=user,
-        )
-        to_warn = Registration.objects.filter(
-            event_id__in=ids,
-            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
-        )
+        ids = _set_status(events.not_cancelled(), status=Event.Status.CANCELLED, user=user)
+        to_warn = Registration.objects.active().filter(event_id__in=ids)
         kept = to_warn.count()
         # Warned once the cancellation is committed: an e-mail must never announce a rollback.
         transaction.on_commit(lambda: _warn_registrants(list(to_warn.values_list("pk", flat=True))))
@@ -84,12 +73,6 @@ def event_duplicate(*, event: Event, user) -> Event:
 def events_with_registration_counts(events: QuerySet) -> QuerySet:
     return events.annotate(
         registrations_active=Count(
-            "registrations",
-            filter=Q(
-                registrations__status__in=[
-                    Registration.Status.CONFIRMED,
-                    Registration.Status.WAITLISTED,
-                ]
-            ),
+            "registrations", filter=Q(registrations__status__in=Registration.ACTIVE_STATUSES)
         )
     )

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from events import emails
 from events.models import Event, Registration
+from events.models.rules import ONE_REGISTRATION_PER_EMAIL
 
 logger = logging.getLogger(__name__)
 
@@ -48,14 +49,17 @@ class RegistrationResult:
 
 def registration_waitlist_position(registration: Registration) -> int | None:
     """Place of a waitlisted registration in its event's queue for its mode (first come, first)."""
-    if registration.status != Registration.Status.WAITLISTED:
+    if not registration.is_waitlisted:
         return None
-    ahead = Registration.objects.filter(
-        event_id=registration.event_id,
-        mode=registration.mode,
-        status=Registration.Status.WAITLISTED,
-        created_at__lte=registration.created_at,
-    ).exclude(created_at=registration.created_at, id__gt=registration.id)
+    ahead = (
+        Registration.objects.waitlisted()
+        .filter(
+            event_id=registration.event_id,
+            mode=registration.mode,
+            created_at__lte=registration.created_at,
+        )
+        .exclude(created_at=registration.created_at, id__gt=registration.id)
+    )
     return ahead.count()
 
 
@@ -111,9 +115,7 @@ def _confirm_if_seat_left(event: Event, registration: Registration) -> None:
         Event.objects.filter(pk=event.pk).update(**{counter_field: F(counter_field) + 1})
         setattr(event, counter_field, getattr(event, counter_field) + 1)
         return
-    waiting = Registration.objects.filter(
-        event=event, mode=registration.mode, status=Registration.Status.WAITLISTED
-    ).count()
+    waiting = Registration.objects.waitlisted().filter(event=event, mode=registration.mode).count()
     if waiting >= settings.REGISTRATION_WAITLIST_LIMIT:
         if settings.REGISTRATION_WAITLIST_LIMIT == 0:
             raise RegistrationError("Cet événement est complet.")
@@ -154,7 +156,7 @@ def registration_create(
             .filter(event=event, email_lower=email.lower())
             .first()
         )
-        if existing and existing.status != Registration.Status.CANCELLED:
+        if existing and not existing.is_cancelled:
             return RegistrationResult(
                 existing, created=False, waitlist_position=registration_waitlist_position(existing)
             )
@@ -176,9 +178,7 @@ def registration_create(
             with transaction.atomic():
                 registration.save()
         except IntegrityError:
-            raise RegistrationError(
-                "Cette adresse e-mail est déjà inscrite à cet événement."
-            ) from None
+            raise RegistrationError(ONE_REGISTRATION_PER_EMAIL) from None
         registration.event = event
         position = registration_waitlist_position(registration)
         logger.info(
@@ -198,7 +198,8 @@ def _promote_waitlisted(event: Event, mode: str) -> list[Registration]:
     promoted = []
     queue = (
         Registration.objects.select_for_update()
-        .filter(event=event, mode=mode, status=Registration.Status.WAITLISTED)
+        .waitlisted()
+        .filter(event=event, mode=mode)
         .order_by("created_at", "id")
     )
     for registration in queue:
@@ -222,15 +223,13 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=registration.event_id)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
-        if current.status == Registration.Status.CANCELLED:
+        if current.is_cancelled:
             registration.status = current.status
             return []
-        if event.start <= timezone.now():
-            raise RegistrationError(
-                "Cet événement a déjà commencé ou est terminé : l'inscription ne peut plus être "
-                "annulée."
-            )
-        was_confirmed = current.status == Registration.Status.CONFIRMED
+        reason = event.cancellation_closed_reason()
+        if reason:
+            raise RegistrationError(reason)
+        was_confirmed = current.is_confirmed
         current.status = Registration.Status.CANCELLED
         current.save(update_fields=["status", "updated_at"])
         registration.status = current.status
@@ -239,7 +238,7 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
             counter_field = COUNTER[current.mode][1]
             Event.objects.filter(pk=event.pk).update(**{counter_field: F(counter_field) - 1})
             setattr(event, counter_field, getattr(event, counter_field) - 1)
-            if event.status == Event.Status.PUBLISHED:
+            if event.is_published:
                 promoted = _promote_waitlisted(event, current.mode)
         logger.info(
             "registration %s to event %s cancelled, %d promoted",
@@ -260,7 +259,7 @@ def registration_promote_waitlist(*, event: Event) -> list[Registration]:
     and e-mail the people promoted once committed."""
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
-        if event.status != Event.Status.PUBLISHED or event.start <= timezone.now():
+        if not event.is_published or event.start <= timezone.now():
             return []
         promoted = []
         for mode in registration_modes(event):
@@ -281,11 +280,11 @@ def registrations_due_for_reminder(now: datetime.datetime | None = None):
     whose reminder has not been sent yet."""
     now = now or timezone.now()
     candidates = (
-        Registration.objects.filter(
-            status=Registration.Status.CONFIRMED,
+        Registration.objects.confirmed()
+        .to_published_events()
+        .filter(
             reminder_sent_at__isnull=True,
             anonymised_at__isnull=True,
-            event__status=Event.Status.PUBLISHED,
             event__start__gt=now,
             # Two days covers "tomorrow" in every time zone of the week's territories.
             event__start__lte=now + datetime.timedelta(days=2),
@@ -303,11 +302,11 @@ def registrations_due_for_reminder(now: datetime.datetime | None = None):
 def registration_send_reminder(*, registration: Registration) -> bool:
     """Send the day-before reminder once: the row is claimed first, so that two runs (even at the
     same time) never send it twice; a failed send releases the claim for the next run."""
-    claimed = Registration.objects.filter(
-        pk=registration.pk,
-        reminder_sent_at__isnull=True,
-        status=Registration.Status.CONFIRMED,
-    ).update(reminder_sent_at=timezone.now())
+    claimed = (
+        Registration.objects.confirmed()
+        .filter(pk=registration.pk, reminder_sent_at__isnull=True)
+        .update(reminder_sent_at=timezone.now())
+    )
     if not claimed:
         return False
     try:

@@ -14,7 +14,7 @@ from semaine.pagecache import versioned_page
 @versioned_page()  # every version: the page also lists offers of its trades
 def event_detail(request, pk, slug):
     event = get_object_or_404(
-        Event.objects.visible()
+        Event.objects.public()
         .select_related("department", "region", "organiser", "edition")
         .prefetch_related("trades"),
         pk=pk,
@@ -33,7 +33,7 @@ def event_detail(request, pk, slug):
 
 @require_safe
 def event_ics(request, pk):
-    event = Event.objects.visible().select_related("department", "organiser").filter(pk=pk).first()
+    event = Event.objects.public().select_related("department", "organiser").filter(pk=pk).first()
     if event is None:
         raise Http404("Événement introuvable")
     response = HttpResponse(ical.event_ics(event), content_type="text/calendar; charset=utf-8")

@@ -22,7 +22,7 @@ SESSION_KEY = "registrations"
 def _event(pk):
     # Drafts are not public: 404, as on the event page.
     return get_object_or_404(
-        Event.objects.visible().select_related("department", "region", "organiser"), pk=pk
+        Event.objects.public().select_related("department", "region", "organiser"), pk=pk
     )
 
 
@@ -114,7 +114,7 @@ def cancel(request, token):
     except RegistrationError as exc:
         return render(request, "events/registration_cancel.html", {"error": str(exc)}, status=400)
     context = {"registration": registration, "event": registration.event}
-    if request.method == "POST" and registration.status != Registration.Status.CANCELLED:
+    if request.method == "POST" and not registration.is_cancelled:
         try:
             registration_cancel(registration=registration)
         except RegistrationError as exc:

@@ -18,7 +18,7 @@ def test_a_visitor_finds_the_events_of_a_region_from_the_home_map(page, site):
 
     page.wait_for_url("**/evenements/region/84/")
     assert page.locator("h1").inner_text() == "Événements en Auvergne-Rhône-Alpes"
-    expected = Event.objects.visible().upcoming().in_region("84").count()
+    expected = Event.objects.public().upcoming().in_region("84").count()
     assert page.locator("#resultats").inner_text() == f"{expected} événements"
     places = page.locator(".cards .card-where").all_inner_texts()
     assert places and all("Lyon (69)" in place for place in places)

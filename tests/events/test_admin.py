@@ -171,15 +171,15 @@ def test_the_event_page_shows_who_created_and_changed_it(admin_client, lyon, cou
 
 
 def test_publish_and_unpublish_actions(admin_client, lyon):
-    draft = EventFactory(organiser=lyon, status="draft")
+    draft = EventFactory(organiser=lyon, status=Event.Status.DRAFT)
 
     act(admin_client, "publish", draft)
     draft.refresh_from_db()
-    assert draft.status == "published"
+    assert draft.status == Event.Status.PUBLISHED
 
     act(admin_client, "unpublish", draft)
     draft.refresh_from_db()
-    assert draft.status == "draft"
+    assert draft.status == Event.Status.DRAFT
     history = admin_client.get(reverse("admin:events_event_history", args=[draft.pk]))
     assert "Publié." in history.text and "Repassé en brouillon." in history.text
 
@@ -191,7 +191,7 @@ def test_cancel_keeps_the_registrations_and_says_so(admin_client, lyon):
     response = act(admin_client, "cancel", event, follow=True)
 
     event.refresh_from_db()
-    assert event.status == "cancelled"
+    assert event.status == Event.Status.CANCELLED
     assert Registration.objects.filter(event=event).count() == 2
     assert "Les 2 inscription(s) sont conservées" in response.text
 
@@ -230,7 +230,7 @@ def test_duplicate_makes_a_draft_copy_without_registrations(admin_client, lyon, 
     assert response.status_code == 302
     assert response.url == reverse("admin:events_event_change", args=[copy.pk])
     assert copy.title == f"Copie de {event.title}"
-    assert copy.status == "draft"
+    assert copy.status == Event.Status.DRAFT
     assert copy.registrations.count() == 0
     assert (copy.confirmed_onsite, copy.external_id) == (0, "")
     assert list(copy.trades.values_list("code", flat=True)) == ["J1501"]
@@ -265,8 +265,8 @@ def test_an_event_with_registrations_cannot_be_deleted(admin_client, lyon):
 
 def test_cancelling_a_registration_inline_frees_the_seat_for_the_waitlist(admin_client, lyon):
     event = EventFactory(organiser=lyon, capacity_onsite=1, confirmed_onsite=1)
-    seated = RegistrationFactory(event=event, status="confirmed")
-    waiting = RegistrationFactory(event=event, status="waitlisted")
+    seated = RegistrationFactory(event=event, status=Registration.Status.CONFIRMED)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
     data = form_data(organiser=lyon.pk, title=event.title, capacity_onsite="1", status="published")
     data.update(
         {
@@ -288,15 +288,15 @@ def test_cancelling_a_registration_inline_frees_the_seat_for_the_waitlist(admin_
     waiting.refresh_from_db()
     event.refresh_from_db()
     assert (seated.status, waiting.status, event.confirmed_onsite) == (
-        "cancelled",
-        "confirmed",
+        Registration.Status.CANCELLED,
+        Registration.Status.CONFIRMED,
         1,
     )
 
 
 def test_a_registration_cannot_be_confirmed_by_hand(admin_client, lyon):
     event = EventFactory(organiser=lyon, capacity_onsite=1, confirmed_onsite=1)
-    waiting = RegistrationFactory(event=event, status="waitlisted")
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
     data = form_data(organiser=lyon.pk, title=event.title, capacity_onsite="1")
     data.update(
         {
@@ -314,7 +314,7 @@ def test_a_registration_cannot_be_confirmed_by_hand(admin_client, lyon):
     inline = response.context["inline_admin_formsets"][0].formset
     assert "ne peut qu'être annulée" in str(inline.errors)
     waiting.refresh_from_db()
-    assert waiting.status == "waitlisted"
+    assert waiting.status == Registration.Status.WAITLISTED
 
 
 def test_personal_data_is_read_only_on_the_event_page(admin_client, lyon):

@@ -202,7 +202,7 @@ def test_regional_coordinator_sees_the_whole_region_and_only_it(client, lyon, ma
 
 
 def test_regional_coordinator_cannot_move_an_event_out_of_the_region(client, lyon):
-    event = EventFactory(organiser=lyon, title="Atelier à Lyon", status="draft")
+    event = EventFactory(organiser=lyon, title="Atelier à Lyon", status=Event.Status.DRAFT)
     client.force_login(staff_user("coord-ara", group="Coordination régionale", region_code="84"))
 
     data = {

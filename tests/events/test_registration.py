@@ -99,10 +99,10 @@ def test_registrations_beyond_the_seats_are_waitlisted_in_order(client, event):
         for n in range(4)
     ]
     assert [r.registration.status for r in results] == [
-        "confirmed",
-        "confirmed",
-        "waitlisted",
-        "waitlisted",
+        Registration.Status.CONFIRMED,
+        Registration.Status.CONFIRMED,
+        Registration.Status.WAITLISTED,
+        Registration.Status.WAITLISTED,
     ]
     assert [r.waitlist_position for r in results] == [None, None, 1, 2]
     event.refresh_from_db()
@@ -143,9 +143,9 @@ def test_a_hybrid_event_has_its_own_seats_and_waitlist_per_mode(client):
     register(client, event, email="c@example.org", mode="distanciel")
     statuses = dict(Registration.objects.values_list("email", "status"))
     assert statuses == {
-        "a@example.org": "confirmed",
-        "b@example.org": "waitlisted",
-        "c@example.org": "confirmed",
+        "a@example.org": Registration.Status.CONFIRMED,
+        "b@example.org": Registration.Status.WAITLISTED,
+        "c@example.org": Registration.Status.CONFIRMED,
     }
     event.refresh_from_db()
     assert (event.confirmed_onsite, event.confirmed_online) == (1, 1)
@@ -165,7 +165,9 @@ def test_an_event_without_limit_confirms_everyone(client):
     event = EventFactory(capacity_onsite=None)
     for n in range(3):
         register(Client(), event, email=f"p{n}@example.org")
-    assert set(Registration.objects.values_list("status", flat=True)) == {"confirmed"}
+    assert set(Registration.objects.values_list("status", flat=True)) == {
+        Registration.Status.CONFIRMED
+    }
     event.refresh_from_db()
     assert event.confirmed_onsite == 3
 

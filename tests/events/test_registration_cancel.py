@@ -49,7 +49,7 @@ def test_the_cancel_link_asks_for_confirmation_and_changes_nothing_on_get(client
     response = client.get(cancel_url(alice))
     assert response.status_code == 200
     assert "Confirmer l'annulation" in response.content.decode()
-    assert statuses(full_event)["alice"] == "confirmed"
+    assert statuses(full_event)["alice"] == Registration.Status.CONFIRMED
 
 
 def test_cancelling_frees_the_seat_for_the_first_waitlisted_who_is_emailed(
@@ -62,10 +62,10 @@ def test_cancelling_frees_the_seat_for_the_first_waitlisted_who_is_emailed(
     assert response.status_code == 200
     assert "Votre inscription est annulée" in response.content.decode()
     assert statuses(full_event) == {
-        "alice": "cancelled",
-        "bruno": "confirmed",
-        "chloe": "confirmed",
-        "driss": "waitlisted",
+        "alice": Registration.Status.CANCELLED,
+        "bruno": Registration.Status.CONFIRMED,
+        "chloe": Registration.Status.CONFIRMED,
+        "driss": Registration.Status.WAITLISTED,
     }
     full_event.refresh_from_db()
     assert full_event.confirmed_onsite == 2
@@ -95,7 +95,7 @@ def test_cancelling_a_waitlisted_registration_frees_no_seat(full_event):
     assert registration_cancel(registration=driss) == []
     full_event.refresh_from_db()
     assert full_event.confirmed_onsite == 2
-    assert statuses(full_event)["chloe"] == "waitlisted"
+    assert statuses(full_event)["chloe"] == Registration.Status.WAITLISTED
 
 
 def test_cancelling_twice_changes_nothing_the_second_time(client, full_event):
@@ -106,7 +106,7 @@ def test_cancelling_twice_changes_nothing_the_second_time(client, full_event):
     assert "déjà annulée" in response.content.decode()
     full_event.refresh_from_db()
     assert full_event.confirmed_onsite == 2
-    assert statuses(full_event)["driss"] == "waitlisted"
+    assert statuses(full_event)["driss"] == Registration.Status.WAITLISTED
 
 
 def test_a_hybrid_event_promotes_within_the_same_mode_only():
@@ -117,7 +117,7 @@ def test_a_hybrid_event_promotes_within_the_same_mode_only():
     book(event, "driss", mode="presentiel")
     promoted = registration_cancel(registration=onsite)
     assert [p.first_name for p in promoted] == ["driss"]
-    assert statuses(event)["chloe"] == "waitlisted"
+    assert statuses(event)["chloe"] == Registration.Status.WAITLISTED
     event.refresh_from_db()
     assert (event.confirmed_onsite, event.confirmed_online) == (1, 1)
 
@@ -130,7 +130,7 @@ def test_cancelling_after_the_event_started_is_refused(client, full_event):
     response = client.post(cancel_url(alice))
     assert response.status_code == 400
     assert "ne peut plus être annulée" in response.content.decode()
-    assert statuses(full_event)["alice"] == "confirmed"
+    assert statuses(full_event)["alice"] == Registration.Status.CONFIRMED
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,7 @@ def test_a_forged_token_is_refused(client, full_event, token):
     assert response.status_code in (400, 404)
     if response.status_code == 400:
         assert "n&#x27;est pas valide" in response.content.decode()
-    assert set(statuses(full_event).values()) == {"confirmed", "waitlisted"}
+    assert set(statuses(full_event).values()) == set(Registration.ACTIVE_STATUSES)
 
 
 def test_a_tampered_token_pointing_to_someone_else_is_refused(client, full_event):
@@ -157,7 +157,7 @@ def test_a_tampered_token_pointing_to_someone_else_is_refused(client, full_event
     other_payload = registration_token(bruno).split(":", 1)[0]
     response = client.post(f"/inscriptions/{other_payload}:{rest}/annuler/")
     assert response.status_code == 400
-    assert statuses(full_event)["bruno"] == "confirmed"
+    assert statuses(full_event)["bruno"] == Registration.Status.CONFIRMED
 
 
 def test_an_expired_token_is_refused(client, full_event, settings):
@@ -178,7 +178,11 @@ def test_the_token_of_an_anonymised_registration_no_longer_works(client):
         end=timezone.now() - datetime.timedelta(days=400, hours=-2),
     )
     registration = Registration.objects.create(
-        event=event, first_name="A", last_name="B", email="ab@example.org", status="confirmed"
+        event=event,
+        first_name="A",
+        last_name="B",
+        email="ab@example.org",
+        status=Registration.Status.CONFIRMED,
     )
     token = registration_token(registration)
     registrations_purge(months=6)
@@ -195,7 +199,7 @@ def test_more_seats_go_to_the_waitlist_in_order(full_event, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         promoted = registration_promote_waitlist(event=full_event)
     assert [p.first_name for p in promoted] == ["chloe"]
-    assert statuses(full_event)["driss"] == "waitlisted"
+    assert statuses(full_event)["driss"] == Registration.Status.WAITLISTED
     full_event.refresh_from_db()
     assert full_event.confirmed_onsite == 3
     assert [m.to for m in mail.outbox] == [["chloe@example.org"]]

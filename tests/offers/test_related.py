@@ -50,7 +50,9 @@ def test_an_offer_lists_upcoming_events_of_its_trade_department_first_then_regio
         status=Event.Status.CANCELLED,
         **rennes(),
     )
-    EventFactory(title="Brouillon", start=in_days(3), trades=["J1501"], status="draft", **rennes())
+    EventFactory(
+        title="Brouillon", start=in_days(3), trades=["J1501"], status=Event.Status.DRAFT, **rennes()
+    )
 
     events = offer_related_events(offer=offer)
 

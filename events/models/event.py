@@ -1,4 +1,4 @@
-"""Events of the week, their organisers and the jobseekers' registrations."""
+"""Events of the week."""
 
 import datetime
 import zoneinfo
@@ -13,80 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from events.models import rules
+from events.models.organiser import Organiser
+from events.models.querysets import EventQuerySet
+from events.models.rules import MAX_DURATION
 from semaine.models import Department, Edition, Region, Trade
-
-
-class Organiser(models.Model):
-    class Kind(models.TextChoices):
-        AGENCY = "agence", "Agence France Travail"
-        PARTNER = "partenaire", "Partenaire"
-
-    name = models.CharField("nom", max_length=200, unique=True)
-    kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.AGENCY)
-    department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, verbose_name="département"
-    )
-    email = models.EmailField("e-mail de contact", blank=True)
-    phone = models.CharField("téléphone", max_length=30, blank=True)
-    website = models.URLField("site web", blank=True)
-
-    class Meta:
-        verbose_name = "organisateur"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
 
 # Rows of semaine_data_version this app's triggers bump (migration 0007), under which the page
 # and facet caches keep what they computed (semaine.pagecache): any change a listing shows, and
 # the seat counters alone.
 LISTING_VERSION = "events"
 SEATS_VERSION = "seats"
-
-# No event of the week lasts longer (a database constraint holds it).
-MAX_DURATION = datetime.timedelta(days=31)
-
-
-class EventQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
-
-    def visible(self):
-        """What the public may see: published events, and cancelled ones (shown as cancelled)."""
-        return self.published()
-
-    def upcoming(self, now=None):
-        """Not finished yet: an event in progress is still worth showing.
-
-        The bound on `start` is implied by the maximum duration; it lets the listing walk the
-        (start, id) index from today instead of from the first archived edition.
-        """
-        now = now or timezone.now()
-        return self.filter(end__gte=now, start__gte=now - MAX_DURATION)
-
-    def past(self, now=None):
-        return self.filter(end__lt=now or timezone.now())
-
-    def in_region(self, code):
-        return self.filter(region_id=code)
-
-    def with_seats_left(self):
-        no_limit = Q(capacity_onsite__isnull=True, modalite__in=["presentiel", "hybride"]) | Q(
-            capacity_online__isnull=True, modalite__in=["distanciel", "hybride"]
-        )
-        onsite_left = Q(
-            modalite__in=["presentiel", "hybride"], capacity_onsite__gt=F("confirmed_onsite")
-        )
-        online_left = Q(
-            modalite__in=["distanciel", "hybride"], capacity_online__gt=F("confirmed_online")
-        )
-        return self.filter(no_limit | onsite_left | online_left).exclude(
-            status=Event.Status.CANCELLED
-        )
-
-    def for_listing(self):
-        return self.select_related("department", "region", "organiser")
 
 
 class Event(models.Model):
@@ -105,6 +42,14 @@ class Event(models.Model):
         DISTANCIEL = "distanciel", "En ligne"
         HYBRIDE = "hybride", "Sur place et en ligne"
 
+    # The modes with seats on site, and those with seats online.
+    ONSITE_MODES = (Modalite.PRESENTIEL, Modalite.HYBRIDE)
+    ONLINE_MODES = (Modalite.DISTANCIEL, Modalite.HYBRIDE)
+    # A mode without a seat limit: such an event always has a seat left.
+    NO_SEAT_LIMIT = Q(capacity_onsite__isnull=True, modalite__in=ONSITE_MODES) | Q(
+        capacity_online__isnull=True, modalite__in=ONLINE_MODES
+    )
+
     class Audience(models.TextChoices):
         TOUS = "tous", "Tous publics"
         JEUNES = "jeunes", "Jeunes"
@@ -114,6 +59,9 @@ class Event(models.Model):
         DRAFT = "draft", "Brouillon"
         PUBLISHED = "published", "Publié"
         CANCELLED = "cancelled", "Annulé"
+
+    # What a visitor may see (see EventQuerySet.public): a cancelled event is shown as such.
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
 
     title = models.CharField("titre", max_length=200)
     slug = models.SlugField(max_length=200, blank=True)
@@ -207,26 +155,22 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")),
                 name="event_end_after_start",
-                violation_error_message="La fin doit être après le début.",
+                violation_error_message=rules.END_AFTER_START,
             ),
             models.CheckConstraint(
                 condition=Q(end__lte=F("start") + MAX_DURATION),
                 name="event_lasts_at_most_31_days",
-                violation_error_message="Un événement ne peut pas durer plus de 31 jours.",
+                violation_error_message=rules.AT_MOST_MAX_DURATION,
             ),
             models.CheckConstraint(
                 condition=Q(modalite="presentiel") | ~Q(online_url=""),
                 name="event_online_has_link",
-                violation_error_message=(
-                    "Un événement en ligne ou hybride doit avoir un lien de connexion."
-                ),
+                violation_error_message=rules.ONLINE_HAS_LINK,
             ),
             models.CheckConstraint(
                 condition=Q(modalite="distanciel") | (~Q(address="") & Q(department__isnull=False)),
                 name="event_onsite_has_address",
-                violation_error_message=(
-                    "Un événement sur place ou hybride doit avoir une adresse et un département."
-                ),
+                violation_error_message=rules.ONSITE_HAS_ADDRESS_AND_DEPARTMENT,
             ),
             models.UniqueConstraint(
                 fields=["external_source", "external_id"],
@@ -292,11 +236,19 @@ class Event(models.Model):
 
     @property
     def is_onsite(self) -> bool:
-        return self.modalite in (self.Modalite.PRESENTIEL, self.Modalite.HYBRIDE)
+        return self.modalite in self.ONSITE_MODES
 
     @property
     def is_online(self) -> bool:
-        return self.modalite in (self.Modalite.DISTANCIEL, self.Modalite.HYBRIDE)
+        return self.modalite in self.ONLINE_MODES
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
 
     @property
     def is_cancelled(self) -> bool:
@@ -355,16 +307,12 @@ class Event(models.Model):
 
     @property
     def registration_open(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.registration_required
-            and self.start > timezone.now()
-        )
+        return self.is_published and self.registration_required and self.start > timezone.now()
 
     def registration_closed_reason(self) -> str:
-        if self.status == self.Status.CANCELLED:
+        if self.is_cancelled:
             return "Cet événement est annulé : les inscriptions sont fermées."
-        if self.status != self.Status.PUBLISHED:
+        if not self.is_published:
             return "Cet événement n'est pas publié."
         if self.start <= timezone.now():
             return "Cet événement a déjà commencé ou est terminé : les inscriptions sont closes."
@@ -372,28 +320,31 @@ class Event(models.Model):
             return "Cet événement est en accès libre, sans inscription."
         return ""
 
+    def cancellation_closed_reason(self) -> str:
+        """Why a registration to this event can no longer be cancelled; "" while it can."""
+        if self.start <= timezone.now():
+            return (
+                "Cet événement a déjà commencé ou est terminé : l'inscription ne peut plus être "
+                "annulée."
+            )
+        return ""
+
     # -- validation ----------------------------------------------------------------------
 
     def clean(self):
+        # The check constraints of Meta, said next to the field at fault, in their words.
         errors = {}
         if self.start and self.end and self.end <= self.start:
-            errors["end"] = "La fin doit être après le début."
+            errors["end"] = rules.END_AFTER_START
         elif self.start and self.end and self.end - self.start > MAX_DURATION:
-            errors["end"] = "Un événement ne peut pas durer plus de 31 jours."
-        if (
-            self.modalite in (self.Modalite.DISTANCIEL, self.Modalite.HYBRIDE)
-            and not self.online_url
-        ):
-            errors["online_url"] = (
-                "Un événement en ligne ou hybride doit avoir un lien de connexion."
-            )
-        if self.modalite in (self.Modalite.PRESENTIEL, self.Modalite.HYBRIDE):
+            errors["end"] = rules.AT_MOST_MAX_DURATION
+        if self.is_online and not self.online_url:
+            errors["online_url"] = rules.ONLINE_HAS_LINK
+        if self.is_onsite:
             if not self.address:
-                errors["address"] = "Un événement sur place ou hybride doit avoir une adresse."
+                errors["address"] = rules.ONSITE_HAS_ADDRESS
             if not self.department_id:
-                errors["department"] = (
-                    "Un événement sur place ou hybride doit avoir un département."
-                )
+                errors["department"] = rules.ONSITE_HAS_DEPARTMENT
         if self.pk:
             if self.capacity_onsite is not None and self.capacity_onsite < self.confirmed_onsite:
                 errors["capacity_onsite"] = (
@@ -425,99 +376,3 @@ class Event(models.Model):
         if sectors != self.sectors:
             Event.objects.filter(pk=self.pk).update(sectors=sectors)
             self.sectors = sectors
-
-
-class Registration(models.Model):
-    class Mode(models.TextChoices):
-        PRESENTIEL = "presentiel", "Sur place"
-        DISTANCIEL = "distanciel", "En ligne"
-
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", "Confirmée"
-        WAITLISTED = "waitlisted", "Liste d'attente"
-        CANCELLED = "cancelled", "Annulée"
-
-    class Situation(models.TextChoices):
-        JOBSEEKER = "demandeur_emploi", "En recherche d'emploi"
-        STUDENT = "etudiant", "Étudiant ou étudiante"
-        EMPLOYED = "en_emploi", "En emploi"
-
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name="événement"
-    )
-    mode = models.CharField(
-        "participation", max_length=20, choices=Mode.choices, default=Mode.PRESENTIEL
-    )
-    first_name = models.CharField("prénom", max_length=100)
-    last_name = models.CharField("nom", max_length=100)
-    email = models.EmailField("e-mail", max_length=254)
-    phone = models.CharField("téléphone", max_length=20, blank=True)
-    situation = models.CharField("situation", max_length=20, choices=Situation.choices, blank=True)
-    consent_contact = models.BooleanField("accepte d'être contacté·e", default=False)
-    status = models.CharField("statut", max_length=20, choices=Status.choices)
-    created_at = models.DateTimeField("inscrit le", auto_now_add=True)
-    updated_at = models.DateTimeField("modifié le", auto_now=True)
-    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
-    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "inscription"
-        ordering = ["created_at", "id"]
-        constraints = [
-            # One person registers once per event, whatever the case of their e-mail.
-            models.UniqueConstraint(
-                "event",
-                models.functions.Lower("email"),
-                name="registration_one_per_email",
-                violation_error_message="Cette adresse e-mail est déjà inscrite à cet événement.",
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["event", "mode", "status", "created_at"], name="registration_queue"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.first_name} {self.last_name} — {self.event}"
-
-
-class StaffProfile(models.Model):
-    """Where a staff user works: their organiser (agency or partner) and/or their region.
-
-    The admin shows and edits only the events of that organiser or region (see events/scoping.py);
-    superusers and members of the "National" group see everything.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="staff_profile",
-        verbose_name="utilisateur",
-    )
-    organiser = models.ForeignKey(
-        Organiser,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="staff",
-        verbose_name="organisateur",
-        help_text="Agence ou partenaire dont la personne gère les événements.",
-    )
-    region = models.ForeignKey(
-        Region,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="staff",
-        verbose_name="région",
-        help_text="Pour une coordination régionale : tous les événements de la région.",
-    )
-
-    class Meta:
-        verbose_name = "périmètre d'un membre de l'équipe"
-        verbose_name_plural = "périmètres de l'équipe"
-
-    def __str__(self):
-        scope = " et ".join(str(x) for x in (self.organiser, self.region) if x) or "aucun"
-        return f"{self.user} — {scope}"

@@ -1,0 +1,78 @@
+"""The querysets of events and registrations: one meaning each, named after it.
+
+Callers filter on statuses through these methods only (no status value outside the models).
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from events.models.rules import MAX_DURATION
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        """Published events only: neither drafts nor cancelled ones."""
+        return self.filter(status=self.model.Status.PUBLISHED)
+
+    def public(self):
+        """What a visitor may see: published events, and cancelled ones (shown as cancelled)."""
+        return self.filter(status__in=self.model.PUBLIC_STATUSES)
+
+    def drafts(self):
+        """Events not published yet."""
+        return self.filter(status=self.model.Status.DRAFT)
+
+    def not_cancelled(self):
+        """Drafts and published events: those still meant to take place."""
+        return self.exclude(status=self.model.Status.CANCELLED)
+
+    def upcoming(self, now=None):
+        """Not finished yet: an event in progress is still worth showing.
+
+        The bound on `start` is implied by the maximum duration; it lets the listing walk the
+        (start, id) index from today instead of from the first archived edition.
+        """
+        now = now or timezone.now()
+        return self.filter(end__gte=now, start__gte=now - MAX_DURATION)
+
+    def past(self, now=None):
+        """Finished events."""
+        return self.filter(end__lt=now or timezone.now())
+
+    def in_region(self, code):
+        """Events of the region `code` (its INSEE code)."""
+        return self.filter(region_id=code)
+
+    def with_seats_left(self):
+        """Events not cancelled where one may still get a seat, on site or online."""
+        onsite_left = Q(
+            modalite__in=self.model.ONSITE_MODES, capacity_onsite__gt=F("confirmed_onsite")
+        )
+        online_left = Q(
+            modalite__in=self.model.ONLINE_MODES, capacity_online__gt=F("confirmed_online")
+        )
+        return self.filter(self.model.NO_SEAT_LIMIT | onsite_left | online_left).not_cancelled()
+
+    def for_listing(self):
+        """With the related rows a listing shows (department, region, organiser) joined."""
+        return self.select_related("department", "region", "organiser")
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Registrations with a seat."""
+        return self.filter(status=self.model.Status.CONFIRMED)
+
+    def waitlisted(self):
+        """Registrations waiting for a seat (their order is `created_at`, then `id`)."""
+        return self.filter(status=self.model.Status.WAITLISTED)
+
+    def active(self):
+        """Registrations not cancelled: confirmed or waitlisted, the people to warn of a change."""
+        return self.filter(status__in=self.model.ACTIVE_STATUSES)
+
+    def to_published_events(self):
+        """Registrations whose event is published (neither a draft nor cancelled)."""
+        event = self.model._meta.get_field("event").related_model
+        return self.filter(event__status=event.Status.PUBLISHED)

@@ -1,0 +1,79 @@
+"""Jobseekers' registrations to events."""
+
+from django.db import models
+
+from events.models import rules
+from events.models.event import Event
+from events.models.querysets import RegistrationQuerySet
+
+
+class Registration(models.Model):
+    class Mode(models.TextChoices):
+        PRESENTIEL = "presentiel", "Sur place"
+        DISTANCIEL = "distanciel", "En ligne"
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmée"
+        WAITLISTED = "waitlisted", "Liste d'attente"
+        CANCELLED = "cancelled", "Annulée"
+
+    # Not cancelled (see RegistrationQuerySet.active).
+    ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITLISTED)
+
+    class Situation(models.TextChoices):
+        JOBSEEKER = "demandeur_emploi", "En recherche d'emploi"
+        STUDENT = "etudiant", "Étudiant ou étudiante"
+        EMPLOYED = "en_emploi", "En emploi"
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name="événement"
+    )
+    mode = models.CharField(
+        "participation", max_length=20, choices=Mode.choices, default=Mode.PRESENTIEL
+    )
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    email = models.EmailField("e-mail", max_length=254)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    situation = models.CharField("situation", max_length=20, choices=Situation.choices, blank=True)
+    consent_contact = models.BooleanField("accepte d'être contacté·e", default=False)
+    status = models.CharField("statut", max_length=20, choices=Status.choices)
+    created_at = models.DateTimeField("inscrit le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "inscription"
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One person registers once per event, whatever the case of their e-mail.
+            models.UniqueConstraint(
+                "event",
+                models.functions.Lower("email"),
+                name="registration_one_per_email",
+                violation_error_message=rules.ONE_REGISTRATION_PER_EMAIL,
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["event", "mode", "status", "created_at"], name="registration_queue"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} — {self.event}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == self.Status.WAITLISTED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED

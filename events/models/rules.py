@@ -1,0 +1,21 @@
+"""Rules held both by the database (check and unique constraints) and by the code, worded once.
+
+The constraint's `violation_error_message` and the check in Python that says the same earlier,
+next to the field at fault (`Event.clean()`, the registration services), read it from here.
+"""
+
+import datetime
+
+# No event of the week lasts longer.
+MAX_DURATION = datetime.timedelta(days=31)
+
+END_AFTER_START = "La fin doit être après le début."
+AT_MOST_MAX_DURATION = f"Un événement ne peut pas durer plus de {MAX_DURATION.days} jours."
+ONLINE_HAS_LINK = "Un événement en ligne ou hybride doit avoir un lien de connexion."
+# One constraint for both; clean() names the one missing next to its field.
+_ONSITE_HAS = "Un événement sur place ou hybride doit avoir {}."
+ONSITE_HAS_ADDRESS_AND_DEPARTMENT = _ONSITE_HAS.format("une adresse et un département")
+ONSITE_HAS_ADDRESS = _ONSITE_HAS.format("une adresse")
+ONSITE_HAS_DEPARTMENT = _ONSITE_HAS.format("un département")
+
+ONE_REGISTRATION_PER_EMAIL = "Cette adresse e-mail est déjà inscrite à cet événement."
