@@ -134,7 +134,10 @@ def test_purge_anonymises_registrations_of_events_finished_more_than_six_months_
     assert old_one.email == f"anonyme-{old_one.pk}@anonyme.invalid"
     assert old_one.anonymised_at is not None
     # What the statistics need stays.
-    assert (old_one.status, old_one.situation) == ("confirmed", "etudiant")
+    assert (old_one.status, old_one.situation) == (
+        Registration.Status.CONFIRMED,
+        Registration.Situation.STUDENT,
+    )
     recent_one.refresh_from_db()
     assert recent_one.first_name == "Récent"
     assert run("purge_registrations") == "0 registration(s) anonymised.\n"
