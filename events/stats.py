@@ -38,12 +38,8 @@ def _by_choice(events, field: str, choices) -> list[tuple[str, int]]:
     return [(label, counts.get(value, 0)) for value, label in choices]
 
 
-def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
-    """Everything the dashboard shows; `events`/`registrations` are already scoped."""
-    if edition:
-        events = events.filter(edition=edition)
-        registrations = registrations.filter(event__edition=edition)
-    live = events.not_cancelled()
+def _seats(live) -> dict[str, int]:
+    """Seats offered and taken, on site and online, and the events without a seat limit."""
     seats = live.aggregate(
         onsite_offered=Sum("capacity_onsite", filter=~Q(modalite=Event.Modalite.DISTANCIEL)),
         online_offered=Sum("capacity_online", filter=~Q(modalite=Event.Modalite.PRESENTIEL)),
@@ -51,10 +47,11 @@ def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
         online_taken=Sum("confirmed_online"),
         unlimited=Count("id", filter=Event.NO_SEAT_LIMIT),
     )
-    seats = {key: value or 0 for key, value in seats.items()}
-    offered = seats["onsite_offered"] + seats["online_offered"]
-    taken = seats["onsite_taken"] + seats["online_taken"]
+    return {key: value or 0 for key, value in seats.items()}
 
+
+def _fullest(live) -> list[tuple[Event, int]]:
+    """The events with a seat limit, fullest first, with their fill rate in %."""
     capacity = Case(
         When(modalite=Event.Modalite.PRESENTIEL, then=F("capacity_onsite")),
         When(modalite=Event.Modalite.DISTANCIEL, then=F("capacity_online")),
@@ -75,19 +72,34 @@ def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
         )
         .order_by("-rate", "start", "id")[:FILL_ROWS]
     )
-    fill = [(event, round(event.rate)) for event in fullest]
+    return [(event, round(event.rate)) for event in fullest]
 
-    per_day = []
+
+def _registrations_per_day(registrations, edition: Edition | None) -> list:
+    """(day, confirmed registrations to that day's events) for each day of the edition."""
+    if not edition:
+        return []
+    counts = dict(
+        registrations.confirmed()
+        .annotate(day=TruncDate("event__start"))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [(day, counts.get(day, 0)) for day in edition.days]
+
+
+def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
+    """Everything the dashboard shows; `events`/`registrations` are already scoped."""
     if edition:
-        counts = dict(
-            registrations.confirmed()
-            .annotate(day=TruncDate("event__start"))
-            .values_list("day")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        per_day = [(day, counts.get(day, 0)) for day in edition.days]
-
+        events = events.filter(edition=edition)
+        registrations = registrations.filter(event__edition=edition)
+    live = events.not_cancelled()
+    seats = _seats(live)
+    offered = seats["onsite_offered"] + seats["online_offered"]
+    taken = seats["onsite_taken"] + seats["online_taken"]
+    fill = _fullest(live)
+    per_day = _registrations_per_day(registrations, edition)
     status_rows = _by_choice(events, "status", Event.Status.choices)
     return {
         "edition": edition,
