@@ -123,6 +123,35 @@ def _confirm_if_seat_left(event: Event, registration: Registration) -> None:
     registration.status = Registration.Status.WAITLISTED
 
 
+def _chosen_mode(event: Event, mode: str) -> str:
+    """The mode asked for, or the event's only one; RegistrationError when it is not offered."""
+    modes = registration_modes(event)
+    mode = mode or (modes[0] if len(modes) == 1 else "")
+    if mode not in modes:
+        raise RegistrationError("Choisissez comment vous participez : sur place ou en ligne.")
+    return mode
+
+
+def _locked_registration(event: Event, email: str) -> Registration | None:
+    """The event's registration with this e-mail (whatever its case), its row locked."""
+    return (
+        Registration.objects.select_for_update()
+        .annotate(email_lower=Lower("email"))
+        .filter(event=event, email_lower=email.lower())
+        .first()
+    )
+
+
+def _save_once_per_email(registration: Registration) -> None:
+    try:
+        # The savepoint keeps the outer transaction usable if the unique constraint fires
+        # (a registration written outside these services, e.g. by hand in the admin).
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        raise RegistrationError(ONE_REGISTRATION_PER_EMAIL) from None
+
+
 def registration_create(
     *,
     event: Event,
@@ -141,21 +170,13 @@ def registration_create(
     existing registration with `created=False`; a cancelled one is renewed at the end of the queue.
     Raises RegistrationError when the event is not open or is full without a waitlist.
     """
-    modes = registration_modes(event)
-    mode = mode or (modes[0] if len(modes) == 1 else "")
-    if mode not in modes:
-        raise RegistrationError("Choisissez comment vous participez : sur place ou en ligne.")
+    mode = _chosen_mode(event, mode)
     email = email.strip()
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         if not event.registration_open:
             raise RegistrationError(event.registration_closed_reason())
-        existing = (
-            Registration.objects.select_for_update()
-            .annotate(email_lower=Lower("email"))
-            .filter(event=event, email_lower=email.lower())
-            .first()
-        )
+        existing = _locked_registration(event, email)
         if existing and not existing.is_cancelled:
             return RegistrationResult(
                 existing, created=False, waitlist_position=registration_waitlist_position(existing)
@@ -172,13 +193,7 @@ def registration_create(
         # A renewed registration queues behind those who were already waiting.
         registration.created_at = timezone.now()
         _confirm_if_seat_left(event, registration)
-        try:
-            # The savepoint keeps the outer transaction usable if the unique constraint fires
-            # (a registration written outside these services, e.g. by hand in the admin).
-            with transaction.atomic():
-                registration.save()
-        except IntegrityError:
-            raise RegistrationError(ONE_REGISTRATION_PER_EMAIL) from None
+        _save_once_per_email(registration)
         registration.event = event
         position = registration_waitlist_position(registration)
         logger.info(
