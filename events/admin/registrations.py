@@ -13,6 +13,7 @@ from events.scoping import (
     registrations_in_scope,
 )
 from events.services.registration import RegistrationError, registration_cancel
+from semaine.spreadsheets import neutralise
 
 # -- registrants' CSV ---------------------------------------------------------------------------
 
@@ -37,12 +38,6 @@ class _Echo:
         return value
 
 
-def _safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def registrants_csv_response(registrations, filename: str) -> StreamingHttpResponse:
     """Registrants as an Excel-friendly CSV (UTF-8 with BOM, `;`), streamed row by row."""
     writer = csv.writer(_Echo(), delimiter=";")
@@ -57,13 +52,13 @@ def registrants_csv_response(registrations, filename: str) -> StreamingHttpRespo
         for r in rows:
             yield writer.writerow(
                 [
-                    _safe(r.event.title),
+                    neutralise(r.event.title),
                     r.event.local_start.strftime("%d/%m/%Y %H:%M"),
-                    _safe(r.event.organiser.name),
-                    _safe(r.first_name),
-                    _safe(r.last_name),
-                    _safe(r.email),
-                    _safe(r.phone),
+                    neutralise(r.event.organiser.name),
+                    neutralise(r.first_name),
+                    neutralise(r.last_name),
+                    neutralise(r.email),
+                    neutralise(r.phone),
                     r.get_mode_display(),
                     r.get_situation_display(),
                     "oui" if r.consent_contact else "non",

@@ -33,19 +33,9 @@ from events.serializers import (
     event_url,
     trade_index,
 )
+from semaine.spreadsheets import neutralise
 
 # -- shared columns (CSV and XLSX) --------------------------------------------------------
-
-_FORMULA_TRIGGERS = frozenset("=+-@\t\r")
-
-
-def neutralise(value: str) -> str:
-    """A text cell a spreadsheet could take for a formula gets a leading apostrophe.
-
-    OWASP's advice against CSV injection: `=HYPERLINK(...)`, `+cmd|...`, `@SUM(...)` typed
-    into an event's title must stay text when a partner opens the file.
-    """
-    return "'" + value if value[:1] in _FORMULA_TRIGGERS else value
 
 
 def _yes_no(value: bool) -> str:
@@ -165,9 +155,7 @@ def csv_stream(queryset) -> Iterator[bytes]:
             row[_START] = row[_START].strftime("%d/%m/%Y %H:%M")
             row[_END] = row[_END].strftime("%d/%m/%Y %H:%M")
             for i in _FREE_TEXT_COLUMNS:
-                value = row[i]
-                if value[:1] in _FORMULA_TRIGGERS:
-                    row[i] = "'" + value
+                row[i] = neutralise(row[i])
             writer.writerow(row)
         yield buffer.getvalue().encode()
 
