@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils.http import urlencode
 
 from events.filters import EventFilter
@@ -41,3 +43,35 @@ def export_query(filterset: EventFilter) -> str:
         else:
             pairs.append((name, str(value)))
     return urlencode(pairs)
+
+
+def selection_links(query: str, *, base: str | None = None) -> dict[str, str]:
+    """Every way of taking away the selection `query` (export_query): the four exports, the
+    calendar subscription, the API, the widget, the listing page and the partners' page.
+
+    Absolute on settings.SITE_URL by default: these links leave the site (a partner's page, a
+    script, a calendar app polling the feed for months), and the site's public address is the
+    one that lasts. Never the host of the request: an instance's own name or a proxy's is not
+    for keeping, and a cached page (semaine.pagecache, keyed on the path alone) would hand it
+    to everyone. `base=""` gives paths, for links followed from the site's own pages.
+    """
+    base = settings.SITE_URL if base is None else base
+    suffix = f"?{query}" if query else ""
+    paths = {fmt: reverse("events:export", args=[fmt]) for fmt in FORMATS}
+    paths |= {
+        "api": reverse("api:evenement-list"),
+        "widget": reverse("widget"),
+        "page": reverse("events:list"),
+        "partners": reverse("partners"),
+    }
+    links = {name: base + path + suffix for name, path in paths.items()}
+    # Calendar apps subscribe to webcal:// and poll the address behind it for months: it must
+    # name a host, always SITE_URL's. It does not say http or https: an app that polls
+    # http:// is redirected to https:// (SECURE_SSL_REDIRECT).
+    host = settings.SITE_URL.split("://", 1)[-1]
+    links["webcal"] = f"webcal://{host}{paths['ics']}{suffix}"
+    # The widget's preview on our own page: same origin whatever SITE_URL says (CSP
+    # frame-src 'self').
+    links["widget_preview"] = paths["widget"] + suffix
+    links["query"] = query
+    return links

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
@@ -12,25 +11,6 @@ from semaine.models import Region
 
 WIDGET_DEFAULT_SIZE = 10
 WIDGET_MAX_SIZE = 50
-
-
-def _absolute(path: str, query: str = "") -> str:
-    return settings.SITE_URL + path + (f"?{query}" if query else "")
-
-
-def partner_links(filterset: EventFilter) -> dict:
-    """Every way of taking the selection away, as absolute URLs."""
-    query = selection.export_query(filterset)
-    links = {
-        fmt: _absolute(reverse("events:export", args=[fmt]), query) for fmt in selection.FORMATS
-    }
-    links["webcal"] = "webcal://" + links["ics"].split("://", 1)[1]
-    links["api"] = _absolute(reverse("api:evenement-list"), query)
-    links["widget"] = _absolute(reverse("widget"), query)
-    # The preview on our own page: same origin whatever SITE_URL says (CSP frame-src 'self').
-    links["widget_preview"] = reverse("widget") + (f"?{query}" if query else "")
-    links["page"] = _absolute(reverse("events:list"), query)
-    return links
 
 
 def _widget_size(value: str | None) -> int:
@@ -60,7 +40,7 @@ def widget(request):
             "events": events,
             "total": total,
             "region": region,
-            "page_url": partner_links(filterset)["page"],
+            "page_url": selection.selection_links(selection.export_query(filterset))["page"],
         },
     )
     # Its own policy: partners' pages may frame this one (the rest of the site refuses).
@@ -76,7 +56,8 @@ def widget(request):
 def partners(request):
     """/partenaires/: choose filters (a GET form), get the widget snippet and every link."""
     filterset = EventFilter(request.GET)
-    links = partner_links(filterset)
+    # Absolute links (SITE_URL): partners copy them into their own pages and tools.
+    links = selection.selection_links(selection.export_query(filterset))
     return render(
         request,
         "events/partenaires.html",
