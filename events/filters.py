@@ -4,10 +4,11 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from events.models import Event
+from events.models import LISTING_VERSION, SEATS_VERSION, Event
+from semaine.facets import Facets
 from semaine.filters import ListingFilterSet, trade_choices
 from semaine.models import Trade
 
@@ -66,9 +67,9 @@ class EventFilter(ListingFilterSet):
         widget=forms.CheckboxInput,
     )
 
-    # Facets counted on the listing: filter name -> model column.
-    # Fields whose options are shown with their counts.
     FACET_FIELDS = ("region", "departement", "type", "modalite", "metier", "secteur", "public")
+    # Counted in one scan: filter name -> model column. Trades, many to many, are counted on
+    # their own table (count_facets).
     FACETS = {
         "region": "region_id",
         "departement": "department_id",
@@ -88,6 +89,20 @@ class EventFilter(ListingFilterSet):
             queryset = Event.objects.public()
         self.now = now or timezone.now()
         super().__init__(data, queryset, request=request, prefix=prefix)
+
+    def facet_versions(self) -> tuple[str, ...]:
+        # "With seats left" moves with registrations, which bump the seats version only.
+        if "places" in self.active_filters:
+            return (LISTING_VERSION, SEATS_VERSION)
+        return (LISTING_VERSION,)
+
+    def count_facets(self) -> Facets:
+        facets = super().count_facets()
+        trades = self.without("metier") if "metier" in self.active_filters else self
+        facets.counts["metier"] = _trade_counts(trades.qs)
+        # Each event has a string of sector letters ("JK"): counted per letter.
+        facets.counts["secteur"] = _fold_sectors(facets.counts["secteur"])
+        return facets
 
     def copy_kwargs(self) -> dict:
         # "Upcoming" means the same instant for every count of one page.
@@ -127,3 +142,24 @@ class EventFilter(ListingFilterSet):
 
     def filter_passes(self, queryset, name, value):
         return queryset  # handled in filter_queryset: it widens the default period
+
+
+def _trade_counts(queryset) -> dict[str, int]:
+    through = Event.trades.through
+    rows = (
+        through.objects.filter(
+            event_id__in=queryset.order_by().values("pk"), trade__version=Trade.Version.V4
+        )
+        .values_list("trade__code")
+        .annotate(n=Count("event_id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def _fold_sectors(counts: dict[str, int]) -> dict[str, int]:
+    folded: dict[str, int] = {}
+    for sectors, n in counts.items():
+        for letter in sectors:
+            folded[letter] = folded.get(letter, 0) + n
+    return folded

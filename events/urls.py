@@ -6,7 +6,7 @@ app_name = "events"
 
 urlpatterns = [
     path("", listing.event_list, name="list"),
-    re_path(r"^region/(?P<region_code>[0-9AB]{2,3})/$", listing.event_list, name="region"),
+    re_path(r"^region/(?P<region_code>[0-9AB]{2,3})/$", listing.region_event_list, name="region"),
     path("<int:pk>.ics", detail.event_ics, name="ics"),
     # Exports of the listing's selection; before the detail route. Other formats: 404.
     re_path(r"^export\.(?P<fmt>csv|xlsx|ics|json)$", exports.export, name="export"),

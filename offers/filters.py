@@ -1,11 +1,21 @@
 """The one filter definition of the offers listing: page, exports and API all use it."""
 
+import functools
+
 import django_filters
 from django import forms
 
-from offers.models import Offer
+from offers.models import LISTING_VERSION, Offer
+from semaine.facets import Facets
 from semaine.filters import ListingFilterSet, trade_choices
 from semaine.models import Trade
+
+
+@functools.cache
+def _trade_codes() -> dict[str, str]:
+    # Reference data, loaded by a migration: cached per process like the filters' choices
+    # (semaine.filters says why a stale value cannot happen).
+    return {str(pk): code for pk, code in Trade.objects.current().values_list("pk", "code")}
 
 
 class OfferFilter(ListingFilterSet):
@@ -54,6 +64,8 @@ class OfferFilter(ListingFilterSet):
         "temps": "working_time",
     }
 
+    FACET_FIELDS = ("nature", "region", "departement", "metier", "temps", "contrat")
+
     class Meta:
         model = Offer
         fields = []
@@ -62,6 +74,23 @@ class OfferFilter(ListingFilterSet):
         if queryset is None:
             queryset = Offer.objects.open()
         super().__init__(data, queryset, request=request, prefix=prefix)
+
+    def facet_versions(self) -> tuple[str, ...]:
+        return (LISTING_VERSION,)
+
+    def count_facets(self) -> Facets:
+        facets = super().count_facets()
+        # Counted by trade id (in the covering index), shown by code.
+        codes = _trade_codes()
+        facets.counts["metier"] = {
+            codes[pk]: n for pk, n in facets.counts["metier"].items() if pk in codes
+        }
+        return facets
+
+    def facet_options(self, counted: Facets) -> dict:
+        options = super().facet_options(counted)
+        options["alternance"] = counted.count("alternance", "1")
+        return options
 
     def filter_metier(self, queryset, name, value: str):
         return queryset.filter(trade__code=value, trade__version=Trade.Version.V4)

@@ -1,51 +1,33 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from offers.facets import facet_counts, facet_options
 from offers.filters import OfferFilter
 from offers.jsonld import offer_jsonld
 from offers.models import LISTING_VERSION, Offer
 from offers.related import offer_related_events
+from semaine.listing import ListingView
 from semaine.pagecache import versioned_page
 
-PER_PAGE = 20
+
+class OfferListView(ListingView):
+    """/offres/: open offers, most recent first, filtered, with the count of each option."""
+
+    filterset_class = OfferFilter
+    template_name = "offers/offer_list.html"
+    rows_name = "offers"
+
+    def paginated(self, filterset):
+        # Page through ids only, then load that page's rows with their joins: deep pages then
+        # skip index entries, not joined rows.
+        return filterset.qs.values_list("pk", flat=True)
+
+    def page_rows(self, object_list):
+        ids = list(object_list)
+        rows = Offer.objects.for_listing().in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
 
 
-@require_safe
-@versioned_page(LISTING_VERSION)
-def offer_list(request):
-    filterset = OfferFilter(request.GET)
-    facets = facet_counts(filterset)
-    # Page through ids only, then load that page's rows with their joins: deep pages then
-    # skip index entries, not joined rows.
-    paginator = Paginator(filterset.qs.values_list("pk", flat=True), PER_PAGE)
-    paginator.count = facets.total  # already counted with the facets: no second COUNT(*)
-    requested = request.GET.get("page", "1")
-    page = paginator.get_page(requested)
-    rows = Offer.objects.for_listing().in_bulk(list(page.object_list))
-    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
-    page_error = (
-        ""
-        if requested == str(page.number)
-        else f"La page « {requested[:20]} » n'existe pas : voici la page {page.number}."
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "offers/offer_list.html",
-        {
-            "filter": filterset,
-            "facets": facets,
-            "options": facet_options(filterset, facets),
-            "page_obj": page,
-            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
-            "offers": page.object_list,
-            "page_error": page_error,
-            "querystring": query.urlencode(),
-        },
-    )
+offer_list = versioned_page(LISTING_VERSION)(OfferListView.as_view())
 
 
 @require_safe

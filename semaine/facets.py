@@ -1,10 +1,15 @@
 """Facet counting shared by the listings (events, offers).
 
-All facets without an active filter are counted in one GROUPING SETS scan of the filtered rows,
-which also gives the total. Counts are cached under a *listing version*
-(semaine.pagecache.data_versions), which a PostgreSQL trigger bumps when a transaction that can
-change a listing commits, so a change made in the admin or by an import shows at once on every
-instance.
+The facets without an active filter are counted in one GROUPING SETS scan of the filtered rows,
+which also gives the total; a facet that is itself filtered is counted on the rows of the other
+filters (one query each), so its other options keep meaningful counts. What a listing counts
+beyond its columns (the events' trades, many to many) is its filter set's business
+(semaine.filters.ListingFilterSet.count_facets).
+
+The counts of one combination of filters are cached under the data versions the filter set
+reads (semaine.pagecache.data_versions: a PostgreSQL trigger bumps them when a transaction that
+can change a listing commits), so a change made in the admin or by an import shows at once on
+every instance. The short lifetime covers what moves with the clock ("upcoming").
 """
 
 import hashlib
@@ -15,6 +20,8 @@ from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models import Count, F
 
+from semaine.pagecache import version_key
+
 CACHE_SECONDS = 60
 
 
@@ -22,8 +29,6 @@ CACHE_SECONDS = 60
 class Facets:
     total: int = 0
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    # Set when the counts are cached: fragments depending on them only can share the key.
-    cache_key: str | None = None
 
     def count(self, name: str, value: str) -> int:
         return self.counts.get(name, {}).get(value, 0)
@@ -70,80 +75,46 @@ def grouping_sets(queryset, columns: dict[str, str]) -> tuple[int, dict[str, dic
     return total, counts
 
 
-def _cache_key(kind: str, version, active: dict) -> str:
-    normalised = json.dumps(
-        {k: sorted(map(str, v)) if isinstance(v, list) else v for k, v in active.items()},
-        sort_keys=True,
-        default=str,
-    )
-    digest = hashlib.sha256(normalised.encode()).hexdigest()[:32]
-    return f"{kind}:{version}:{digest}"
+def column_counts(queryset, column: str) -> dict[str, int]:
+    """Rows of `queryset` per value of `column`."""
+    values = queryset.order_by().values_list(column).annotate(n=Count("*")).order_by()
+    return {facet_value(value): n for value, n in values if value not in (None, "")}
 
 
-def cached_facets(*, prefix: str, version, active: dict, compute) -> Facets:
-    """`compute()` once per listing version and combination of active filters."""
-    key = _cache_key(f"{prefix}:facets", version, active)
-    facets = cache.get(key)
-    if facets is None:
-        facets = compute()
-        facets.cache_key = key
-        cache.set(key, facets, CACHE_SECONDS)
-    return facets
-
-
-def counts_without(filterset, name: str, compute, *, prefix: str, version) -> dict[str, int]:
-    """`compute(rows)`: the counts of facet `name` on the rows of every other active filter.
-
-    Cached under those other filters, so listings that differ only by `name` share them: the
-    events of Brittany and of Occitania count their regions on the same rows. These are the
-    broadest, costliest counts of a page.
-    """
-    active = filterset.active_filters
-    others = {k: v for k, v in active.items() if k != name}
-    key = _cache_key(f"{prefix}:counts:{name}", version, others)
-    counts = cache.get(key)
-    if counts is None:
-        counts = compute(filterset.without(name).qs if name in active else filterset.qs)
-        cache.set(key, counts, CACHE_SECONDS)
-    return counts
-
-
-def count_facets(filterset, *, prefix: str, version) -> tuple[int, dict[str, dict[str, int]]]:
+def count_facets(filterset) -> Facets:
     """Total and counts of every facet in `filterset.FACETS` (filter name -> column).
 
-    The facets without an active filter come from one GROUPING SETS scan of the filtered rows;
-    each active one is counted on the rows of the other filters (counts_without).
+    One GROUPING SETS scan for the facets without an active filter, then one count per active
+    one on the rows of the other filters.
     """
     active = filterset.active_filters
     free = {name: column for name, column in filterset.FACETS.items() if name not in active}
     total, counts = grouping_sets(filterset.qs, free)
     for name, column in filterset.FACETS.items():
         if name in active:
-            counts[name] = counts_without(
-                filterset, name, column_counts(column), prefix=prefix, version=version
-            )
-    return total, counts
+            counts[name] = column_counts(filterset.without(name).qs, column)
+    return Facets(total=total, counts=counts)
 
 
-def column_counts(column: str):
-    """A `compute` for counts_without: rows per value of `column`."""
+def _cache_key(kind: str, versions: str, active: dict) -> str:
+    normalised = json.dumps(
+        {k: sorted(map(str, v)) if isinstance(v, list) else v for k, v in active.items()},
+        sort_keys=True,
+        default=str,
+    )
+    digest = hashlib.sha256(normalised.encode()).hexdigest()[:32]
+    return f"facets:{kind}:{versions}:{digest}"
 
-    def count(rows) -> dict[str, int]:
-        values = rows.order_by().values_list(column).annotate(n=Count("*")).order_by()
-        return {facet_value(value): n for value, n in values if value not in (None, "")}
 
-    return count
-
-
-def cached_fragment(key: str | None, render):
-    """HTML rendered once per `key` (a facets cache key) for as long as the facets live."""
-    if key is None:
-        return render()
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, CACHE_SECONDS)
-    return html
+def cached_facets(filterset, versions: tuple[str, ...], compute) -> Facets:
+    """`compute()` once per value of the data versions `versions` and combination of valid
+    filters (invalid ones are ignored by the listing, so they do not split the cache)."""
+    key = _cache_key(type(filterset).__name__, version_key(versions), filterset.active_filters)
+    facets = cache.get(key)
+    if facets is None:
+        facets = compute()
+        cache.set(key, facets, CACHE_SECONDS)
+    return facets
 
 
 def facet_options(filterset, facets: Facets, names) -> dict:

@@ -1,4 +1,5 @@
-"""What the events and offers listings filter alike: territory, free text, the active filters."""
+"""What the events and offers listings filter alike: territory, free text, the active filters,
+and the counts of each facet's options."""
 
 import functools
 import re
@@ -6,13 +7,17 @@ import re
 import django_filters
 from django.contrib.postgres.search import SearchQuery
 
+from semaine import facets
 from semaine.models import Department, Region, Trade
 
 MAX_QUERY_LENGTH = 200
 HYPHEN_IN_WORD = re.compile(r"(?<=\w)-(?=\w)")
 
 
-# Reference vocabulary only changes with a migration, i.e. a deploy: read it once per process.
+# Reference vocabulary (INSEE territories, ROME trades) is loaded by migrations and read-only in
+# the admin (semaine.admin.ReadOnlyAdmin): it only changes with a deploy, which restarts every
+# process. Read once per process, never expired: a stale value cannot outlive the code that
+# changed it. The same holds for every functools.cache of reference data.
 @functools.cache
 def region_choices():
     return [(r.code, r.name) for r in Region.objects.all()]
@@ -58,6 +63,27 @@ class ListingFilterSet(django_filters.FilterSet):
         choices=department_choices,
         empty_label="Tous",
     )
+
+    # Facets counted on the listing: filter name -> model column, counted together in one scan.
+    FACETS: dict[str, str] = {}
+    # Fields whose options the page shows with their counts.
+    FACET_FIELDS: tuple[str, ...] = ()
+
+    def facet_versions(self) -> tuple[str, ...]:
+        """The data versions (semaine.pagecache) the counts of this listing read."""
+        raise NotImplementedError
+
+    def count_facets(self) -> facets.Facets:
+        """Total and counts of every facet; a listing adds the facets that are not a column."""
+        return facets.count_facets(self)
+
+    def facet_counts(self) -> facets.Facets:
+        """count_facets(), cached per data version and combination of valid filters."""
+        return facets.cached_facets(self, self.facet_versions(), self.count_facets)
+
+    def facet_options(self, counted: facets.Facets) -> dict:
+        """Options of each of FACET_FIELDS with their counts, for the filter form."""
+        return facets.facet_options(self, counted, self.FACET_FIELDS)
 
     def without(self, name: str) -> "ListingFilterSet":
         """The same listing with filter `name` taken off (its facet is counted on those rows)."""

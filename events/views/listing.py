@@ -1,71 +1,42 @@
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
-from django.views.decorators.http import require_safe
+"""The events listing and a region's events: the shared listing view (semaine.listing)."""
 
-from events.facets import facet_counts
+from django.shortcuts import get_object_or_404
+
 from events.filters import EventFilter
 from events.models import LISTING_VERSION, SEATS_VERSION
-from semaine.facets import cached_fragment, facet_options
+from semaine.listing import ListingView
 from semaine.models import Region
 from semaine.pagecache import versioned_page
 
-PER_PAGE = 20
+
+class EventListView(ListingView):
+    """/evenements/: upcoming events, filtered, with the count of each option."""
+
+    filterset_class = EventFilter
+    template_name = "events/event_list.html"
+    rows_name = "events"
+
+    def paginated(self, filterset):
+        return filterset.qs.for_listing()
+
+    def get_context_data(self, **context) -> dict:
+        return {**context, "region": None, "departments": ()}
 
 
-@require_safe
-@versioned_page(LISTING_VERSION, SEATS_VERSION)
-def event_list(request, region_code=None):
-    region = None
-    data = request.GET.copy()
-    if region_code is not None:
-        region = get_object_or_404(Region, code=region_code)
-        data["region"] = region.code
-    filterset = EventFilter(data)
-    facets = facet_counts(filterset)
-    paginator = Paginator(filterset.qs.for_listing(), PER_PAGE)
-    paginator.count = facets.total  # already counted with the facets: no second COUNT(*)
-    requested = request.GET.get("page", "1")
-    page = paginator.get_page(requested)
-    page_error = (
-        ""
-        if requested == str(page.number)
-        else (f"La page « {requested[:20]} » n'existe pas : voici la page {page.number}.")
-    )
-    query = data.copy()
-    query.pop("page", None)
-    if region:
-        query.pop("region", None)
-    # The form (a hundred options with their counts) costs more to render than the rest of the
-    # page: it only depends on what the facets depend on, so it is cached with them.
-    form_key = None
-    if facets.cache_key and not filterset.form.errors:
-        form_key = f"{facets.cache_key}:form:{request.path}"
-    filter_form = cached_fragment(
-        form_key,
-        lambda: render_to_string(
-            "events/includes/filter_form.html",
-            {
-                "filter": filterset,
-                "options": facet_options(filterset, facets, EventFilter.FACET_FIELDS),
-                "region": region,
-            },
-            request=request,
-        ),
-    )
-    return render(
-        request,
-        "events/event_list.html",
-        {
-            "filter": filterset,
-            "facets": facets,
-            "filter_form": filter_form,
-            "page_obj": page,
-            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
-            "events": page.object_list,
-            "page_error": page_error,
-            "querystring": query.urlencode(),
-            "region": region,
-            "departments": region.departments.all() if region else (),
-        },
-    )
+class RegionEventListView(EventListView):
+    """/evenements/region/<code>/: the listing with the region fixed, and its departments."""
+
+    def get(self, request, *args, region_code, **kwargs):
+        self.region = get_object_or_404(Region, code=region_code)
+        return super().get(request, *args, **kwargs)
+
+    def fixed_filters(self) -> dict[str, str]:
+        return {"region": self.region.code}
+
+    def get_context_data(self, **context) -> dict:
+        return {**context, "region": self.region, "departments": self.region.departments.all()}
+
+
+# Seats: the cards say how many are left, and "with seats left" filters on them.
+event_list = versioned_page(LISTING_VERSION, SEATS_VERSION)(EventListView.as_view())
+region_event_list = versioned_page(LISTING_VERSION, SEATS_VERSION)(RegionEventListView.as_view())

@@ -1,0 +1,71 @@
+"""The listing pages (events, a region's events, offers): one view for filters, facets and pages.
+
+A listing is a GET form of filters (a ListingFilterSet, semaine.filters) over rows, with the
+count of each option and the rows cut in pages. A subclass names its filter set, its template
+and the context name of its rows, and may say how a page's rows are loaded, which filters its
+URL fixes, and what else its template shows. Its URL pattern takes `as_view()` wrapped in
+semaine.pagecache.versioned_page with the data versions the page shows.
+"""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views import View
+
+
+class ListingView(View):
+    # GET and HEAD only, as @require_safe: anything else is a 405 naming them.
+    http_method_names = ["get", "head"]
+
+    filterset_class = None  # a semaine.filters.ListingFilterSet
+    template_name: str = ""
+    rows_name = "rows"  # the context name of the page's rows
+    per_page = 20
+
+    def fixed_filters(self) -> dict[str, str]:
+        """Filters the URL itself sets (a region page's region), over the query string's."""
+        return {}
+
+    def paginated(self, filterset):
+        """What the pages are cut from."""
+        return filterset.qs
+
+    def page_rows(self, object_list):
+        """The rows of one page, from what the paginator cut for it."""
+        return object_list
+
+    def get_context_data(self, **context) -> dict:
+        """What the template shows beyond the listing."""
+        return context
+
+    def get(self, request, *args, **kwargs):
+        fixed = self.fixed_filters()
+        data = request.GET.copy()
+        for name, value in fixed.items():
+            data[name] = value
+        filterset = self.filterset_class(data)
+        facets = filterset.facet_counts()
+        paginator = Paginator(self.paginated(filterset), self.per_page)
+        paginator.count = facets.total  # already counted with the facets: no second COUNT(*)
+        requested = request.GET.get("page", "1")
+        page = paginator.get_page(requested)
+        page.object_list = self.page_rows(page.object_list)
+        page_error = (
+            ""
+            if requested == str(page.number)
+            else f"La page « {requested[:20]} » n'existe pas : voici la page {page.number}."
+        )
+        # The page links keep the filters; the URL already says the fixed ones.
+        query = data.copy()
+        for name in ("page", *fixed):
+            query.pop(name, None)
+        context = {
+            "filter": filterset,
+            "facets": facets,
+            "options": filterset.facet_options(facets),
+            "page_obj": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            self.rows_name: page.object_list,
+            "page_error": page_error,
+            "querystring": query.urlencode(),
+        }
+        return render(request, self.template_name, self.get_context_data(**context))
