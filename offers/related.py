@@ -8,10 +8,11 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Val
 from django.utils import timezone
 
 from events.models import Event
-from offers.models import Offer
+from offers.models import LISTING_VERSION, Offer
+from semaine.pagecache import version_key
 
 RELATED_LIMIT = 6
-WORK_STUDY_CACHE_KEY = "offers:work-study-counts"
+WORK_STUDY_CACHE_SECONDS = 3600  # only memory: the key changes with the offers' version
 
 
 def offer_related_events(*, offer: Offer, limit: int = RELATED_LIMIT, now=None) -> list[Event]:
@@ -86,12 +87,14 @@ def work_study_offers(*, limit: int = 4) -> tuple[dict, list[Offer]]:
     """The home page's "alternance" block: counts and the latest open work-study offers."""
     open_work_study = Offer.objects.open().work_study()
     # Counting a column of the `offer_facets` index (never null) keeps it an index-only
-    # scan; the counts are cached as the home page is the most visited one.
-    counts = cache.get(WORK_STUDY_CACHE_KEY)
+    # scan. Cached under the offers' version: the home page is cached under every version,
+    # so it is made again after each registration, which leaves these counts as they are.
+    key = f"offers:work-study-counts:{version_key((LISTING_VERSION,))}"
+    counts = cache.get(key)
     if counts is None:
         counts = open_work_study.order_by().aggregate(
             jobs=Count("nature", filter=Q(nature=Offer.Nature.EMPLOI)),
             trainings=Count("nature", filter=Q(nature=Offer.Nature.FORMATION)),
         )
-        cache.set(WORK_STUDY_CACHE_KEY, counts, 300)
+        cache.set(key, counts, WORK_STUDY_CACHE_SECONDS)
     return counts, list(open_work_study.for_listing()[:limit])

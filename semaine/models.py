@@ -5,9 +5,8 @@ import zoneinfo
 
 from django.core.cache import cache
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
+from semaine.pagecache import version_key
 from semaine.reference import data as reference_data
 
 
@@ -111,14 +110,24 @@ class Trade(models.Model):
 
 class EditionQuerySet(models.QuerySet):
     def current_cached(self):
-        edition = cache.get(_EDITION_CACHE_KEY)
+        """The current edition (else the latest), which every page's footer names.
+
+        Cached under the "editions" data version (semaine/0005: bumped when a transaction that
+        writes editions commits), read once per request with the page cache's: never stale,
+        on any instance or worker.
+        """
+        key = f"semaine:current-edition:{version_key((EDITIONS_VERSION,))}"
+        edition = cache.get(key)
         if edition is None:
             edition = self.filter(is_current=True).first() or self.order_by("-year").first()
-            cache.set(_EDITION_CACHE_KEY, edition or False, 300)
+            cache.set(key, edition or False, EDITION_CACHE_SECONDS)
         return edition or None
 
 
-_EDITION_CACHE_KEY = "semaine:current-edition"
+# The row of semaine_data_version bumped by every write to editions (migration 0005).
+EDITIONS_VERSION = "editions"
+# Only memory: the key changes with the version.
+EDITION_CACHE_SECONDS = 3600
 
 
 class Edition(models.Model):
@@ -151,8 +160,3 @@ class Edition(models.Model):
     def days(self) -> list[datetime.date]:
         count = (self.end_date - self.start_date).days + 1
         return [self.start_date + datetime.timedelta(days=i) for i in range(count)]
-
-
-@receiver([post_save, post_delete], sender=Edition)
-def _forget_current_edition(**kwargs):
-    cache.delete(_EDITION_CACHE_KEY)

@@ -2,12 +2,12 @@
 
 PostgreSQL triggers bump named versions, rows of `semaine_data_version`, when a writing
 transaction commits (semaine/0004; each app's migrations create its own rows and triggers: the
-events app an "events" and a "seats" version, the offers app an "offers" version). A page is
-cached under the versions it reads, so any change to what it shows shows at once on every
-instance, however it was made (admin, import, registration, bulk update), while a change to what
-it does not show leaves it cached: a registration moves the seats, not the offers listing. The
-short lifetime covers what moves with the clock ("upcoming", registration closing when an event
-starts). Reading the versions is one cheap query per request.
+events app an "events" and a "seats" version, the offers app an "offers" version, semaine/0005
+an "editions" version). A page is cached under the versions it reads, so any change to what it
+shows shows at once on every instance, however it was made (admin, import, registration, bulk
+update), while a change to what it does not show leaves it cached: a registration moves the
+seats, not the offers listing. The short lifetime covers what moves with the clock ("upcoming",
+registration closing when an event starts). Reading the versions is one cheap query per request.
 """
 
 import functools
@@ -44,8 +44,8 @@ def _request_finished(**kwargs):
 
 
 def data_versions() -> dict[str, int]:
-    """Every data version by name; read once per request (the page cache and the facet cache
-    both need them), afresh every time outside a request."""
+    """Every data version by name; read once per request (the page cache, the facet counts and
+    the other versioned caches all need them), afresh every time outside a request."""
     versions = getattr(_request, "versions", None)
     if versions is None:
         # From the server the request's rows come from (a replica, or the primary): versions

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from events.models import Event
 from offers.models import Offer
-from offers.related import event_related_offers, offer_related_events
+from offers.related import event_related_offers, offer_related_events, work_study_offers
 from semaine.models import Department, Trade
 from tests.factories import EventFactory, OfferFactory
 
@@ -147,6 +147,15 @@ def test_the_home_page_has_the_work_study_block(client):
     assert "Aide-soignant en apprentissage" in html
     assert "Sans alternance" not in html
     assert 'href="/offres/?alternance=1"' in html
+
+
+def test_the_work_study_counts_follow_the_offers_at_once():
+    OfferFactory(work_study=True)
+    assert work_study_offers()[0] == {"jobs": 1, "trainings": 0}
+    OfferFactory(nature=Offer.Nature.FORMATION, work_study=True)
+    assert work_study_offers()[0] == {"jobs": 1, "trainings": 1}
+    Offer.objects.update(status=Offer.Status.CLOSED)  # a bulk change: no model signal
+    assert work_study_offers()[0] == {"jobs": 0, "trainings": 0}
 
 
 def test_an_event_finds_its_related_offers_in_one_query(django_assert_num_queries):

@@ -1,11 +1,13 @@
 """The cache versions follow commits: a page is never cached under a version its rows are not in."""
 
+import datetime
 import threading
 
 import pytest
 from django.db import connection, transaction
 
 from events.models import Event
+from semaine.models import Edition
 from semaine.pagecache import data_versions
 from tests.factories import EventFactory
 
@@ -41,14 +43,15 @@ def test_an_edit_being_saved_is_never_hidden_by_a_page_read_meanwhile(client):
 
 
 def test_a_transaction_moves_the_versions_once_whatever_it_writes():
+    EventFactory()  # and its edition: the transaction below writes events only
     before = data_versions()
     with transaction.atomic():
         events = EventFactory.create_batch(3)
         Event.objects.filter(pk__in=[e.pk for e in events]).update(confirmed_onsite=1)
     assert data_versions() == {
+        **before,
         "events": before["events"] + 1,
         "seats": before["seats"] + 1,
-        "offers": before["offers"],
     }
 
 
@@ -58,3 +61,20 @@ def test_saving_an_event_without_a_seat_change_keeps_the_seats_version():
     event.title = "Atelier CV"
     event.save()
     assert data_versions()["seats"] == before["seats"]
+
+
+def test_the_cached_current_edition_follows_any_change_at_once():
+    EventFactory()  # the 2030 edition, current
+    assert Edition.objects.current_cached().year == 2030
+    # As seed_demo does: a queryset update and a new row, no model signal for the update.
+    Edition.objects.filter(is_current=True).update(is_current=False)
+    Edition.objects.create(
+        year=2031,
+        start_date=datetime.date(2031, 4, 7),
+        end_date=datetime.date(2031, 4, 11),
+        is_current=True,
+    )
+    assert Edition.objects.current_cached().year == 2031
+    Edition.objects.filter(year=2031).update(is_current=False)
+    Edition.objects.filter(year=2030).update(is_current=True)
+    assert Edition.objects.current_cached().year == 2030
