@@ -49,3 +49,64 @@ def _cache_versions_per_statement(request):
 
     with connection.cursor() as cursor:
         cursor.execute(_VERSIONS_PER_STATEMENT)
+
+
+# -- the admin's staff, as several test files log them in ----------------------------------------
+
+
+@pytest.fixture
+def fast_password_hasher(settings):
+    """Staff users are made in many tests: a fast hasher (the real one is Django's to test)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def lyon(db):
+    from tests.factories import OrganiserFactory
+
+    return OrganiserFactory(name="France Travail Lyon")
+
+
+@pytest.fixture
+def marseille(db):
+    from tests.factories import OrganiserFactory
+
+    return OrganiserFactory(name="France Travail Marseille")
+
+
+@pytest.fixture
+def croix_rouge(db):
+    """A partner organiser, in no agency's scope: coordinators pick it for their region's events."""
+    from tests.factories import OrganiserFactory
+
+    return OrganiserFactory(name="Croix-Rouge française", kind="partenaire")
+
+
+@pytest.fixture
+def agency_user(lyon, fast_password_hasher):
+    """A counsellor of the Lyon agency: their scope is their organiser's events."""
+    from tests.factories import staff_user
+
+    return staff_user("agence-lyon", group="Agence", organiser=lyon)
+
+
+@pytest.fixture
+def agency_client(client, agency_user):
+    client.force_login(agency_user)
+    return client
+
+
+@pytest.fixture
+def coordinator(db, fast_password_hasher):
+    """The regional coordinator of Auvergne-Rhône-Alpes (region 84): every event of the region."""
+    from tests.factories import staff_user
+
+    return staff_user("coord-ara", group="Coordination régionale", region_code="84")
+
+
+@pytest.fixture
+def national_user(db, fast_password_hasher):
+    """National staff: every event, and the pages that set the site up."""
+    from tests.factories import staff_user
+
+    return staff_user("national", group="National")

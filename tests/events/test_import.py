@@ -12,7 +12,7 @@ from events.imports.columns import MAX_ROWS, ImportFileError
 from events.imports.formats import FranceTravailJSON, SpreadsheetCSV, SpreadsheetXLSX
 from events.imports.resources import EventResource
 from events.models import Event
-from tests.factories import EventFactory, OrganiserFactory, edition, staff_user
+from tests.factories import EventFactory, OrganiserFactory, edition
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +22,6 @@ SAMPLES = Path(__file__).parent / "samples"
 @pytest.fixture(autouse=True)
 def _edition():
     return edition()
-
-
-@pytest.fixture
-def lyon():
-    return OrganiserFactory(name="France Travail Lyon")
-
-
-@pytest.fixture
-def agency_user(lyon):
-    return staff_user("agence-lyon", group="Agence", organiser=lyon)
 
 
 def read(name, fmt=SpreadsheetCSV):
@@ -135,10 +125,8 @@ def test_one_bad_row_among_good_ones_keeps_the_whole_file_out(agency_user):
     assert Event.objects.count() == 0
 
 
-def test_a_windows_1252_file_with_commas_and_empty_lines_is_read(client):
-    croix_rouge = OrganiserFactory(name="Croix-Rouge française", kind="partenaire")
+def test_a_windows_1252_file_with_commas_and_empty_lines_is_read(croix_rouge, coordinator):
     OrganiserFactory(name="ADMR", kind="partenaire")
-    coordinator = staff_user("coord-ara", group="Coordination régionale", region_code="84")
 
     result = run(read("evenements_coordination_cp1252.csv"), coordinator)
 
@@ -219,8 +207,7 @@ def test_a_file_that_is_not_a_workbook_gets_a_french_message():
         SpreadsheetXLSX().create_dataset(b"titre;type\nAtelier;Atelier\n")
 
 
-def test_an_agency_cannot_import_for_another_organiser(agency_user):
-    OrganiserFactory(name="France Travail Marseille")
+def test_an_agency_cannot_import_for_another_organiser(agency_user, marseille):
     dataset = read("evenements_agence.csv")
     dataset = tablib.Dataset(*[list(row) for row in dataset][:1], headers=dataset.headers)
     dataset[0] = tuple(
@@ -235,9 +222,7 @@ def test_an_agency_cannot_import_for_another_organiser(agency_user):
     ]
 
 
-def test_a_coordinator_cannot_import_an_event_outside_the_region():
-    OrganiserFactory(name="Croix-Rouge française", kind="partenaire")
-    coordinator = staff_user("coord-ara", group="Coordination régionale", region_code="84")
+def test_a_coordinator_cannot_import_an_event_outside_the_region(croix_rouge, coordinator):
     dataset = tablib.Dataset(
         [
             "Forum",
@@ -266,8 +251,7 @@ def test_a_coordinator_cannot_import_an_event_outside_the_region():
     assert row_errors(result)[2]["departement"] == ["Ce département n'est pas dans votre région."]
 
 
-def test_a_reference_of_another_agency_is_not_overwritten(agency_user):
-    marseille = OrganiserFactory(name="France Travail Marseille")
+def test_a_reference_of_another_agency_is_not_overwritten(agency_user, marseille):
     theirs = EventFactory(organiser=marseille, external_source="france_travail", external_id="77")
     dataset = FranceTravailJSON().create_dataset(
         b'{"totalElements": 1, "content": [{"id": 77, "titre": "Reprise", "type": 16,'
