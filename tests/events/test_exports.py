@@ -9,14 +9,19 @@ import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from events import ical
 from events.exports import rows, writers
 from events.exports.selection import FORMATS
 from events.models import Event
 from semaine.models import Department
-from tests.factories import EventFactory, OrganiserFactory
+from tests.factories import (
+    EventFactory,
+    OrganiserFactory,
+    content_of,
+    event_listing_ids,
+    in_days,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,32 +29,10 @@ REUNION = zoneinfo.ZoneInfo("Indian/Reunion")
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
-def in_days(days, hour=10):
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def body(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
 def export(client, fmt, query=""):
     response = client.get(f"/evenements/export.{fmt}{query}")
-    assert response.status_code == 200, body(response)[:500]
-    return response, body(response)
-
-
-def listing_ids(client, query=""):
-    """Ids of every page of the listing, in the listing's order."""
-    ids, page = [], 1
-    separator = "&" if query else "?"
-    while True:
-        response = client.get(f"/evenements/{query}{separator}page={page}")
-        assert response.status_code == 200
-        ids += [e.pk for e in response.context["events"]]
-        if not response.context["page_obj"].has_next():
-            return ids
-        page += 1
+    assert response.status_code == 200, content_of(response)[:500]
+    return response, content_of(response)
 
 
 def csv_rows(content: bytes) -> list[dict]:
@@ -103,7 +86,7 @@ def selection():
 def test_each_export_has_exactly_the_rows_of_the_same_listing_in_its_order(
     client, selection, fmt, query
 ):
-    expected = listing_ids(client, query)
+    expected = event_listing_ids(client, query)
     assert expected, "the listing should not be empty"
     _, content = export(client, fmt, query)
     assert ids_of(fmt, content) == expected
@@ -353,7 +336,7 @@ def test_injection_strings_in_keywords_never_break_an_export(client, q):
     for fmt in FORMATS:
         response = client.get(f"/evenements/export.{fmt}", {"q": q})
         assert response.status_code == 200
-        body(response)
+        content_of(response)
 
 
 # -- links from the listing --------------------------------------------------------------
