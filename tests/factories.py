@@ -32,6 +32,18 @@ def event_listing_ids(client, query=""):
         page += 1
 
 
+def api_ids(client, url):
+    """Ids of every page of an API list from `url`, following `next`."""
+    ids = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        data = response.json()
+        ids += [item["id"] for item in data["results"]]
+        url = data["next"]
+    return ids
+
+
 def edition():
     return Edition.objects.get_or_create(
         year=2030,

@@ -10,10 +10,8 @@ import http.client
 import http.cookies
 import itertools
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,8 +22,7 @@ import psutil
 import psycopg
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+from tests.semaine.servers import CSRF_RE, ROOT, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -61,12 +58,6 @@ def start_database(var_dir) -> dict:
     import json
 
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Site:
