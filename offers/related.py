@@ -12,7 +12,9 @@ from offers.models import LISTING_VERSION, Offer
 from semaine.pagecache import version_key
 
 RELATED_LIMIT = 6
-WORK_STUDY_CACHE_SECONDS = 3600  # only memory: the key changes with the offers' version
+# The key changes with the offers' version; the lifetime only bounds what a restore, which can
+# move the versions back to numbers already used, could bring back.
+WORK_STUDY_CACHE_SECONDS = 300
 
 
 def offer_related_events(*, offer: Offer, limit: int = RELATED_LIMIT, now=None) -> list[Event]:

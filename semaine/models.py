@@ -126,8 +126,9 @@ class EditionQuerySet(models.QuerySet):
 
 # The row of semaine_data_version bumped by every write to editions (migration 0005).
 EDITIONS_VERSION = "editions"
-# Only memory: the key changes with the version.
-EDITION_CACHE_SECONDS = 3600
+# The key changes with the version; the lifetime only bounds what a restore, which can move the
+# versions back to numbers already used, could bring back.
+EDITION_CACHE_SECONDS = 300
 
 
 class Edition(models.Model):
