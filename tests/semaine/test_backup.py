@@ -1,4 +1,5 @@
 import uuid
+from unittest import mock
 
 import psycopg
 import pytest
@@ -73,3 +74,15 @@ def test_restore_refuses_a_database_name_that_is_not_an_identifier(tmp_path):
     dump.write_bytes(b"x")
     with pytest.raises(CommandError, match="letters, digits"):
         call_command("restore", str(dump), into='x"; DROP DATABASE semaine; --')
+
+
+def test_restoring_the_configured_database_empties_the_cache(tmp_path):
+    # The data versions go back to the dump's numbers: pages cached since would be served again.
+    from django.core.cache import cache
+
+    from semaine.backup import database_restore
+
+    cache.set("page:events=7:abc", "a page cached after the dump")
+    with mock.patch("semaine.backup.subprocess.run"):
+        database_restore(dump=tmp_path / "semaine.dump")
+    assert cache.get("page:events=7:abc") is None
