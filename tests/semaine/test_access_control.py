@@ -7,7 +7,7 @@ set the site up). The admin URLs are read from the admin site itself, so a page 
 covered too.
 
 The row-level scope checks of spreadsheet imports are with the imports:
-tests/events/test_import.py.
+tests/events/imports/test_import.py.
 """
 
 import io

@@ -13,7 +13,7 @@ from tests.factories import EventFactory, RegistrationFactory, in_days
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

@@ -343,7 +343,7 @@ def test_the_import_page_documents_the_columns_and_serves_templates(agency_clien
 def test_an_import_through_the_admin_previews_then_writes(agency_client, lyon, settings):
     from pathlib import Path
 
-    sample = Path(__file__).parent / "samples" / "evenements_agence.csv"
+    sample = Path(__file__).parents[1] / "imports" / "samples" / "evenements_agence.csv"
     edition()
 
     with sample.open("rb") as handle:
@@ -368,7 +368,7 @@ def test_an_import_through_the_admin_previews_then_writes(agency_client, lyon, s
 def test_an_import_with_errors_shows_them_and_offers_no_confirmation(agency_client):
     from pathlib import Path
 
-    sample = Path(__file__).parent / "samples" / "evenements_erreurs.csv"
+    sample = Path(__file__).parents[1] / "imports" / "samples" / "evenements_erreurs.csv"
     edition()
 
     with sample.open("rb") as handle:
@@ -490,7 +490,7 @@ def test_national_staff_import_a_france_travail_file_for_a_chosen_agency(
 
     edition()
     client.force_login(national_user)
-    sample = Path(__file__).parent / "samples" / "francetravail_evenements.json"
+    sample = Path(__file__).parents[1] / "imports" / "samples" / "francetravail_evenements.json"
 
     with sample.open("rb") as handle:
         preview = client.post(
