@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from events.models import LISTING_VERSION, SEATS_VERSION, Event
+from events.models import AVAILABILITY_VERSION, LISTING_VERSION, Event
 from semaine.facets import Facets
 from semaine.filters import ListingFilterSet, trade_choices
 from semaine.models import Trade
@@ -91,9 +91,10 @@ class EventFilter(ListingFilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
 
     def facet_versions(self) -> tuple[str, ...]:
-        # "With seats left" moves with registrations, which bump the seats version only.
+        # "With seats left" changes when an event becomes full or not: within its last seats,
+        # which bump the availability version (migration 0009).
         if "places" in self.active_filters:
-            return (LISTING_VERSION, SEATS_VERSION)
+            return (LISTING_VERSION, AVAILABILITY_VERSION)
         return (LISTING_VERSION,)
 
     def count_facets(self) -> Facets:

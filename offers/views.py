@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
+from events.models import AVAILABILITY_VERSION
+from events.models import LISTING_VERSION as EVENTS_VERSION
 from offers.filters import OfferFilter
 from offers.jsonld import offer_jsonld
 from offers.models import LISTING_VERSION, Offer
@@ -31,7 +33,7 @@ offer_list = versioned_page(LISTING_VERSION)(OfferListView.as_view())
 
 
 @require_safe
-@versioned_page()  # every version: the page also lists events with their seats
+@versioned_page(LISTING_VERSION, EVENTS_VERSION, AVAILABILITY_VERSION)  # and the events' cards
 def offer_detail(request, pk, slug):
     # Closed offers stay reachable (bookmarks, shared links) and say they are closed.
     offer = get_object_or_404(Offer.objects.for_listing(), pk=pk)

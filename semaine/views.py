@@ -12,12 +12,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from events import stats
+from events.models import AVAILABILITY_VERSION
+from events.models import LISTING_VERSION as EVENTS_VERSION
+from offers.models import LISTING_VERSION as OFFERS_VERSION
 from offers.related import work_study_offers
+from semaine.models import EDITIONS_VERSION
 from semaine.pagecache import versioned_page
 
 
 @require_safe
-@versioned_page()
+@versioned_page(EVENTS_VERSION, AVAILABILITY_VERSION, OFFERS_VERSION, EDITIONS_VERSION)
 def home(request):
     # The one page that shows both apps: the week's figures and the work-study offers.
     counts, offers = work_study_offers()

@@ -4,13 +4,20 @@ Django looks for an app's models in its `models` module; they live in this packa
 one subject each, and are imported here.
 """
 
-from events.models.event import LISTING_VERSION, SEATS_VERSION, Event, EventQuerySet
+from events.models.event import (
+    AVAILABILITY_VERSION,
+    LISTING_VERSION,
+    SEATS_VERSION,
+    Event,
+    EventQuerySet,
+)
 from events.models.organiser import Organiser
 from events.models.registration import Registration, RegistrationQuerySet
 from events.models.rules import MAX_DURATION
 from events.models.staff import StaffProfile
 
 __all__ = [
+    "AVAILABILITY_VERSION",
     "LISTING_VERSION",
     "MAX_DURATION",
     "SEATS_VERSION",

@@ -19,11 +19,12 @@ from events.models.querysets import EventQuerySet
 from events.models.rules import MAX_DURATION
 from semaine.models import Department, Edition, Region, Trade
 
-# Rows of semaine_data_version this app's triggers bump (migration 0007), under which the page
-# and facet caches keep what they computed (semaine.pagecache): any change a listing shows, and
-# the seat counters alone.
+# Rows of semaine_data_version this app's triggers bump, under which the page and facet caches
+# keep what they computed (semaine.pagecache): any change a listing shows (migration 0007), the
+# seat counters (0007), and what the listings' cards say of the seats (0009: Event.FEW_SEATS).
 LISTING_VERSION = "events"
 SEATS_VERSION = "seats"
+AVAILABILITY_VERSION = "availability"
 
 
 class Event(models.Model):
@@ -275,6 +276,18 @@ class Event(models.Model):
     @property
     def seats_left_online(self) -> int | None:
         return self.seats_left_for(self.Modalite.DISTANCIEL) if self.is_online else 0
+
+    # The listings' cards give the exact number of seats left only for the last ones: a
+    # registration far from the end then changes no listing page (their cache is keyed on the
+    # "availability" version, bumped by migration 0009's trigger within these last seats), so a
+    # rush of registrations does not empty it. The event's own page gives the exact number.
+    FEW_SEATS = 10
+
+    @property
+    def few_seats_left(self) -> int | None:
+        """Seats left when they are few (FEW_SEATS or less; 0 when full), else None."""
+        left = self.seats_left
+        return left if left is not None and left <= self.FEW_SEATS else None
 
     @property
     def seats_left(self) -> int | None:

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 
 from events.filters import EventFilter
-from events.models import LISTING_VERSION, SEATS_VERSION
+from events.models import AVAILABILITY_VERSION, LISTING_VERSION
 from semaine.listing import ListingView
 from semaine.models import Region
 from semaine.pagecache import versioned_page
@@ -37,6 +37,9 @@ class RegionEventListView(EventListView):
         return {**context, "region": self.region, "departments": self.region.departments.all()}
 
 
-# Seats: the cards say how many are left, and "with seats left" filters on them.
-event_list = versioned_page(LISTING_VERSION, SEATS_VERSION)(EventListView.as_view())
-region_event_list = versioned_page(LISTING_VERSION, SEATS_VERSION)(RegionEventListView.as_view())
+# Availability, not seats: the cards say how many seats are left only for the last ones
+# (Event.FEW_SEATS), and "with seats left" changes only when an event becomes full or not.
+event_list = versioned_page(LISTING_VERSION, AVAILABILITY_VERSION)(EventListView.as_view())
+region_event_list = versioned_page(LISTING_VERSION, AVAILABILITY_VERSION)(
+    RegionEventListView.as_view()
+)

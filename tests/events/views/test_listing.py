@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from events.models import Event
 from semaine.models import Department
@@ -311,3 +312,56 @@ def test_an_event_cannot_last_more_than_a_month():
     with pytest.raises(ValidationError) as error:
         event.full_clean(exclude=["organiser", "edition", "department"])
     assert "31 jours" in str(error.value)
+
+
+def seats_on_card(client, event) -> str:
+    text = client.get("/evenements/").text
+    card = text[text.index(escape(event.title)) :]
+    seats = card[card.index('class="card-seats">') + len('class="card-seats">') :]
+    return seats[: seats.index("</p>")]
+
+
+def register(event, n):
+    from events.services.registration import registration_create
+
+    start = event.registrations.count()
+    for i in range(start, start + n):
+        registration_create(
+            event=event, first_name="Awa", last_name=f"Diallo {i}", email=f"awa{i}@example.org"
+        )
+
+
+def test_a_card_gives_the_number_of_seats_left_only_for_the_last_ones(client):
+    event = EventFactory(title="Job dating EHPAD", capacity_onsite=50)
+    register(event, 39)
+    assert seats_on_card(client, event) == "Places disponibles"
+    register(event, 1)
+    assert seats_on_card(client, event) == "10 places restantes"
+    register(event, 9)
+    assert seats_on_card(client, event) == "1 place restante"
+    register(event, 1)
+    assert "Complet" in seats_on_card(client, event)
+
+
+def test_a_registration_far_from_the_last_seats_leaves_the_listing_cached(client):
+    from semaine.pagecache import data_versions
+
+    event = EventFactory(title="Forum des métiers du soin", capacity_onsite=100)
+    page = client.get("/evenements/").content
+    before = data_versions()
+    register(event, 3)
+    after = data_versions()
+    # The seats moved (the event's page and the API show them), the listing's cards did not.
+    assert after["seats"] > before["seats"]
+    assert after["availability"] == before["availability"]
+    assert client.get("/evenements/").content == page
+
+
+def test_the_last_seats_show_on_the_listing_at_once(client):
+    event = EventFactory(title="Visite de l'hôpital", capacity_onsite=12)
+    assert seats_on_card(client, event) == "Places disponibles"  # now cached
+    register(event, 2)
+    assert seats_on_card(client, event) == "10 places restantes"
+    register(event, 10)
+    assert "Complet" in seats_on_card(client, event)
+    assert event.title not in client.get("/evenements/?places=1").text
