@@ -27,6 +27,18 @@ class Scope:
     def is_empty(self) -> bool:
         return not (self.everything or self.organiser_id or self.region_code)
 
+    def narrow(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
+        """The rows of `queryset` in this scope: those whose organiser (through `prefix`) is the
+        scope's, or that lie in its region. Events, their registrations, offers alike."""
+        if self.everything:
+            return queryset
+        q = Q(pk__in=[])
+        if self.organiser_id:
+            q |= Q(**{f"{prefix}organiser_id": self.organiser_id})
+        if self.region_code:
+            q |= Q(**{f"{prefix}region_id": self.region_code})
+        return queryset.filter(q)
+
     def describe(self) -> str:
         if self.everything:
             return "tous les événements"
@@ -60,28 +72,13 @@ def scope_for(user) -> Scope:
     return scope
 
 
-def _event_q(scope: Scope, prefix: str = "") -> Q | None:
-    """The condition on events of `scope`; None means no restriction."""
-    if scope.everything:
-        return None
-    q = Q(pk__in=[])
-    if scope.organiser_id:
-        q |= Q(**{f"{prefix}organiser_id": scope.organiser_id})
-    if scope.region_code:
-        q |= Q(**{f"{prefix}region_id": scope.region_code})
-    return q
-
-
 def events_in_scope(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = Event.objects.all() if queryset is None else queryset
-    q = _event_q(scope_for(user))
-    return queryset if q is None else queryset.filter(q)
+    return scope_for(user).narrow(Event.objects.all() if queryset is None else queryset)
 
 
 def registrations_in_scope(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Registration.objects.all() if queryset is None else queryset
-    q = _event_q(scope_for(user), prefix="event__")
-    return queryset if q is None else queryset.filter(q)
+    return scope_for(user).narrow(queryset, prefix="event__")
 
 
 def event_in_scope(user, event: Event) -> bool:
