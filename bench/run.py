@@ -4,8 +4,9 @@ Scenarios: baseline (/healthz), listing (300 filtered listing URLs), rush (the s
 while a few threads register jobseekers on a few events without a seat limit, without pause,
 through the warm-up and the measured seconds: each confirmed seat bumps the "seats" data version,
 which empties the cache of the pages giving exact seats (event pages, the events API), not the
-listings', whose cards give the seats left only for an event's last ten; reported with the registrations attempted, stored and per second, and
-the seats the events' counters gained), detail, offers, api, deep_page, first_page.
+listings', whose cards give the seats left only for an event's last ten; reported with the
+registrations attempted, stored and per second, and the seats the events' counters gained),
+detail, offers, api, deep_page, first_page.
 
 Environment: BENCH_EVENTS (100000), BENCH_OFFERS (200000), BENCH_SECONDS (20 per scenario),
 BENCH_WARMUP (10 unmeasured seconds before each scenario),
