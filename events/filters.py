@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from events.models import AVAILABILITY_VERSION, LISTING_VERSION, Event
-from semaine.facets import Facets
+from semaine.facets import Facets, counts_without
 from semaine.filters import ListingFilterSet, trade_choices
 from semaine.models import Trade
 
@@ -99,8 +99,7 @@ class EventFilter(ListingFilterSet):
 
     def count_facets(self) -> Facets:
         facets = super().count_facets()
-        trades = self.without("metier") if "metier" in self.active_filters else self
-        facets.counts["metier"] = _trade_counts(trades.qs)
+        facets.counts["metier"] = counts_without(self, "metier", _trade_counts)
         # Each event has a string of sector letters ("JK"): counted per letter.
         facets.counts["secteur"] = _fold_sectors(facets.counts["secteur"])
         return facets

@@ -2,8 +2,9 @@
 
 The facets without an active filter are counted in one GROUPING SETS scan of the filtered rows,
 which also gives the total; a facet that is itself filtered is counted on the rows of the other
-filters (one query each), so its other options keep meaningful counts. What a listing counts
-beyond its columns (the events' trades, many to many) is its filter set's business
+filters, so its other options keep meaningful counts, and those counts are cached under the
+other filters (counts_without): listings that differ by that filter share them. What a listing
+counts beyond its columns (the events' trades, many to many) is its filter set's business
 (semaine.filters.ListingFilterSet.count_facets).
 
 The counts of one combination of filters are cached under the data versions the filter set
@@ -92,8 +93,29 @@ def count_facets(filterset) -> Facets:
     total, counts = grouping_sets(filterset.qs, free)
     for name, column in filterset.FACETS.items():
         if name in active:
-            counts[name] = column_counts(filterset.without(name).qs, column)
+            counts[name] = counts_without(
+                filterset, name, lambda rows, column=column: column_counts(rows, column)
+            )
     return Facets(total=total, counts=counts)
+
+
+def counts_without(filterset, name: str, compute) -> dict[str, int]:
+    """`compute(rows)` on the rows of every active filter but `name`, cached under those others.
+
+    Listings that differ only by `name` share these counts: the events of Brittany and of
+    Occitania count their regions on the same rows. They are the broadest counts of a page; a
+    cold pass over the bench's listing URLs takes a fifth longer without this cache
+    (docs/architecture.md, "Caching").
+    """
+    active = filterset.active_filters
+    others = {k: v for k, v in active.items() if k != name}
+    kind = f"{type(filterset).__name__}:{name}"
+    key = _cache_key(kind, version_key(filterset.facet_versions()), others)
+    counts = cache.get(key)
+    if counts is None:
+        counts = compute(filterset.without(name).qs if name in active else filterset.qs)
+        cache.set(key, counts, CACHE_SECONDS)
+    return counts
 
 
 def _cache_key(kind: str, versions: str, active: dict) -> str:
