@@ -153,6 +153,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 # A username is locked from one address only: an attacker cannot lock a colleague out everywhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address as the rate limits read it (TRUSTED_PROXY_COUNT): behind a load balancer
+# the socket address is the balancer's, and anyone could lock any staff account by name.
+AXES_CLIENT_IP_CALLABLE = "semaine.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_VERBOSE = False
