@@ -27,6 +27,7 @@ from events.imports.formats import IMPORT_FORMATS, ExcelCSV
 from events.imports.resources import EventResource
 from events.models import Event, Organiser
 from events.scoping import organisers_in_scope
+from semaine.spreadsheets import neutralise
 
 
 class EventImportForm(ImportForm):
@@ -91,6 +92,13 @@ class EventExportResource(resources.ModelResource):
     @classmethod
     def get_display_name(cls):
         return "Événements (colonnes du modèle d'import)"
+
+    def export_field(self, field, instance, **kwargs):
+        # django-import-export only strips a leading "=": a title planted by one agency
+        # ("+cmd|…", "@SUM(…)") must stay text in a colleague's spreadsheet. The import takes
+        # the apostrophe off again (events.imports.columns.cell_text).
+        value = super().export_field(field, instance, **kwargs)
+        return neutralise(value) if isinstance(value, str) else value
 
     def export(self, queryset=None, **kwargs):
         queryset = queryset.select_related("organiser", "department").prefetch_related("trades")

@@ -13,6 +13,7 @@ import tablib
 
 from events.imports import francetravail
 from events.models import Event
+from semaine.spreadsheets import FORMULA_TRIGGERS
 
 MAX_ROWS = 1000
 
@@ -168,7 +169,11 @@ def cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value).strip()
+    if text[:1] == "'" and text[1:2] in FORMULA_TRIGGERS:
+        # An exported cell neutralised against formulas (semaine.spreadsheets): its own text.
+        return text[1:]
+    return text
 
 
 def parse_date(value) -> datetime.date:

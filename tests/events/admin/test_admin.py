@@ -239,6 +239,33 @@ def test_the_export_action_exports_the_selection(agency_client, lyon):
     assert other_of_mine.title not in titles
 
 
+@pytest.mark.parametrize(
+    "planted", ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3"]
+)
+def test_a_title_planted_as_a_formula_stays_text_in_the_admin_export(agency_client, lyon, planted):
+    chosen = EventFactory(organiser=lyon, title=planted)
+    act(agency_client, "export_admin_action", chosen)
+    response = agency_client.post(
+        reverse("admin:events_event_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            "export_items": [chosen.pk],
+            "eventexportresource_titre": "on",
+        },
+    )
+    assert response.status_code == 200
+    cell = response.content.decode("utf-8-sig").splitlines()[1].strip('"')
+    assert cell.startswith("'") and cell[1:].replace('""', '"') == planted
+
+
+def test_an_exported_neutralised_title_imports_as_its_own_text():
+    from events.imports.columns import cell_text
+
+    assert cell_text("'+33 rencontre") == "+33 rencontre"
+    assert cell_text("'Atelier") == "'Atelier"  # an apostrophe of the text itself stays
+
+
 # -- registrations inline -----------------------------------------------------------------------
 
 
@@ -449,6 +476,29 @@ def test_repeated_failed_logins_lock_the_account_out(client, agency_user, settin
     assert "Connexion temporairement bloquée" in locked.text
     assert "pendant 30 minutes" in locked.text
     assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_counts_the_client_behind_the_proxy_not_the_proxy(
+    client, agency_user, settings
+):
+    # Behind a load balancer every request comes from its address: locking that address would
+    # let anyone lock any staff account out by name, for everybody.
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = reverse("admin:login")
+    attacker = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    colleague = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "agence-lyon", "password": "mauvais"}, **attacker)
+
+    locked = client.post(
+        url, {"username": "agence-lyon", "password": "mot-de-passe-test"}, **attacker
+    )
+    response = client.post(
+        url, {"username": "agence-lyon", "password": "mot-de-passe-test"}, **colleague
+    )
+
+    assert locked.status_code == 429
+    assert response.status_code == 302
 
 
 def test_a_correct_login_works_before_the_limit(client, agency_user):
