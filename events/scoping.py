@@ -109,6 +109,19 @@ def organisers_in_scope(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(q)
 
 
+def organisers_editable(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Organisers `user` may edit: those they may choose, but the partners that are not their own.
+
+    A coordinator chooses a national partner (the Croix-Rouge) for an event of their region; its
+    e-mail and phone, which registrants everywhere use, are national staff's to change.
+    """
+    queryset = organisers_in_scope(user, queryset)
+    scope = scope_for(user)
+    if scope.everything:
+        return queryset
+    return queryset.exclude(Q(kind=Organiser.Kind.PARTNER) & ~Q(pk=scope.organiser_id))
+
+
 def departments_in_scope(user, queryset: QuerySet):
     """Departments `user` may place an event in: a coordinator's region; anywhere otherwise.
 

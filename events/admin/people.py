@@ -6,10 +6,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, Q
 
 from events.models import Organiser, StaffProfile
-from events.scoping import (
-    events_in_scope,
-    organisers_in_scope,
-)
+from events.scoping import events_in_scope, organisers_editable, organisers_in_scope
 from semaine.admin.mixins import HttpsLinksMixin
 
 # -- organisers and staff -----------------------------------------------------------------------
@@ -33,7 +30,8 @@ class OrganiserAdmin(HttpsLinksMixin, admin.ModelAdmin):
         return obj.n_events
 
     def _own(self, request, obj):
-        return obj is None or organisers_in_scope(request.user).filter(pk=obj.pk).exists()
+        # Seen (those the user may choose for an event) is not editable: see organisers_editable.
+        return obj is None or organisers_editable(request.user).filter(pk=obj.pk).exists()
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._own(request, obj)

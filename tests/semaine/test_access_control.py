@@ -24,6 +24,7 @@ from django.urls import URLResolver, reverse
 
 from events.admin.events import EventAdmin
 from events.models import Event, Registration
+from events.scoping import organisers_in_scope
 from semaine.models import Department
 from tests.factories import (
     EventFactory,
@@ -460,6 +461,29 @@ def test_a_coordinators_partner_event_must_stay_in_the_region(coordinator, croix
 
     assert not form.is_valid()
     assert "pas dans votre région" in str(form.non_field_errors())
+
+
+def test_a_coordinator_chooses_a_national_partner_but_cannot_edit_it(
+    client, coordinator, national_user, croix_rouge
+):
+    # Its e-mail and phone are what registrants of every region use: national staff's to change.
+    croix_rouge.email = "contact@croix-rouge.fr"
+    croix_rouge.save()
+    url = reverse("admin:events_organiser_change", args=[croix_rouge.pk])
+    data = {"name": croix_rouge.name, "kind": "partenaire", "email": "piege@exemple.fr"}
+    client.force_login(coordinator)
+
+    refused = client.post(url, data)
+    choices = organisers_in_scope(coordinator)
+
+    croix_rouge.refresh_from_db()
+    assert refused.status_code == 403
+    assert croix_rouge.email == "contact@croix-rouge.fr"
+    assert croix_rouge in choices
+    client.force_login(national_user)
+    assert client.post(url, data).status_code == 302
+    croix_rouge.refresh_from_db()
+    assert croix_rouge.email == "piege@exemple.fr"
 
 
 # -- national staff: the site's setup, but no superuser -----------------------------------------
