@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from events.scoping import organisers_in_scope, scope_for
+from events.scoping import events_in_scope, organisers_in_scope, scope_for
 from offers.imports.francetravail.importer import import_offers
 from offers.models import Offer
 from offers.scoping import offers_in_scope
@@ -137,6 +137,14 @@ class OfferAdmin(ScopedObjectsMixin, HttpsLinksMixin, admin.ModelAdmin):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "organiser":
             field.queryset = organisers_in_scope(request.user, field.queryset)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "events":
+            # The autocomplete lists the user's events only; a forged id must not link an offer
+            # to another agency's event (it would show first on that event's public page).
+            field.queryset = events_in_scope(request.user, field.queryset)
         return field
 
     def get_changeform_initial_data(self, request):

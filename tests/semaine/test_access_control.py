@@ -486,6 +486,23 @@ def test_a_coordinator_chooses_a_national_partner_but_cannot_edit_it(
     assert croix_rouge.email == "piege@exemple.fr"
 
 
+def test_an_agency_cannot_link_its_offer_to_another_agencys_event(agency_user, lyon, marseille):
+    from django.core.exceptions import ValidationError
+
+    from offers.admin import OfferAdmin
+    from offers.models import Offer
+
+    own = EventFactory(organiser=lyon, title="Job dating à Lyon")
+    other = EventFactory(organiser=marseille, title="Job dating à Marseille")
+    request = RequestFactory().get("/")
+    request.user = agency_user
+    events = OfferAdmin(Offer, admin.site).get_form(request)().fields["events"]
+
+    assert list(events.clean([own.pk])) == [own]
+    with pytest.raises(ValidationError):
+        events.clean([other.pk])  # a forged id in the POST
+
+
 # -- national staff: the site's setup, but no superuser -----------------------------------------
 
 
