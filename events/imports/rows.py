@@ -190,11 +190,22 @@ class RowReader:
         """The organiser, in the user's scope, and the department in the organiser's scope."""
         organiser = self._organiser()
         self.values["organiser"] = organiser
-        if department and organiser is not None:
-            probe = Event(organiser=organiser, department=department)
-            probe.region_id = department.region_id
-            if not event_in_scope(self.user, probe):
-                self.error("departement", "ce département n'est pas dans votre région.")
+        if organiser is None:
+            return
+        probe = Event(organiser=organiser, department=department)
+        probe.region_id = department.region_id if department else None
+        if event_in_scope(self.user, probe):
+            return
+        if department:
+            self.error("departement", "ce département n'est pas dans votre région.")
+        else:
+            # An online event has no region: only its organiser puts it in a scope. Imported
+            # anyway, it would be an event its importer can neither see nor fix.
+            self.error(
+                "organisateur",
+                "un événement sans département (en ligne) doit être organisé par votre "
+                "organisme : il sortirait de votre périmètre.",
+            )
 
     def _organiser(self) -> Organiser | None:
         scope = scope_for(self.user)

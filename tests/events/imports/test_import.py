@@ -251,6 +251,24 @@ def test_a_coordinator_cannot_import_an_event_outside_the_region(croix_rouge, co
     assert row_errors(result)[2]["departement"] == ["Ce département n'est pas dans votre région."]
 
 
+def test_a_coordinator_cannot_import_an_online_event_for_an_organiser_outside_the_scope(
+    croix_rouge, coordinator
+):
+    # Without a department nothing puts the event in the coordinator's region: imported, it
+    # would be an event they could neither see nor fix.
+    dataset = tablib.Dataset(
+        ["Webinaire", "Forum", "En ligne", "23/04/2030", "09:00", "12:00",
+         "https://visio.example/salle", "Croix-Rouge française"],
+        headers=["titre", "type", "modalite", "date", "heure_debut", "heure_fin",
+                 "lien_connexion", "organisateur"],
+    )  # fmt: skip
+
+    result = run(dataset, coordinator)
+
+    assert "sortirait de votre périmètre" in row_errors(result)[2]["organisateur"][0]
+    assert not Event.objects.filter(title="Webinaire").exists()
+
+
 def test_a_reference_of_another_agency_is_not_overwritten(agency_user, marseille):
     theirs = EventFactory(organiser=marseille, external_source="france_travail", external_id="77")
     dataset = FranceTravailJSON().create_dataset(
