@@ -90,3 +90,27 @@ def test_production_settings_pass_check_deploy():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_hsts_preload_is_the_owners_choice_not_a_default():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env.update({"DEBUG": "0", "SECRET_KEY": "p" * 30 + "-production-like-key-for-the-test"})
+    script = (
+        "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'semaine.settings'); "
+        "django.setup(); from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+    )
+
+    def preload(**extra):
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert preload() == "False"
+    assert preload(SECURE_HSTS_PRELOAD="1") == "True"
