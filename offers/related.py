@@ -89,8 +89,8 @@ def work_study_offers(*, limit: int = 4) -> tuple[dict, list[Offer]]:
     """The home page's "alternance" block: counts and the latest open work-study offers."""
     open_work_study = Offer.objects.open().work_study()
     # Counting a column of the `offer_facets` index (never null) keeps it an index-only
-    # scan. Cached under the offers' version: the home page is cached under every version,
-    # so it is made again after each registration, which leaves these counts as they are.
+    # scan. Cached under the offers' version: the home page, which shows them, is also keyed on
+    # the events' versions, and an event's change leaves these counts as they are.
     key = f"offers:work-study-counts:{version_key((LISTING_VERSION,))}"
     counts = cache.get(key)
     if counts is None:

@@ -2,12 +2,13 @@
 
 PostgreSQL triggers bump named versions, rows of `semaine_data_version`, when a writing
 transaction commits (semaine/0004; each app's migrations create its own rows and triggers: the
-events app an "events" and a "seats" version, the offers app an "offers" version, semaine/0005
-an "editions" version). A page is cached under the versions it reads, so any change to what it
-shows shows at once on every instance, however it was made (admin, import, registration, bulk
-update), while a change to what it does not show leaves it cached: a registration moves the
-seats, not the offers listing. The short lifetime covers what moves with the clock ("upcoming",
-registration closing when an event starts). Reading the versions is one cheap query per request.
+events app "events", "seats" and "availability" (what the listings' cards say of the seats),
+the offers app "offers", semaine/0005 "editions"). A page is cached under the versions it reads,
+so any change to what it shows shows at once on every instance, however it was made (admin,
+import, registration, bulk update), while a change to what it does not show leaves it cached: a
+registration far from an event's last seats moves "seats", not the listings nor the offers. The
+short lifetime covers what moves with the clock ("upcoming", registration closing when an event
+starts). Reading the versions is one cheap query per request.
 """
 
 import functools

@@ -70,15 +70,17 @@ def test_server_error_page_renders_when_the_database_is_down():
     assert "Traceback" not in html and "SECRET_KEY" not in html
 
 
-def test_production_settings_pass_check_deploy():
+def production_env(**extra) -> dict:
+    """This process's environment as a production instance would have it, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
-    env.update(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": "p" * 30 + "-production-like-key-for-the-test",
-            "ALLOWED_HOSTS": "semaine-soin.example",
-            "CSRF_TRUSTED_ORIGINS": "https://semaine-soin.example",
-        }
+    env.update({"DEBUG": "0", "SECRET_KEY": "p" * 30 + "-production-like-key-for-the-test"})
+    return {**env, **extra}
+
+
+def test_production_settings_pass_check_deploy():
+    env = production_env(
+        ALLOWED_HOSTS="semaine-soin.example",
+        CSRF_TRUSTED_ORIGINS="https://semaine-soin.example",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -93,8 +95,6 @@ def test_production_settings_pass_check_deploy():
 
 
 def test_hsts_preload_is_the_owners_choice_not_a_default():
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
-    env.update({"DEBUG": "0", "SECRET_KEY": "p" * 30 + "-production-like-key-for-the-test"})
     script = (
         "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'semaine.settings'); "
         "django.setup(); from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
@@ -104,7 +104,7 @@ def test_hsts_preload_is_the_owners_choice_not_a_default():
         result = subprocess.run(
             [sys.executable, "-c", script],
             cwd=ROOT,
-            env={**env, **extra},
+            env=production_env(**extra),
             capture_output=True,
             text=True,
             timeout=120,
