@@ -26,6 +26,9 @@ LISTING_VERSION = "events"
 SEATS_VERSION = "seats"
 AVAILABILITY_VERSION = "availability"
 
+# Written only by events.services.registration, under the event's row lock (Event.save).
+SEAT_COUNTERS = ("confirmed_onsite", "confirmed_online")
+
 
 class Event(models.Model):
     class Type(models.TextChoices):
@@ -381,7 +384,18 @@ class Event(models.Model):
             )
         else:
             self.region_id = None
+        updating = self.pk is not None and not self._state.adding and not kwargs.get("force_insert")
+        if updating and kwargs.get("update_fields") is None:
+            # An admin edit or an import re-saves a row read before: writing its seat counters
+            # back would erase the registrations that landed in between.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in SEAT_COUNTERS
+            ]
         super().save(*args, **kwargs)
+        if updating:
+            self.refresh_from_db(fields=SEAT_COUNTERS)
 
     def refresh_sectors(self):
         """Store the ROME sectors of the event's trades (call after changing trades)."""

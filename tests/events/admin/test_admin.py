@@ -342,8 +342,7 @@ def test_the_dashboard_counts_the_users_events_only(agency_client, lyon):
     day = datetime.datetime(2030, 4, 23, 10, tzinfo=timezone.get_current_timezone())
     mine = EventFactory(organiser=lyon, start=day, end=day + datetime.timedelta(hours=2))
     RegistrationFactory.create_batch(3, event=mine)
-    mine.confirmed_onsite = 3
-    mine.save()
+    Event.objects.filter(pk=mine.pk).update(confirmed_onsite=3)
     EventFactory(start=day, end=day + datetime.timedelta(hours=2))  # another agency's
 
     response = agency_client.get(reverse("admin:events_event_dashboard"))
@@ -574,3 +573,33 @@ def test_the_dashboard_lists_the_fullest_events_first(agency_client, lyon):
 
     fill = [(event.title, rate) for event, rate in response.context["fill"]]
     assert fill == [("Presque plein", 95), ("Moitié plein", 50)]
+
+
+def test_an_edit_keeps_the_registrations_that_land_while_it_is_saved(
+    agency_client, lyon, monkeypatch
+):
+    from events.admin.events import EventAdmin
+    from events.services.registration import registration_create
+
+    event = EventFactory(organiser=lyon, capacity_onsite=10)
+    RegistrationFactory.create_batch(2, event=event)
+    Event.objects.filter(pk=event.pk).update(confirmed_onsite=2)
+    save_model = EventAdmin.save_model
+
+    def registrations_land_meanwhile(admin, request, obj, form, change):
+        # The admin read the row (2 seats taken) before these three people registered.
+        for n in range(3):
+            registration_create(
+                event=obj, first_name="Lina", last_name=f"N{n}", email=f"lina{n}@example.org"
+            )
+        save_model(admin, request, obj, form, change)
+
+    monkeypatch.setattr(EventAdmin, "save_model", registrations_land_meanwhile)
+    data = event_form_data(organiser=lyon.pk, title="Nouveau titre", capacity_onsite="10")
+
+    response = agency_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "Nouveau titre"
+    assert event.confirmed_onsite == 5 == event.registrations.confirmed().count()
