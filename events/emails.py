@@ -65,7 +65,7 @@ def build_message(kind: str, registration: Registration) -> EmailMultiAlternativ
     if registration.is_confirmed:
         message.attach(
             f"evenement-{registration.event.pk}.ics",
-            event_ics(registration.event),
+            event_ics(registration.event, private=True),
             "text/calendar",
         )
     return message

@@ -29,7 +29,9 @@ def event_jsonld(event: Event) -> dict:
             }
         )
     if event.is_online:
-        places.append({"@type": "VirtualLocation", "url": event.online_url})
+        # The page stands for a connection link that only confirmed registrants receive.
+        url = event.public_online_url or settings.SITE_URL + event.get_absolute_url()
+        places.append({"@type": "VirtualLocation", "url": url})
     data = {
         "@context": "https://schema.org",
         "@type": "Event",

@@ -105,7 +105,7 @@ def event_representation(event: Event, trades: dict[int, dict] | None = None) ->
         "address": event.address,
         "postcode": event.postcode,
         "city": event.city,
-        "online_url": event.online_url or None,
+        "online_url": event.public_online_url or None,
         "organiser": {"name": organiser.name, "kind": organiser.kind},
         "metiers": event_trades(event, trades),
         "public": event.audience,
@@ -150,7 +150,11 @@ class EventSerializer(serializers.Serializer):
     address = serializers.CharField()
     postcode = serializers.CharField()
     city = serializers.CharField()
-    online_url = serializers.URLField(allow_null=True)
+    online_url = serializers.URLField(
+        allow_null=True,
+        help_text="Lien de connexion ; null quand l'inscription est obligatoire : il n'est alors "
+        "envoyé qu'aux inscrits confirmés",
+    )
     organiser = OrganiserSerializer()
     metiers = TradeSerializer(many=True)
     public = serializers.ChoiceField(choices=Event.Audience.choices)

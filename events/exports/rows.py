@@ -71,6 +71,7 @@ class EventRow(namedtuple("EventRowBase", (*ROW_FIELDS, "department", "region", 
     local_end = Event.local_end
     is_onsite = Event.is_onsite
     is_online = Event.is_online
+    public_online_url = Event.public_online_url
     is_cancelled = Event.is_cancelled
     seats_left_for = Event.seats_left_for
     seats_left_onsite = Event.seats_left_onsite

@@ -121,7 +121,7 @@ def event_row(event: EventRow, trades: dict[int, dict]) -> list:
         event.city,
         f"{department.code} – {department.name}" if department else "",
         region.name if region else "",
-        event.online_url,
+        event.public_online_url,
         event.organiser.name,
         ", ".join(f"{t['label']} ({t['code']})" for t in event_trades(event, trades)),
         AUDIENCE_LABELS.get(event.audience, event.audience),

@@ -247,6 +247,12 @@ class Event(models.Model):
         return self.modalite in self.ONLINE_MODES
 
     @property
+    def public_online_url(self) -> str:
+        """The connection link anyone may see: none when registration is required, since the
+        link would let anyone in without a seat (confirmed registrants get it by e-mail)."""
+        return "" if self.registration_required else self.online_url
+
+    @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 

@@ -180,7 +180,12 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(clie
 
 
 def test_csv_of_a_hybrid_event_gives_both_seat_counts(client):
-    EventFactory(modalite=Event.Modalite.HYBRIDE, capacity_onsite=10, capacity_online=None)
+    EventFactory(
+        modalite=Event.Modalite.HYBRIDE,
+        capacity_onsite=10,
+        capacity_online=None,
+        registration_required=False,
+    )
     event = Event.objects.get()
     Event.objects.filter(pk=event.pk).update(confirmed_onsite=4)
     [row] = csv_rows(export(client, "csv")[1])
@@ -249,6 +254,7 @@ def test_ics_feed_has_stable_uids_time_zones_and_cancelled_status(client):
         department=None,
         address="",
         online_url="https://visio.example/atelier",
+        registration_required=False,
     )
     cancelled = EventFactory(status=Event.Status.CANCELLED)
     response, content = export(client, "ics")
