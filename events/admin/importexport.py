@@ -18,6 +18,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from events.imports.columns import (
     COLUMN_KEYS,
     COLUMNS,
+    MAX_FILE_BYTES,
     MAX_ROWS,
     REQUIRED,
     ImportFileError,
@@ -31,6 +32,15 @@ from semaine.spreadsheets import neutralise
 
 
 class EventImportForm(ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"Ce fichier pèse plus de {MAX_FILE_BYTES // 2**20} Mo : un import compte au plus "
+                f"{MAX_ROWS} lignes. Découpez-le en plusieurs fichiers."
+            )
+        return upload
+
     default_organiser = forms.ModelChoiceField(
         label="Organisateur par défaut",
         queryset=Organiser.objects.none(),

@@ -16,6 +16,10 @@ from events.models import Event
 from semaine.spreadsheets import FORMULA_TRIGGERS
 
 MAX_ROWS = 1000
+# 1,000 rows of the template weigh about 400 KB as CSV: the limits leave room for long
+# descriptions without letting an upload exhaust an instance (refused before parsing).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 
 # The documented columns of the import file, in the template's order: (key, help in French).
 COLUMNS = [

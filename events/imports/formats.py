@@ -9,7 +9,12 @@ from django.conf import settings
 from import_export.formats import base_formats
 
 from events.imports import francetravail
-from events.imports.columns import COLUMN_KEYS, EXTRA_KEYS, ImportFileError
+from events.imports.columns import (
+    COLUMN_KEYS,
+    EXTRA_KEYS,
+    MAX_UNCOMPRESSED_BYTES,
+    ImportFileError,
+)
 
 # -- file formats -------------------------------------------------------------------------------
 
@@ -98,12 +103,27 @@ class SpreadsheetXLSX(base_formats.XLSX):
 
     def create_dataset(self, in_stream):
         try:
+            _check_expanded_size(in_stream)
             return super().create_dataset(in_stream)
         except (zipfile.BadZipFile, KeyError, OSError, StopIteration):
             raise ImportFileError(
                 "Ce fichier n'est pas un classeur Excel .xlsx lisible : enregistrez-le au format "
                 "« Classeur Excel (.xlsx) » ou choisissez le format CSV."
             ) from None
+
+
+def _check_expanded_size(data: bytes) -> None:
+    """Refuse a workbook whose parts would expand beyond MAX_UNCOMPRESSED_BYTES (a zip bomb),
+    from the sizes its zip directory declares, before anything is decompressed; zipfile stops
+    reading an entry that turns out larger than it declared."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        expanded = sum(entry.file_size for entry in archive.infolist())
+    if expanded > MAX_UNCOMPRESSED_BYTES:
+        raise ImportFileError(
+            f"Ce classeur décompressé dépasse {MAX_UNCOMPRESSED_BYTES // 2**20} Mo : "
+            "il ne peut pas être importé. Enregistrez les lignes à importer dans un nouveau "
+            "classeur, ou au format CSV."
+        )
 
     def can_export(self):
         return False

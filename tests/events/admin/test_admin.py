@@ -420,6 +420,28 @@ def test_an_unreadable_upload_gets_a_french_message(agency_client):
     assert "n&#x27;est pas un classeur Excel" in response.text
 
 
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(agency_client, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from events.imports.columns import MAX_FILE_BYTES
+    from events.imports.formats import SpreadsheetCSV
+
+    def never(*args):
+        raise AssertionError("the file was parsed")
+
+    monkeypatch.setattr(SpreadsheetCSV, "create_dataset", never)
+    big = b"titre;type\n" + b"x" * MAX_FILE_BYTES
+
+    response = agency_client.post(
+        reverse("admin:events_event_import"),
+        {"import_file": SimpleUploadedFile("gros.csv", big), "format": "0", "resource": "0"},
+    )
+
+    assert response.status_code == 200
+    assert "Ce fichier pèse plus de 5 Mo" in response.text
+    assert Event.objects.count() == 0
+
+
 # -- offers -------------------------------------------------------------------------------------
 
 

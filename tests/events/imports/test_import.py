@@ -361,3 +361,34 @@ def test_a_file_without_reference_is_idempotent_on_title_organiser_and_times(age
 
     assert second.totals["skip"] == 1
     assert Event.objects.count() == 1
+
+
+def test_a_zip_bomb_is_refused_before_it_is_expanded(monkeypatch):
+    import zipfile
+
+    from events.imports.columns import MAX_UNCOMPRESSED_BYTES
+
+    stream = io.BytesIO()
+    openpyxl.Workbook().save(stream)
+    # A real workbook with one more part of zeros: 60 MB that compress to about 60 KB.
+    with (
+        zipfile.ZipFile(stream, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/media/zeros.bin", "w") as part,
+    ):
+        for _ in range(MAX_UNCOMPRESSED_BYTES // 2**20 + 10):
+            part.write(bytes(2**20))
+    assert len(stream.getvalue()) < 200_000
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    with pytest.raises(ImportFileError, match="décompressé dépasse 50 Mo"):
+        SpreadsheetXLSX().create_dataset(stream.getvalue())
+
+
+def test_uploaded_workbooks_are_parsed_without_xml_entity_expansion():
+    # openpyxl switches to defusedxml when it is installed (a production dependency).
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
