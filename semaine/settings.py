@@ -75,6 +75,14 @@ MIDDLEWARE = [
 # METRICS=on: Prometheus metrics at /metrics (django-prometheus: requests, latencies, database).
 # Under gunicorn set PROMETHEUS_MULTIPROC_DIR so the workers' counters are added up.
 METRICS = env_bool("METRICS", False)
+# Metrics name URLs, error rates and database figures: only the scraper holding this token
+# (Authorization: Bearer …) reads them outside development.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+if METRICS and not METRICS_TOKEN and not DEBUG and not TESTING:
+    raise ImproperlyConfigured(
+        "METRICS=on needs METRICS_TOKEN (a long random value that Prometheus sends as "
+        "'Authorization: Bearer <token>') when DEBUG is off."
+    )
 if METRICS:
     INSTALLED_APPS.append("django_prometheus")
     MIDDLEWARE = [

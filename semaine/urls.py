@@ -26,4 +26,4 @@ urlpatterns = [
 ]
 
 if settings.METRICS:
-    urlpatterns.append(path("", include("django_prometheus.urls")))
+    urlpatterns.append(path("metrics", views.metrics, name="metrics"))

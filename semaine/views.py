@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, connections
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -27,6 +28,23 @@ def home(request):
     counts, offers = work_study_offers()
     context = {**stats.home_figures(), "work_study": {"counts": counts, "offers": offers}}
     return render(request, "semaine/home.html", context)
+
+
+@never_cache
+def metrics(request):
+    """Prometheus metrics (METRICS=on), for the holder of METRICS_TOKEN."""
+    from django_prometheus.exports import ExportToDjangoView
+
+    token = settings.METRICS_TOKEN
+    if token:
+        allowed = constant_time_compare(request.headers.get("Authorization", ""), f"Bearer {token}")
+    else:
+        allowed = settings.DEBUG  # a developer's machine: the settings refuse it elsewhere
+    if not allowed:
+        response = HttpResponse("authentication required", status=401, content_type="text/plain")
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    return ExportToDjangoView(request)
 
 
 @never_cache

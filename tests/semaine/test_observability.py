@@ -153,6 +153,40 @@ def test_metrics_are_served_when_turned_on():
     assert result.stdout.split()[-2:] == ["200", "True"], result.stderr[-2000:]
 
 
+def _metrics(env: dict, *headers: str) -> subprocess.CompletedProcess:
+    requests = "; ".join(
+        f"r = c.get('/metrics', **{header}); print(r.status_code, b'django_http' in r.content)"
+        for header in headers
+    )
+    code = f"from django.test import Client; c = Client(HTTP_HOST='localhost'); {requests}"
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env={**_env(), "METRICS": "on", "DEBUG": "0", "SECURE_SSL_REDIRECT": "0", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_metrics_in_production_need_the_scrapers_token():
+    production = {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "localhost"}
+
+    refused = _metrics(production, "{}")
+    assert refused.returncode != 0
+    assert "METRICS=on needs METRICS_TOKEN" in refused.stderr
+
+    served = _metrics(
+        {**production, "METRICS_TOKEN": "t" * 40},
+        "{}",
+        "{'HTTP_AUTHORIZATION': 'Bearer wrong'}",
+        "{'HTTP_AUTHORIZATION': 'Bearer ' + 't' * 40}",
+    )
+    assert served.stdout.split()[-6:] == ["401", "False", "401", "False", "200", "True"], (
+        served.stderr[-2000:]
+    )
+
+
 def _env():
     import os
 
