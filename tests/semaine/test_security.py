@@ -114,3 +114,35 @@ def test_hsts_preload_is_the_owners_choice_not_a_default():
 
     assert preload() == "False"
     assert preload(SECURE_HSTS_PRELOAD="1") == "True"
+
+
+def test_staff_passwords_need_twelve_characters():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="au minimum 12 caractères"):
+        validate_password("Kx7#pQ2!mZ4")  # 11 characters, not common
+    validate_password("Kx7#pQ2!mZ4w")
+
+
+def test_a_staff_session_ends_after_two_idle_hours(agency_client):
+    import datetime
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    def expiry():
+        return Session.objects.get().expire_date
+
+    assert agency_client.get("/admin/").status_code == 200
+    assert abs(expiry() - timezone.now() - datetime.timedelta(hours=2)).total_seconds() < 60
+
+    # Active ten minutes before the deadline: the next request pushes it back to two hours.
+    Session.objects.update(expire_date=timezone.now() + datetime.timedelta(minutes=10))
+    assert agency_client.get("/admin/").status_code == 200
+    assert expiry() - timezone.now() > datetime.timedelta(minutes=119)
+
+    # Left alone past the deadline: back to the login page.
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = agency_client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
