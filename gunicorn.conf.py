@@ -28,7 +28,9 @@ if os.path.isdir("/dev/shm"):  # noqa: S108 - a tmpfs for gunicorn's own heartbe
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 # Text format (LOG_FORMAT=text); in JSON the same fields become keys (semaine.logging).
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
+access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
+# Access records without the client's address, signed tokens or coordinates (personal data).
+logger_class = "semaine.logging.AccessLogger"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
@@ -38,15 +40,18 @@ if os.environ.get("LOG_FORMAT", "text" if _debug else "json") == "json":
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": "semaine.logging.JsonFormatter"}},
+        "filters": {"redact": {"()": "semaine.logging.RedactFilter"}},
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
                 "formatter": "json",
+                "filters": ["redact"],
                 "stream": "ext://sys.stdout",
             },
             "error_console": {
                 "class": "logging.StreamHandler",
                 "formatter": "json",
+                "filters": ["redact"],
                 "stream": "ext://sys.stderr",
             },
         },

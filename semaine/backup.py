@@ -47,6 +47,7 @@ def _connection_args(db: dict, dbname: str | None = None) -> tuple[list[str], di
 def database_backup(*, output: Path | None = None, alias: str = "default") -> Path:
     """Dump the whole database to `output` (default var/backups/semaine-<UTC time>.dump)."""
     db = connections[alias].settings_dict
+    rotate = output is None
     if output is None:
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         output = Path(settings.VAR_DIR) / "backups" / f"{db['NAME']}-{stamp}.dump"
@@ -70,7 +71,19 @@ def database_backup(*, output: Path | None = None, alias: str = "default") -> Pa
         text=True,
     )
     partial.replace(output)
+    if rotate:
+        rotate_backups(output.parent, db["NAME"], settings.BACKUP_KEEP)
     return output
+
+
+def rotate_backups(directory: Path, name: str, keep: int) -> list[Path]:
+    """Delete all but the `keep` newest dumps `<name>-<UTC time>.dump` of `directory` (they
+    hold registrants' personal data, which must not outlive its retention); 0 keeps them all."""
+    dumps = sorted(directory.glob(f"{name}-*.dump"))  # the UTC time stamp sorts them by age
+    deleted = dumps[:-keep] if keep > 0 else []
+    for path in deleted:
+        path.unlink(missing_ok=True)
+    return deleted
 
 
 def database_restore(*, dump: Path, dbname: str | None = None, alias: str = "default") -> str:

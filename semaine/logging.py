@@ -7,7 +7,9 @@ request id) as JSON keys instead of one formatted line, so a log platform can fi
 
 import contextvars
 import logging
+import re
 
+from gunicorn.glogging import Logger as GunicornLogger
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
 # A context variable rather than a thread-local: correct under threaded and async workers alike.
@@ -21,10 +23,55 @@ ACCESS_FIELDS = {
     "s": "status",
     "B": "bytes",
     "M": "duration_ms",
-    "h": "remote_addr",
     "a": "user_agent",
     "{x-request-id}o": "request_id",
 }
+
+
+# What technical logs must not keep (the privacy page says they hold no personal data): the
+# signed tokens of personal links (django.core.signing's "payload:timestamp:signature", here
+# in a path, a query or a referer) and a visitor's coordinates.
+_SIGNED_TOKEN = re.compile(r"[\w.%-]{6,}(?::|%3[aA])[\w.%:-]{10,}")
+_PRIVATE_PARAMS = re.compile(
+    r"(?:^|(?<=[?&;]))((?:lat|lon|latitude|longitude|email)=)[^&;\s\"'<>]*"
+)
+REDACTED = "[masqué]"
+
+
+# gunicorn's "Invalid request from ip=…" warnings.
+_CLIENT_ADDRESS = re.compile(r"(?<=\bip=)[^\s,;]+")
+
+
+def redact(text: str) -> str:
+    """`text` (a URL, a request line, a log message) without tokens, coordinates or address."""
+    text = _SIGNED_TOKEN.sub(REDACTED, text)
+    return _CLIENT_ADDRESS.sub(REDACTED, _PRIVATE_PARAMS.sub(rf"\1{REDACTED}", text))
+
+
+class RedactFilter(logging.Filter):
+    """Redacts every record a handler writes: Django's own lines name the request's path."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        request = getattr(record, "request", None)
+        if request is not None:  # django.request's extra, which the JSON formatter writes out
+            record.request = redact(repr(request))
+        return True
+
+
+class AccessLogger(GunicornLogger):
+    """gunicorn's logger, whose access records keep no address, token or coordinates."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "q", "f"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact(atoms[key])
+        atoms["h"] = "-"
+        return atoms
 
 
 class RequestIdFilter(logging.Filter):

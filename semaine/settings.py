@@ -280,7 +280,10 @@ if LOG_FORMAT not in {"json", "text"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "semaine.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "semaine.logging.RequestIdFilter"},
+        "redact": {"()": "semaine.logging.RedactFilter"},
+    },
     "formatters": {
         "json": {"()": "semaine.logging.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -289,7 +292,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
@@ -302,6 +305,8 @@ LOGGING = {
 
 # The week's business settings.
 REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 6)
+# Dumps kept in var/backups/ by `make backup` (the newest ones; 0 keeps every dump).
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 
 
 def _rate(name: str, default: str) -> tuple[int, int] | None:

@@ -86,3 +86,27 @@ def test_restoring_the_configured_database_empties_the_cache(tmp_path):
     with mock.patch("semaine.backup.subprocess.run"):
         database_restore(dump=tmp_path / "semaine.dump")
     assert cache.get("page:events=7:abc") is None
+
+
+@pytest.mark.django_db
+def test_make_backup_keeps_the_newest_dumps_only(tmp_path, settings):
+    from django.db import connection
+
+    settings.VAR_DIR = tmp_path
+    settings.BACKUP_KEEP = 2
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    name = connection.settings_dict["NAME"]
+    old = [backups / f"{name}-2020010{day}-030000.dump" for day in (1, 2, 3)]
+    for path in old:
+        path.write_bytes(b"old dump")
+    elsewhere = backups / "other-20190101-000000.dump"
+    elsewhere.write_bytes(b"another database's dump")
+
+    call_command("backup")
+
+    kept = sorted(p.name for p in backups.iterdir())
+    assert len(kept) == 3 and elsewhere.name in kept
+    assert old[2].name in kept and not old[0].exists() and not old[1].exists()
+    [new] = [p for p in kept if p not in (old[2].name, elsewhere.name)]
+    assert (backups / new).stat().st_size > 1000  # a real dump, the newest

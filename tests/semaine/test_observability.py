@@ -1,9 +1,12 @@
 """Request ids, JSON logs, readiness, metrics, and where the router sends queries."""
 
+import contextlib
 import json
 import logging
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from unittest import mock
 
 import pytest
@@ -11,8 +14,8 @@ from django.db import DatabaseError
 from django.test import override_settings
 
 from semaine import db_router
-from semaine.logging import JsonFormatter, RequestIdFilter, request_id_var
-from tests.semaine.servers import ROOT
+from semaine.logging import JsonFormatter, RequestIdFilter, redact, request_id_var
+from tests.semaine.servers import ROOT, Gunicorn, database_url, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +85,57 @@ def test_gunicorn_access_lines_become_json_fields():
     assert line["method"] == "POST" and line["status"] == "302"
     assert line["path"] == "/evenements/3/inscription/" and line["duration_ms"] == 41
     assert line["request_id"] == "abcdef123456" and "query" not in line
+
+
+@pytest.mark.parametrize(
+    ("line", "logged"),
+    [
+        (
+            "GET /inscriptions/.eJyrVipSsjI0NjEyMgfSOkqJSgX5OakKSrmZeUmpRYm5SgXFKalFiiWZual6OWmJ"
+            "SqkA:1tQ2sa:Zk3vA9lNwH2dcsr5b0rXnC6xxFcq4Gm_3dQ6l7xH0yM/annuler/ HTTP/1.1",
+            "GET /inscriptions/[masqué]/annuler/ HTTP/1.1",
+        ),
+        ("/api/v1/communes/?lat=45.76&lon=4.83", "/api/v1/communes/?lat=[masqué]&lon=[masqué]"),
+        ("Invalid request from ip=2001:db8::7 x", "Invalid request from ip=[masqué] x"),
+        # Searches, dates and hours are not personal: kept for diagnosis.
+        (
+            "/evenements/?q=aide-soignant&du=2030-04-22",
+            "/evenements/?q=aide-soignant&du=2030-04-22",
+        ),
+        ("GET /evenements/?q=12:30 HTTP/1.1", "GET /evenements/?q=12:30 HTTP/1.1"),
+    ],
+)
+def test_logs_keep_no_token_coordinates_or_address(line, logged):
+    assert redact(line) == logged
+
+
+@pytest.mark.slow
+def test_gunicorn_and_django_logs_of_a_personal_link_name_no_one(tmp_path):
+    from django.db import connection
+
+    from events.models import Registration
+    from events.services.registration import registration_token
+
+    token = registration_token(Registration(pk=987654))
+    env = production_env(DATABASE_URL=database_url(connection.settings_dict), LOG_LEVEL="INFO")
+    server = Gunicorn(env, tmp_path / "gunicorn.log")
+    try:
+        server.wait_ready()
+        request = urllib.request.Request(  # noqa: S310 - the test's own server
+            f"{server.url}/inscriptions/{token}/annuler/?lat=45.7641&lon=4.8357",
+            headers={"Referer": f"{server.url}/inscriptions/{token}/annuler/"},
+        )
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(request, timeout=10)  # noqa: S310
+    finally:
+        server.stop()
+    log = server.log_path.read_text()
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    [access] = [line for line in lines if line.get("path", "").startswith("/inscriptions/")]
+    assert access["path"] == "/inscriptions/[masqué]/annuler/"
+    assert "remote_addr" not in access
+    assert token not in log and token.split(":")[-1] not in log
+    assert "45.7641" not in log and "4.8357" not in log
 
 
 def test_readyz_answers_ok_when_database_and_cache_answer(client):
