@@ -112,5 +112,8 @@ def privacy(request):
     return render(
         request,
         "semaine/donnees_personnelles.html",
-        {"retention_months": settings.REGISTRATION_RETENTION_MONTHS},
+        {
+            "retention_months": settings.REGISTRATION_RETENTION_MONTHS,
+            "backup_keep": settings.BACKUP_KEEP,
+        },
     )

@@ -64,7 +64,9 @@ class Registration(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.first_name} {self.last_name} — {self.event}"
+        # Admin history (django_admin_log) keeps str() of what staff changed, for good: a
+        # registrant's name there would outlive the retention period.
+        return f"Inscription n° {self.pk} — {self.event}"
 
     @property
     def is_confirmed(self) -> bool:

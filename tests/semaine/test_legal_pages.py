@@ -25,6 +25,17 @@ def test_the_legal_notice_names_the_publisher_and_the_host(client):
     assert "Éditeur" in response.text and "Hébergement" in response.text
 
 
+def test_the_privacy_page_says_who_sees_registrations_and_how_long_backups_last(client, settings):
+    settings.BACKUP_KEEP = 7
+    response = client.get("/donnees-personnelles/")
+
+    html = response.text
+    for role in ("agence France Travail", "coordination régionale", "équipe nationale"):
+        assert role in html
+    assert "seules les 7 plus récentes sont gardées" in html
+    assert "ni votre adresse IP" in html
+
+
 @pytest.mark.parametrize("url", ["/", "/evenements/", "/accessibilite/", "/mentions-legales/"])
 def test_every_footer_links_to_the_statement_with_its_status_and_to_the_legal_notice(client, url):
     html = client.get(url).text

@@ -300,6 +300,10 @@ def test_cancelling_a_registration_inline_frees_the_seat_for_the_waitlist(agency
         Registration.Status.CONFIRMED,
         1,
     )
+    # The admin history keeps what changed, not who registered: it is never purged.
+    [entry] = LogEntry.objects.filter(object_id=str(event.pk))
+    assert "inscription" in entry.get_change_message()
+    assert seated.last_name not in entry.change_message + entry.object_repr
 
 
 def test_a_registration_cannot_be_confirmed_by_hand(agency_client, lyon):
@@ -625,3 +629,39 @@ def test_an_edit_keeps_the_registrations_that_land_while_it_is_saved(
     event.refresh_from_db()
     assert event.title == "Nouveau titre"
     assert event.confirmed_onsite == 5 == event.registrations.confirmed().count()
+
+
+def test_admin_history_written_before_keeps_no_registrant_name(lyon, agency_user):
+    import importlib
+    import json
+
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    event = EventFactory(organiser=lyon, title="Forum")
+    registration = RegistrationFactory(event=event, first_name="Camille", last_name="Durand")
+    old = "Camille Durand — Forum"
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_id=str(registration.pk),
+        object_repr=old,
+        action_flag=2,
+        user=agency_user,
+    )
+    message = [{"changed": {"name": "inscription", "object": old, "fields": ["status"]}}]
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Event),
+        object_id=str(event.pk),
+        object_repr="Forum",
+        action_flag=2,
+        user=agency_user,
+        change_message=json.dumps(message),
+    )
+
+    migration = importlib.import_module("events.migrations.0010_registration_log_without_names")
+    migration.forget_names(apps, None)
+
+    assert not LogEntry.objects.filter(object_repr__contains="Durand").exists()
+    assert not LogEntry.objects.filter(change_message__contains="Durand").exists()
+    message = LogEntry.objects.get(object_repr="Forum").get_change_message()
+    assert message.startswith("Modification de status pour l'objet inscription")
