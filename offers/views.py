@@ -9,6 +9,7 @@ from offers.models import LISTING_VERSION, Offer
 from offers.related import offer_related_events
 from semaine.listing import ListingView
 from semaine.pagecache import versioned_page
+from semaine.ratelimit import rate_limited
 
 
 class OfferListView(ListingView):
@@ -29,7 +30,7 @@ class OfferListView(ListingView):
         return [rows[pk] for pk in ids if pk in rows]
 
 
-offer_list = versioned_page(LISTING_VERSION)(OfferListView.as_view())
+offer_list = rate_limited("pages")(versioned_page(LISTING_VERSION)(OfferListView.as_view()))
 
 
 @require_safe

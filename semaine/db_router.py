@@ -24,6 +24,8 @@ PRIMARY = "default"
 # next one, possibly on another instance: they always live on the primary.
 PRIMARY_APPS = {"sessions", "auth", "admin", "axes", "contenttypes"}
 PIN_COOKIE = "primary"
+# Signed: a visitor who forges the cookie would send every read of theirs to the primary.
+PIN_SALT = "semaine.db_router.pin"
 
 _state = threading.local()
 
@@ -84,9 +86,10 @@ class ReplicaMiddleware:
             use_replica(None)
         wrote = request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400
         if self.replicas and wrote:
-            response.set_cookie(
+            response.set_signed_cookie(
                 PIN_COOKIE,
                 "1",
+                salt=PIN_SALT,
                 max_age=settings.REPLICA_PIN_SECONDS,
                 httponly=True,
                 samesite="Lax",
@@ -102,6 +105,15 @@ class ReplicaMiddleware:
     def _public_read(request) -> bool:
         return (
             request.method in ("GET", "HEAD")
-            and PIN_COOKIE not in request.COOKIES
             and not request.path.startswith("/admin/")
+            and not _pinned(request)
         )
+
+
+def _pinned(request) -> bool:
+    if PIN_COOKIE not in request.COOKIES:
+        return False
+    pin = request.get_signed_cookie(
+        PIN_COOKIE, default=None, salt=PIN_SALT, max_age=settings.REPLICA_PIN_SECONDS
+    )
+    return pin == "1"

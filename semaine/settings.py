@@ -145,12 +145,28 @@ REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env_str("CACHE_URL")
-if CACHE_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+# The rate limits' counters live apart from the pages: a flood of new pages evicts cached pages,
+# and would evict the very counters that stop it. In production RATELIMIT_CACHE_URL names a Redis
+# that never evicts (maxmemory-policy noeviction; the counters are a few bytes per address).
+RATELIMIT_CACHE_URL = env_str("RATELIMIT_CACHE_URL") or CACHE_URL
+RATELIMIT_USE_CACHE = "ratelimit"
+
+
+def _cache(url: str, name: str, **locmem_options) -> dict:
+    if url:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": name,
+        "OPTIONS": locmem_options,
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+CACHES = {
+    "default": _cache(CACHE_URL, "pages"),
+    # LocMemCache culls a third of its entries beyond MAX_ENTRIES (300 by default).
+    "ratelimit": _cache(RATELIMIT_CACHE_URL, "ratelimit", MAX_ENTRIES=1_000_000),
+}
 
 # Brute force on the admin login (django-axes): the first backend refuses locked-out attempts.
 AUTHENTICATION_BACKENDS = [
@@ -329,6 +345,9 @@ REGISTRATION_RATE_LIMIT = _rate("REGISTRATION_RATE_LIMIT", "20/h")
 EXPORT_RATE_LIMIT = _rate("EXPORT_RATE_LIMIT", "300/h")
 # JSON API (/api/...): a partner's site fetching pages stays far below.
 API_RATE_LIMIT = _rate("API_RATE_LIMIT", "3000/h")
+# Listings, region pages, widget and partners page: ten pages a second from one address, far
+# above a person (or a room of jobseekers behind one address), below a flood of cache misses.
+PAGES_RATE_LIMIT = _rate("PAGES_RATE_LIMIT", "600/m")
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: use the socket's address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # People kept on each waitlist (on site, online) of an event; 0: a full event refuses registrations.

@@ -7,6 +7,7 @@ from events.models import AVAILABILITY_VERSION, LISTING_VERSION
 from semaine.listing import ListingView
 from semaine.models import Region
 from semaine.pagecache import versioned_page
+from semaine.ratelimit import rate_limited
 
 
 class EventListView(ListingView):
@@ -39,7 +40,9 @@ class RegionEventListView(EventListView):
 
 # Availability, not seats: the cards say how many seats are left only for the last ones
 # (Event.FEW_SEATS), and "with seats left" changes only when an event becomes full or not.
-event_list = versioned_page(LISTING_VERSION, AVAILABILITY_VERSION)(EventListView.as_view())
-region_event_list = versioned_page(LISTING_VERSION, AVAILABILITY_VERSION)(
-    RegionEventListView.as_view()
+event_list = rate_limited("pages")(
+    versioned_page(LISTING_VERSION, AVAILABILITY_VERSION)(EventListView.as_view())
+)
+region_event_list = rate_limited("pages")(
+    versioned_page(LISTING_VERSION, AVAILABILITY_VERSION)(RegionEventListView.as_view())
 )

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from events.exports import selection
 from events.filters import EventFilter
 from semaine.models import Region
+from semaine.ratelimit import rate_limited
 
 WIDGET_DEFAULT_SIZE = 10
 WIDGET_MAX_SIZE = 50
@@ -23,6 +24,7 @@ def _widget_size(value: str | None) -> int:
 
 @xframe_options_exempt
 @require_safe
+@rate_limited("pages")
 def widget(request):
     """/widget/evenements/: a light list for partners' sites, framed anywhere."""
     filterset = EventFilter(request.GET)
@@ -53,6 +55,7 @@ def widget(request):
 
 
 @require_safe
+@rate_limited("pages")
 def partners(request):
     """/partenaires/: choose filters (a GET form), get the widget snippet and every link."""
     filterset = EventFilter(request.GET)

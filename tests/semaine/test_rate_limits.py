@@ -94,14 +94,15 @@ def test_with_redis_the_budget_is_counted_in_redis(client, settings, tmp_path):
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     try:
         settings.CACHES = {
-            "default": {
+            **settings.CACHES,
+            "ratelimit": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": redis.url,
-            }
+            },
         }
         settings.EXPORT_RATE_LIMIT = (2, 3600)
         assert [client.get(EXPORT).status_code for _ in range(3)] == [200, 200, 429]
-        raw = caches["default"]._cache.get_client()
+        raw = caches["ratelimit"]._cache.get_client()
         keys = [key.decode() for key in raw.keys("*rl:*")]
         assert len(keys) == 1
         assert int(raw.get(keys[0])) == 3
@@ -113,7 +114,7 @@ def test_a_count_lost_in_the_cache_lets_the_request_through(client, settings):
     settings.EXPORT_RATE_LIMIT = (1, 3600)
     assert client.get(EXPORT).status_code == 200
     # The key expired between django-ratelimit's add and incr: no count, no 429 either.
-    with mock.patch.object(type(caches["default"]), "incr", side_effect=ValueError):
+    with mock.patch.object(type(caches["ratelimit"]), "incr", side_effect=ValueError):
         assert client.get(EXPORT).status_code == 200
     assert client.get(EXPORT).status_code == 429
 
@@ -141,11 +142,37 @@ def test_rate_limits_off_turns_every_limit_off(client, settings):
         assert response.status_code == 302
 
 
-def test_pages_are_not_rate_limited(client, settings):
+def test_other_budgets_leave_pages_alone(client, settings):
     settings.EXPORT_RATE_LIMIT = (1, 3600)
     settings.API_RATE_LIMIT = (1, 3600)
     for _ in range(3):
         assert client.get("/evenements/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/evenements/", "/evenements/region/84/", "/offres/", "/widget/evenements/"]
+)
+def test_listings_widget_and_partners_page_share_a_generous_budget(client, settings, url):
+    settings.PAGES_RATE_LIMIT = (3, 60)
+    # Every page counts, cached or not, whatever its query string.
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    assert client.get("/partenaires/").status_code == 200
+    response = client.get(url, {"q": "infirmier"})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "Trop de requêtes depuis votre adresse" in response.text
+    # The events' own pages and the home page are not counted in it.
+    assert client.get("/").status_code == 200
+
+
+def test_a_flood_that_empties_the_page_cache_keeps_the_counts(client, settings):
+    settings.EXPORT_RATE_LIMIT = (2, 3600)
+    assert client.get(EXPORT).status_code == 200
+    for n in range(400):  # beyond what the page cache keeps in memory (300)
+        caches["default"].set(f"page:{n}", b"x")
+    caches["default"].clear()
+    assert client.get(EXPORT).status_code == 200
+    assert client.get(EXPORT).status_code == 429
 
 
 def test_the_defaults_are_generous_and_set(settings):
@@ -153,6 +180,7 @@ def test_the_defaults_are_generous_and_set(settings):
 
     assert project_settings.EXPORT_RATE_LIMIT[0] >= 100
     assert project_settings.API_RATE_LIMIT[0] >= 1000
+    assert project_settings.PAGES_RATE_LIMIT == (600, 60)
     assert project_settings.REGISTRATION_RATE_LIMIT == (20, 3600)
 
 

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 
 import psycopg
@@ -194,9 +195,15 @@ def test_listing_reads_the_replica_and_registrations_write_the_primary(site):
     # Read-your-writes: right after writing, this person's pages come from the primary...
     status, _, listing = visitor.get(url, "/evenements/")
     assert "Forum créé pendant le retard du réplica" in listing
-    # ...while everybody else still reads the lagging replica.
+    # ...while everybody else still reads the lagging replica,
     status, _, listing = Browser().get(url, "/evenements/")
     assert "Forum créé pendant le retard du réplica" not in listing
+    # a forged pin cookie included (the real one is signed): reads cannot be sent to the primary.
+    forged = urllib.request.Request(  # noqa: S310 - the test's own server
+        f"{url}/evenements/?forged=1", headers={"Cookie": "primary=1"}
+    )
+    with urllib.request.urlopen(forged, timeout=10) as response:  # noqa: S310
+        assert "Forum créé pendant le retard du réplica" not in response.read().decode()
 
     # Replay resumes: the registration reaches the replica, and the public listing shows the news.
     replica.query("SELECT pg_wal_replay_resume()")
