@@ -30,7 +30,9 @@ class OfferListView(ListingView):
         return [rows[pk] for pk in ids if pk in rows]
 
 
-offer_list = rate_limited("pages")(versioned_page(LISTING_VERSION)(OfferListView.as_view()))
+offer_list = rate_limited("pages")(
+    versioned_page(LISTING_VERSION, query=OfferListView.cache_query)(OfferListView.as_view())
+)
 
 
 @require_safe

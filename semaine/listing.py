@@ -7,7 +7,10 @@ URL fixes, and what else its template shows. Its URL pattern takes `as_view()` w
 semaine.pagecache.versioned_page with the data versions the page shows.
 """
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import render
 from django.views import View
 
@@ -37,16 +40,31 @@ class ListingView(View):
         """What the template shows beyond the listing."""
         return context
 
+    @classmethod
+    def known_params(cls, request) -> list[tuple[str, str]]:
+        """The query string's filters and page, in order, without the parameters the listing
+        does not know or leaves empty: they change nothing on the page."""
+        names = {*cls.filterset_class.base_filters, "page"}
+        return [(k, v) for k, values in request.GET.lists() if k in names for v in values if v]
+
+    @classmethod
+    def cache_query(cls, request) -> str:
+        """The page cache's key for this query: one page, however its parameters are ordered
+        or padded (semaine.pagecache)."""
+        return urlencode(sorted(cls.known_params(request)))
+
     def get(self, request, *args, **kwargs):
         fixed = self.fixed_filters()
-        data = request.GET.copy()
+        data = QueryDict(mutable=True)
+        for name, value in self.known_params(request):
+            data.appendlist(name, value)
         for name, value in fixed.items():
             data[name] = value
         filterset = self.filterset_class(data)
         facets = filterset.facet_counts()
         paginator = Paginator(self.paginated(filterset), self.per_page)
         paginator.count = facets.total  # already counted with the facets: no second COUNT(*)
-        requested = request.GET.get("page", "1")
+        requested = data.get("page", "1")
         page = paginator.get_page(requested)
         page.object_list = self.page_rows(page.object_list)
         page_error = (

@@ -86,24 +86,30 @@ def version_key(names: tuple[str, ...] = ()) -> str:
     return ".".join(f"{name}={versions.get(name, 0)}" for name in (names or sorted(versions)))
 
 
-def versioned_page(*reads: str):
+def versioned_page(*reads: str, query=None):
     """Cache the 200 responses of a public GET view (no cookies set, nothing per person) under
-    the data versions `reads` it shows; every version when none is named."""
+    the data versions `reads` it shows; every version when none is named.
+
+    `query(request)`, when given, is the part of the query string the page depends on, in a
+    canonical form (semaine.listing.ListingView.cache_query): requests that differ only by
+    unknown, empty or reordered parameters then share one page instead of one each.
+    """
 
     def decorator(view):
-        return _versioned_page(view, reads)
+        return _versioned_page(view, reads, query)
 
     return decorator
 
 
-def _versioned_page(view, reads: tuple[str, ...]):
+def _versioned_page(view, reads: tuple[str, ...], query):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         versions = version_key(reads)
         # Hashed: a query string can be long, and cache keys must stay short (memcached: 250).
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+        full_path = f"{request.path}?{query(request)}" if query else request.get_full_path()
+        path = hashlib.sha256(full_path.encode()).hexdigest()[:40]
         key = f"page:{versions}:{path}"
         cached = cache.get(key)
         if cached is not None:

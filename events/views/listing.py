@@ -41,8 +41,12 @@ class RegionEventListView(EventListView):
 # Availability, not seats: the cards say how many seats are left only for the last ones
 # (Event.FEW_SEATS), and "with seats left" changes only when an event becomes full or not.
 event_list = rate_limited("pages")(
-    versioned_page(LISTING_VERSION, AVAILABILITY_VERSION)(EventListView.as_view())
+    versioned_page(LISTING_VERSION, AVAILABILITY_VERSION, query=EventListView.cache_query)(
+        EventListView.as_view()
+    )
 )
 region_event_list = rate_limited("pages")(
-    versioned_page(LISTING_VERSION, AVAILABILITY_VERSION)(RegionEventListView.as_view())
+    versioned_page(LISTING_VERSION, AVAILABILITY_VERSION, query=EventListView.cache_query)(
+        RegionEventListView.as_view()
+    )
 )

@@ -230,9 +230,13 @@ def test_facet_counts_are_cached_for_the_same_filters_searches_included(
     with django_assert_max_num_queries(20) as first:
         response = client.get(URL, {"region": "53", "contrat": ["CDI", "CDD"]})
     assert response.status_code == 200
-    # Three counts spared, one look at the listing version spent.
-    with django_assert_max_num_queries(len(first.captured_queries) - 2):
+    # Reordered: the same page, from the page cache.
+    with django_assert_max_num_queries(1):
         response = client.get(URL, {"contrat": ["CDD", "CDI"], "region": "53"})
+    assert response.status_code == 200
+    # Another page of it: three counts spared, one look at the listing version spent.
+    with django_assert_max_num_queries(len(first.captured_queries) - 2):
+        response = client.get(URL, {"contrat": ["CDD", "CDI"], "region": "53", "page": "1"})
     assert response.status_code == 200
     assert response.context["facets"].total == 3
     with django_assert_max_num_queries(20) as search:
