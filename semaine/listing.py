@@ -23,6 +23,8 @@ class ListingView(View):
     template_name: str = ""
     rows_name = "rows"  # the context name of the page's rows
     per_page = 20
+    # Parameters the page reads beyond its filter set's filters.
+    page_params: tuple[str, ...] = ("page",)
 
     def fixed_filters(self) -> dict[str, str]:
         """Filters the URL itself sets (a region page's region), over the query string's."""
@@ -44,7 +46,7 @@ class ListingView(View):
     def known_params(cls, request) -> list[tuple[str, str]]:
         """The query string's filters and page, in order, without the parameters the listing
         does not know or leaves empty: they change nothing on the page."""
-        names = {*cls.filterset_class.base_filters, "page"}
+        names = {*cls.filterset_class.base_filters, *cls.page_params}
         return [(k, v) for k, values in request.GET.lists() if k in names for v in values if v]
 
     @classmethod
