@@ -11,6 +11,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views import View
 
+from semaine.geo.distance import distance_km
+from semaine.middleware import allow_geolocation
+
 
 class ListingView(View):
     # GET and HEAD only, as @require_safe: anything else is a 405 naming them.
@@ -49,6 +52,14 @@ class ListingView(View):
         requested = request.GET.get("page", "1")
         page = paginator.get_page(requested)
         page.object_list = self.page_rows(page.object_list)
+        place = filterset.place
+        if place is not None:
+            # Rows loaded apart from the filtered query (offers: by id) lack its distance.
+            for row in page.object_list:
+                if getattr(row, "distance_km", None) is None and row.latitude is not None:
+                    row.distance_km = distance_km(
+                        place.latitude, place.longitude, row.latitude, row.longitude
+                    )
         page_error = (
             ""
             if requested == str(page.number)
@@ -68,4 +79,5 @@ class ListingView(View):
             "page_error": page_error,
             "querystring": query.urlencode(),
         }
-        return render(request, self.template_name, self.get_context_data(**context))
+        response = render(request, self.template_name, self.get_context_data(**context))
+        return allow_geolocation(response)  # the place field's « Autour de moi » button

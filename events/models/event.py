@@ -17,6 +17,7 @@ from events.models import rules
 from events.models.organiser import Organiser
 from events.models.querysets import EventQuerySet
 from events.models.rules import MAX_DURATION
+from semaine.geo.distance import is_valid_point
 from semaine.geo.locate import LocationSource, locate
 from semaine.models import Department, Edition, Region, Trade
 
@@ -379,6 +380,15 @@ class Event(models.Model):
             errors["end"] = rules.AT_MOST_MAX_DURATION
         if self.is_online and not self.online_url:
             errors["online_url"] = rules.ONLINE_HAS_LINK
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = (
+                "Saisissez la latitude et la longitude, ou aucune des deux."
+            )
+        elif self.latitude is not None and not is_valid_point(self.latitude, self.longitude):
+            errors["latitude"] = (
+                "Coordonnées impossibles : latitude entre -90 et 90, longitude entre -180 et 180 "
+                "(en degrés décimaux, ex. 45.764 et 4.8357)."
+            )
         if self.is_onsite:
             if not self.address:
                 errors["address"] = rules.ONSITE_HAS_ADDRESS

@@ -3,6 +3,7 @@ an INSEE code) turned into a commune, with the other communes it could mean and,
 none, the closest names; the communes that start with what is being typed; the commune nearest
 to a point."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -191,3 +192,11 @@ def nearest_commune(latitude: float, longitude: float) -> Commune | None:
         if found:
             return found
     return None
+
+
+@functools.lru_cache(maxsize=2048)
+def resolve_place_cached(text: str) -> Resolution:
+    """resolve_place() once per text and process: communes are reference data that only
+    change with a deploy, and a listing resolves its place once per facet it counts. The
+    Resolution returned is shared: read it, never change it."""
+    return resolve_place(text)
