@@ -27,6 +27,8 @@ if os.path.isdir("/dev/shm"):  # noqa: S108 - a tmpfs for gunicorn's own heartbe
     worker_tmp_dir = "/dev/shm"  # noqa: S108
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# The access log drops the visitor's position (« Autour de moi »: ?lat=&lon=).
+logger_class = "semaine.logging.GunicornLogger"
 # Text format (LOG_FORMAT=text); in JSON the same fields become keys (semaine.logging).
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
 errorlog = "-"

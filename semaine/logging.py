@@ -7,7 +7,9 @@ request id) as JSON keys instead of one formatted line, so a log platform can fi
 
 import contextvars
 import logging
+import re
 
+from gunicorn.glogging import Logger as _GunicornLogger
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
 # A context variable rather than a thread-local: correct under threaded and async workers alike.
@@ -25,6 +27,26 @@ ACCESS_FIELDS = {
     "a": "user_agent",
     "{x-request-id}o": "request_id",
 }
+
+
+# The visitor's position sent by « Autour de moi » (/api/v1/communes/?lat=&lon=): never logged.
+_POSITION = re.compile(r"(?<![^?&\s])(lat|lon)=[^&\s]*", re.IGNORECASE)
+
+
+def redact_position(text: str) -> str:
+    """`text` with the values of its query's `lat` and `lon` parameters taken out."""
+    return _POSITION.sub(r"\1=…", text) if text else text
+
+
+class GunicornLogger(_GunicornLogger):
+    """gunicorn's logger whose access-log atoms (request line, query, path) keep no position."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for name in ("r", "q", "U"):
+            if isinstance(atoms.get(name), str):
+                atoms[name] = redact_position(atoms[name])
+        return atoms
 
 
 class RequestIdFilter(logging.Filter):
