@@ -9,6 +9,11 @@ from offers.models import Offer
 from semaine.api import CodeNameSerializer, TradeSerializer
 
 
+class KilometresField(serializers.FloatField):
+    def to_representation(self, value):
+        return round(float(value), 1)
+
+
 class OfferSerializer(serializers.Serializer):
     """Field names are a public contract, as for events (same names for the same things)."""
 
@@ -27,8 +32,12 @@ class OfferSerializer(serializers.Serializer):
         allow_null=True, help_text="Latitude du lieu de travail (WGS 84) ; null : non localisé"
     )
     longitude = serializers.FloatField(allow_null=True, help_text="Longitude (WGS 84)")
-    distance_km = serializers.SerializerMethodField(
-        help_text="Avec `lieu` seulement : distance en km du lieu de travail"
+    # Absent unless the selection is around a place (`lieu`): DRF skips a field that is
+    # neither required nor found on the row.
+    distance_km = KilometresField(
+        required=False,
+        allow_null=True,
+        help_text="Avec `lieu` seulement : distance en km du lieu de travail",
     )
     status = serializers.ChoiceField(choices=Offer.Status.choices)
     work_study = serializers.BooleanField(help_text="En alternance")
@@ -52,17 +61,6 @@ class OfferSerializer(serializers.Serializer):
     training_start = serializers.DateField(allow_null=True)
     funding = serializers.CharField()
     updated_at = serializers.DateTimeField()
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not hasattr(instance, "distance_km"):
-            del data["distance_km"]  # only in a selection around a place (`lieu`)
-        return data
-
-    @extend_schema_field({"type": "number", "nullable": True})
-    def get_distance_km(self, offer: Offer) -> float | None:
-        value = getattr(offer, "distance_km", None)
-        return None if value is None else round(value, 1)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, offer: Offer) -> str:

@@ -55,9 +55,15 @@ class PlaceField(forms.CharField):
             return None
         resolution = resolve_place_cached(text)
         if resolution.commune is None:
+            # The message quotes what was typed, which may hold a "%": passed as a parameter,
+            # never as the format string (DRF formats it again).
             raise ValidationError(
-                resolution.message or "Lieu inconnu : indiquez une commune ou un code postal.",
+                "%(message)s",
                 code="unknown_place",
+                params={
+                    "message": resolution.message
+                    or "Lieu inconnu : indiquez une commune ou un code postal."
+                },
             )
         return resolution.commune
 

@@ -9,7 +9,12 @@ The position is neither stored nor logged: the answer is not cached anywhere (no
 import math
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -62,8 +67,20 @@ class CommuneView(APIView):
             OpenApiParameter("lon", float, description="Longitude (-180 à 180)"),
         ],
         responses={
-            200: CommuneSerializer(many=True),
+            200: inline_serializer(
+                "Communes",
+                {
+                    "results": CommuneSerializer(many=True),
+                    "detail": serializers.CharField(
+                        required=False, help_text="Avec lat et lon : aucune commune proche"
+                    ),
+                },
+            ),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="Paramètre invalide."),
+            429: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Trop de requêtes : réessayer après `Retry-After`.",
+            ),
         },
     )
     def get(self, request):

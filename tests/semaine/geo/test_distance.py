@@ -44,7 +44,9 @@ def test_impossible_points_are_not_valid(latitude, longitude):
 
 @pytest.mark.django_db
 def test_the_sql_distance_agrees_with_python_and_keeps_the_radius():
-    near_lyon = within_radius(Commune.objects.all(), *LYON, 6).order_by("distance_km")
+    near_lyon = within_radius(Commune.objects.all(), *LYON, 6).order_by(
+        "distance_km", "-population"
+    )
     names = [c.name for c in near_lyon]
     assert names[0] == "Lyon"
     assert "Villeurbanne" in names

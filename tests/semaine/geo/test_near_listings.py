@@ -182,3 +182,9 @@ def test_an_address_matching_no_commune_is_flagged_not_placed(client):
     assert event.location_source == LocationSource.NOT_FOUND
     assert event.latitude is None
     assert "Forum introuvable" not in titles(client.get("/evenements/?lieu=Lyon&rayon=100"))
+
+
+def test_a_place_with_a_percent_sign_is_refused_cleanly(client):
+    response = client.get("/api/v1/offres/?lieu=%25s%25d%25%28x%29s")
+    assert response.status_code == 400
+    assert "Aucune commune" in response.json()["lieu"][0]
