@@ -10,7 +10,8 @@ from django.utils.text import slugify
 
 from events.models import Event, Organiser, Registration
 from semaine.bulk import copy_insert
-from semaine.demo_places import PLACES, STREETS
+from semaine.demo_places import PLACES, STREETS, demo_place
+from semaine.geo.locate import LocationSource
 from semaine.models import Department, Edition, Trade
 
 DEMO_SOURCE = "demo"
@@ -151,7 +152,8 @@ def _build_event(i: int, edition: Edition, ctx: dict) -> tuple[Event, list[int]]
             weights=(70, 15, 15),
         )[0]
     trades = rng.sample(ctx["trades"], rng.choice((1, 1, 2, 3)))
-    (city, postcode) = rng.choice(PLACES[dept.code])
+    place = demo_place(rng, dept.code)
+    city, postcode = place.city, place.postcode
     day = edition.start_date + datetime.timedelta(days=rng.randrange(5))
     hour, minute, duration = rng.choice(SLOTS)
     tz = zoneinfo.ZoneInfo(dept.time_zone)
@@ -178,6 +180,10 @@ def _build_event(i: int, edition: Edition, ctx: dict) -> tuple[Event, list[int]]
         city=city,
         department=dept,
         region_id=dept.region_id,
+        # What Event.locate() would give, set here: the bulk COPY does not call save().
+        latitude=place.latitude if onsite else None,
+        longitude=place.longitude if onsite else None,
+        location_source=LocationSource.COMMUNE if onsite else LocationSource.NONE,
         online_url=f"https://visio.francetravail.example/evenement-{i}" if online else "",
         organiser=organiser,
         sectors="".join(sorted({t.sector for t in trades})),

@@ -4,7 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from events.models import AVAILABILITY_VERSION, LISTING_VERSION, Event
@@ -67,6 +67,15 @@ class EventFilter(ListingFilterSet):
         widget=forms.CheckboxInput,
     )
 
+    # With `lieu`: are online-only events (no distance) listed after the nearby ones? On unless
+    # en_ligne=0; the form sends a hidden 0 before the checkbox's 1, and the last value counts.
+    en_ligne = django_filters.ChoiceFilter(
+        label="Inclure les événements en ligne",
+        choices=[("1", "Oui"), ("0", "Non")],
+        method="filter_near",
+        empty_label=None,
+    )
+
     FACET_FIELDS = ("region", "departement", "type", "modalite", "metier", "secteur", "public")
     # Counted in one scan: filter name -> model column. Trades, many to many, are counted on
     # their own table (count_facets).
@@ -115,6 +124,14 @@ class EventFilter(ListingFilterSet):
         if not (cleaned.get("du") or cleaned.get("au") or cleaned.get("passes")):
             queryset = queryset.upcoming(self.now)
         return queryset
+
+    @property
+    def includes_online(self) -> bool:
+        return self.active_filters.get("en_ligne") != "0"
+
+    def rows_without_place(self):
+        # Online-only events have no distance: listed after the nearby ones unless en_ligne=0.
+        return Q(modalite=Event.Modalite.DISTANCIEL) if self.includes_online else None
 
     def filter_du(self, queryset, name, value):
         return queryset.filter(end__gte=day_start(value))

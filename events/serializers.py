@@ -80,6 +80,10 @@ def _utc(value: datetime.datetime | None) -> str | None:
     return value.astimezone(datetime.UTC).isoformat() if value else None
 
 
+def _km(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
 def event_representation(event: Event, trades: dict[int, dict] | None = None) -> dict:
     """One event as the API shows it: field names and values are a public contract.
 
@@ -105,6 +109,8 @@ def event_representation(event: Event, trades: dict[int, dict] | None = None) ->
         "address": event.address,
         "postcode": event.postcode,
         "city": event.city,
+        "latitude": event.latitude,
+        "longitude": event.longitude,
         "online_url": event.public_online_url or None,
         "organiser": {"name": organiser.name, "kind": organiser.kind},
         "metiers": event_trades(event, trades),
@@ -117,6 +123,8 @@ def event_representation(event: Event, trades: dict[int, dict] | None = None) ->
         "registration_url": registration_url(event),
         "updated_at": _utc(event.updated_at),
     }
+    if hasattr(event, "distance_km"):  # a selection around a place (`lieu`)
+        data["distance_km"] = _km(event.distance_km)
     if event.modalite == Event.Modalite.HYBRIDE:
         data["seats_left_presentiel"] = event.seats_left_onsite
         data["seats_left_distanciel"] = event.seats_left_online
@@ -150,6 +158,15 @@ class EventSerializer(serializers.Serializer):
     address = serializers.CharField()
     postcode = serializers.CharField()
     city = serializers.CharField()
+    latitude = serializers.FloatField(
+        allow_null=True, help_text="Latitude du lieu (WGS 84) ; null : en ligne ou non localisé"
+    )
+    longitude = serializers.FloatField(allow_null=True, help_text="Longitude du lieu (WGS 84)")
+    distance_km = serializers.FloatField(
+        allow_null=True,
+        required=False,
+        help_text="Avec `lieu` seulement : distance en km (null : événement en ligne)",
+    )
     online_url = serializers.URLField(
         allow_null=True,
         help_text="Lien de connexion ; null quand l'inscription est obligatoire : il n'est alors "

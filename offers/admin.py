@@ -65,13 +65,21 @@ class OfferAdmin(ScopedObjectsMixin, HttpsLinksMixin, admin.ModelAdmin):
         "diploma",
         "source",
         ("region", admin.RelatedOnlyFieldListFilter),
+        "location_source",
     ]
     search_fields = ["title", "employer", "organisation", "city", "external_id"]
     date_hierarchy = "published_at"
     list_select_related = ["department"]
     list_per_page = 50
     autocomplete_fields = ["trade", "department", "organiser", "events"]
-    readonly_fields = ["created_at", "updated_at", "source_updated_at"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "source_updated_at",
+        "latitude",
+        "longitude",
+        "location_source",
+    ]
     fieldsets = [
         (
             "Offre",
@@ -88,7 +96,17 @@ class OfferAdmin(ScopedObjectsMixin, HttpsLinksMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Lieu", {"fields": [("postcode", "city"), "department"]}),
+        (
+            "Lieu",
+            {
+                "fields": [
+                    ("postcode", "city"),
+                    "department",
+                    ("latitude", "longitude"),
+                    "location_source",
+                ]
+            },
+        ),
         (
             "Emploi",
             {

@@ -9,7 +9,8 @@ from django.utils.text import slugify
 
 from offers.models import Offer
 from semaine.bulk import copy_insert
-from semaine.demo_places import PLACES
+from semaine.demo_places import demo_place
+from semaine.geo.locate import LocationSource
 from semaine.models import Department, Trade
 
 DEMO_SOURCE = Offer.Source.MANUEL
@@ -104,7 +105,8 @@ def _job(rng: random.Random, ctx: dict, city: str) -> tuple:
 def _build_offer(i: int, ctx: dict, now: datetime.datetime) -> Offer:
     rng = random.Random(1_000_000 + i)
     dept = rng.choice(ctx["departments"])
-    city, postcode = rng.choice(PLACES[dept.code])
+    place = demo_place(rng, dept.code)
+    city, postcode = place.city, place.postcode
     if rng.random() < 0.25:
         trade, work_study, title, fields = _training(rng, ctx, city, now)
     else:
@@ -122,6 +124,10 @@ def _build_offer(i: int, ctx: dict, now: datetime.datetime) -> Offer:
         sector=trade.sector,
         city=city,
         postcode=postcode,
+        # What Offer.locate() would give, set here: the bulk COPY does not call save().
+        latitude=place.latitude,
+        longitude=place.longitude,
+        location_source=LocationSource.COMMUNE,
         department=dept,
         region_id=dept.region_id,
         published_at=published,

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from semaine.geo.locate import LocationSource, locate
 from semaine.models import Department, Region, Trade
 
 # The row of semaine_data_version this app's trigger bumps (migration 0005): see semaine.pagecache.
@@ -95,6 +96,17 @@ class Offer(models.Model):
         on_delete=models.PROTECT,
         related_name="offers",
         verbose_name="région",
+        editable=False,
+    )
+    # The workplace's coordinates: precise ones from the source, else its commune's centre.
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
+    location_source = models.CharField(
+        "localisation",
+        max_length=12,
+        choices=LocationSource.choices,
+        blank=True,
+        default=LocationSource.NONE,
         editable=False,
     )
     published_at = models.DateTimeField("publiée le")
@@ -186,6 +198,13 @@ class Offer(models.Model):
             models.Index(fields=["trade", "-published_at"], name="offer_trade_published"),
             models.Index(fields=["nature", "-published_at"], name="offer_nature_published"),
             GinIndex(fields=["search_vector"], name="offer_search_vector"),
+            # Near-me search: a bounding box on latitude then longitude (semaine.geo.distance).
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["status", "published_at"],
+                condition=Q(latitude__isnull=False),
+                name="offer_lat_lon",
+            ),
         ]
 
     def __str__(self):
@@ -211,4 +230,22 @@ class Offer(models.Model):
             if self.trade_id
             else ""
         )
+        self.locate()
         super().save(*args, **kwargs)
+
+    def locate(self) -> None:
+        """Coordinates of the workplace: precise ones kept, else its commune's centre; none
+        (flagged « Adresse non localisée ») when no commune matches its postcode and city."""
+        if not (self.postcode or self.city):
+            self.latitude = self.longitude = None
+            self.location_source = LocationSource.NONE
+            return
+        precise = self.location_source == LocationSource.PRECISE
+        location = locate(
+            postcode=self.postcode,
+            city=self.city,
+            latitude=self.latitude if precise else None,
+            longitude=self.longitude if precise else None,
+        )
+        self.latitude, self.longitude = location.latitude, location.longitude
+        self.location_source = location.source

@@ -9,6 +9,11 @@ from offers.models import Offer
 from semaine.api import CodeNameSerializer, TradeSerializer
 
 
+class KilometresField(serializers.FloatField):
+    def to_representation(self, value):
+        return round(float(value), 1)
+
+
 class OfferSerializer(serializers.Serializer):
     """Field names are a public contract, as for events (same names for the same things)."""
 
@@ -23,6 +28,17 @@ class OfferSerializer(serializers.Serializer):
     departement = CodeNameSerializer(source="department", allow_null=True)
     city = serializers.CharField()
     postcode = serializers.CharField()
+    latitude = serializers.FloatField(
+        allow_null=True, help_text="Latitude du lieu de travail (WGS 84) ; null : non localisé"
+    )
+    longitude = serializers.FloatField(allow_null=True, help_text="Longitude (WGS 84)")
+    # Absent unless the selection is around a place (`lieu`): DRF skips a field that is
+    # neither required nor found on the row.
+    distance_km = KilometresField(
+        required=False,
+        allow_null=True,
+        help_text="Avec `lieu` seulement : distance en km du lieu de travail",
+    )
     status = serializers.ChoiceField(choices=Offer.Status.choices)
     work_study = serializers.BooleanField(help_text="En alternance")
     published_at = serializers.DateTimeField()

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from events.api import EventViewSet
 from offers.api import OfferViewSet
+from semaine.geo.api import CommuneView
 from semaine.ratelimit import rate_limited
 
 app_name = "api"
@@ -24,6 +25,7 @@ router.register("evenements", EventViewSet, basename="evenement")
 router.register("offres", OfferViewSet, basename="offre")
 
 urlpatterns = [
+    path("v1/communes/", CommuneView.as_view(), name="communes"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: no inline script (CSP).

@@ -1,4 +1,62 @@
-"""Real place names for the demo dataset: each department's prefecture and a second town."""
+"""Real places for the demo dataset: each department's prefecture and a second town (the
+agencies' towns), and the real communes events and offers are spread over."""
+
+import functools
+import random
+from dataclasses import dataclass
+
+from semaine.models import Commune
+
+# Communes of each department events and offers are drawn from, the biggest, by population.
+DEMO_COMMUNES_PER_DEPARTMENT = 40
+
+
+@dataclass(frozen=True)
+class DemoPlace:
+    city: str
+    postcode: str
+    latitude: float
+    longitude: float
+
+
+@functools.cache
+def demo_communes() -> dict[str, tuple[tuple[DemoPlace, ...], tuple[int, ...]]]:
+    """department code -> (places, population weights): its biggest communes, a city's
+    arrondissements in place of the whole city (one postcode each). Read once per process:
+    reference data only changes with a deploy."""
+    cities_with_arrondissements = set(
+        Commune.objects.filter(parent__isnull=False).values_list("parent_id", flat=True)
+    )
+    names = dict(
+        Commune.objects.filter(insee__in=cities_with_arrondissements).values_list("insee", "name")
+    )
+    by_department: dict[str, list[Commune]] = {}
+    for commune in Commune.objects.exclude(insee__in=cities_with_arrondissements).by_size():
+        places = by_department.setdefault(commune.department_id, [])
+        if len(places) < DEMO_COMMUNES_PER_DEPARTMENT:
+            places.append(commune)
+    return {
+        code: (
+            tuple(
+                DemoPlace(
+                    city=names.get(c.parent_id, c.name),
+                    postcode=c.postcodes[0],
+                    latitude=c.latitude,
+                    longitude=c.longitude,
+                )
+                for c in communes
+            ),
+            tuple(max(c.population, 1) for c in communes),
+        )
+        for code, communes in by_department.items()
+    }
+
+
+def demo_place(rng: random.Random, department: str) -> DemoPlace:
+    """A real commune of the department, drawn in proportion to its population."""
+    places, weights = demo_communes()[department]
+    return rng.choices(places, weights=weights)[0]
+
 
 # department code -> ((city, postcode), (city, postcode))
 PLACES = {

@@ -5,10 +5,15 @@ import functools
 import re
 
 import django_filters
+from django import forms
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
 
 from semaine import facets
-from semaine.models import Department, Region, Trade
+from semaine.geo.distance import bounding_box, distance_expression
+from semaine.geo.places import MAX_PLACE_LENGTH, Resolution, resolve_place_cached
+from semaine.models import Commune, Department, Region, Trade
 
 MAX_QUERY_LENGTH = 200
 HYPHEN_IN_WORD = re.compile(r"(?<=\w)-(?=\w)")
@@ -31,6 +36,40 @@ def department_choices():
 @functools.cache
 def trade_choices():
     return [(t.code, t.label) for t in Trade.objects.current()]
+
+
+# Near-me search: `lieu` (a commune name, a postcode or an INSEE code), `rayon` in km, `tri`.
+RADII_KM = (5, 10, 20, 30, 50, 100)
+DEFAULT_RADIUS_KM = 30
+SORT_BY_DISTANCE, SORT_BY_DATE = "distance", "date"
+
+
+class PlaceField(forms.CharField):
+    """What a visitor typed as a place, cleaned to the Commune it means (semaine.geo.places):
+    a unique match, or the most populous of several; an unknown place is a validation error
+    whose message says so and names the closest communes."""
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        resolution = resolve_place_cached(text)
+        if resolution.commune is None:
+            # The message quotes what was typed, which may hold a "%": passed as a parameter,
+            # never as the format string (DRF formats it again).
+            raise ValidationError(
+                "%(message)s",
+                code="unknown_place",
+                params={
+                    "message": resolution.message
+                    or "Lieu inconnu : indiquez une commune ou un code postal."
+                },
+            )
+        return resolution.commune
+
+
+class PlaceFilter(django_filters.CharFilter):
+    field_class = PlaceField
 
 
 def full_text(queryset, value: str):
@@ -62,6 +101,25 @@ class ListingFilterSet(django_filters.FilterSet):
         field_name="department_id",
         choices=department_choices,
         empty_label="Tous",
+    )
+
+    lieu = PlaceFilter(
+        label="Lieu",
+        method="filter_near",
+        max_length=MAX_PLACE_LENGTH,
+        help_text="Commune ou code postal",
+    )
+    rayon = django_filters.ChoiceFilter(
+        label="Dans un rayon de",
+        choices=[(str(km), f"{km} km") for km in RADII_KM],
+        method="filter_near",
+        empty_label=None,
+    )
+    tri = django_filters.ChoiceFilter(
+        label="Trier par",
+        choices=[(SORT_BY_DISTANCE, "Distance"), (SORT_BY_DATE, "Date")],
+        method="filter_near",
+        empty_label=None,
     )
 
     # Facets counted on the listing: filter name -> model column, counted together in one scan.
@@ -97,6 +155,63 @@ class ListingFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return full_text(queryset, value)
+
+    # -- near-me search ------------------------------------------------------------------------
+
+    def filter_near(self, queryset, name, value):
+        return queryset  # lieu, rayon and tri act together, last: see near()
+
+    def filter_queryset(self, queryset):
+        return self.near(super().filter_queryset(queryset))
+
+    @property
+    def place(self) -> Commune | None:
+        """The commune `lieu` resolved to; None without `lieu` or when it names no commune."""
+        return self.active_filters.get("lieu")
+
+    @property
+    def place_resolution(self) -> Resolution | None:
+        """What `lieu` was resolved to, for the page: the other communes an ambiguous name
+        could mean, the closest names to an unknown one."""
+        text = " ".join(str(self.data.get("lieu", "") if self.is_bound else "").split())
+        if not text or len(text) > MAX_PLACE_LENGTH:
+            return None
+        return resolve_place_cached(text)
+
+    @property
+    def radius_km(self) -> int:
+        """`rayon`, else the default (an invalid one is reported on the form and ignored)."""
+        return int(self.active_filters.get("rayon") or DEFAULT_RADIUS_KM)
+
+    @property
+    def sorted_by_distance(self) -> bool:
+        return self.place is not None and self.active_filters.get("tri") != SORT_BY_DATE
+
+    def rows_without_place(self) -> Q | None:
+        """Rows that have no place to be near yet belong in a near-me listing (after the
+        nearby ones): none by default; the events listing's online events."""
+        return None
+
+    def near(self, queryset):
+        """Within `rayon` km of `lieu`: the bounding box (indexed latitude and longitude),
+        then the exact distance, annotated as `distance_km`; sorted by distance unless
+        `tri=date`. Rows without coordinates come after, when rows_without_place() wants them.
+        """
+        commune = self.place
+        if commune is None:
+            return queryset
+        radius = self.radius_km
+        box = bounding_box(commune.latitude, commune.longitude, radius)
+        queryset = queryset.annotate(
+            distance_km=distance_expression(commune.latitude, commune.longitude)
+        )
+        nearby = box.q() & Q(distance_km__lte=radius)
+        unplaced = self.rows_without_place()
+        queryset = queryset.filter(nearby if unplaced is None else nearby | unplaced)
+        order = queryset.model._meta.ordering
+        if not self.sorted_by_distance:
+            return queryset.order_by(*order)
+        return queryset.order_by(F("distance_km").asc(nulls_last=True), *order)
 
     @property
     def active_filters(self) -> dict:

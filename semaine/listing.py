@@ -14,6 +14,9 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.views import View
 
+from semaine.geo.distance import distance_km
+from semaine.middleware import allow_geolocation
+
 
 class ListingView(View):
     # GET and HEAD only, as @require_safe: anything else is a 405 naming them.
@@ -53,7 +56,9 @@ class ListingView(View):
     def cache_query(cls, request) -> str:
         """The page cache's key for this query: one page, however its parameters are ordered
         or padded (semaine.pagecache)."""
-        return urlencode(sorted(cls.known_params(request)))
+        # Sorted by name only: the order of one name's values can matter (a checkbox after its
+        # hidden default, the last value counts).
+        return urlencode(sorted(cls.known_params(request), key=lambda item: item[0]))
 
     def get(self, request, *args, **kwargs):
         fixed = self.fixed_filters()
@@ -69,6 +74,14 @@ class ListingView(View):
         requested = data.get("page", "1")
         page = paginator.get_page(requested)
         page.object_list = self.page_rows(page.object_list)
+        place = filterset.place
+        if place is not None:
+            # Rows loaded apart from the filtered query (offers: by id) lack its distance.
+            for row in page.object_list:
+                if getattr(row, "distance_km", None) is None and row.latitude is not None:
+                    row.distance_km = distance_km(
+                        place.latitude, place.longitude, row.latitude, row.longitude
+                    )
         page_error = (
             ""
             if requested == str(page.number)
@@ -88,4 +101,5 @@ class ListingView(View):
             "page_error": page_error,
             "querystring": query.urlencode(),
         }
-        return render(request, self.template_name, self.get_context_data(**context))
+        response = render(request, self.template_name, self.get_context_data(**context))
+        return allow_geolocation(response)  # the place field's « Autour de moi » button

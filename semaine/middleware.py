@@ -24,6 +24,13 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def allow_geolocation(response):
+    """Lets the page's own scripts ask for the visitor's position (« Autour de moi »): only
+    on the pages that offer the button; every other page keeps geolocation=()."""
+    response.headers["Permissions-Policy"] = settings.PERMISSIONS_POLICY_GEOLOCATION
+    return response
+
+
 class RequestIdMiddleware:
     """Gives every request an id, echoed in the X-Request-ID response header and in every log
     line written while serving it. A sane id from the load balancer is kept, so one request can

@@ -3,6 +3,8 @@
 import datetime
 import zoneinfo
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.cache import cache
 from django.db import models
 
@@ -62,6 +64,81 @@ def department_code_from_postcode(postcode: str) -> str | None:
     if postcode[:2] in ("2A", "2B"):
         return postcode[:2]
     return postcode[:2] if postcode[:2].isdigit() else None
+
+
+class CommuneQuerySet(models.QuerySet):
+    def by_size(self):
+        """The biggest communes first: the one a visitor most likely means by a shared name."""
+        return self.order_by("-population", "name", "insee")
+
+
+class Commune(models.Model):
+    """A commune or a municipal arrondissement (Paris, Lyon, Marseille), with its postcodes,
+    population and the coordinates of its centre (semaine/reference/communes.py).
+
+    Reference data, loaded by a migration and never written by the site. Not managed by Django
+    (`managed = False`; migration 0006 creates the table and its indexes): the test runner
+    empties every managed table after each transactional test and reloads the reference rows
+    one object at a time, which for 35,000 communes would cost seconds per browser test; the
+    table keeps its rows instead. For the same reason nothing refers to it with a database
+    constraint that a flush would have to cascade through (`department`, `parent`).
+    """
+
+    insee = models.CharField("code INSEE", max_length=5, primary_key=True)
+    name = models.CharField("nom", max_length=100)
+    # normalise(name) (semaine.geo.text): what a typed name is compared with.
+    search_name = models.CharField("nom normalisé", max_length=100)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="communes",
+        verbose_name="département",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="arrondissements",
+        verbose_name="commune (d'un arrondissement)",
+    )
+    postcodes = ArrayField(models.CharField(max_length=5), verbose_name="codes postaux")
+    population = models.PositiveIntegerField("population")
+    latitude = models.FloatField("latitude")
+    longitude = models.FloatField("longitude")
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "semaine_commune"
+        verbose_name = "commune"
+        ordering = ["-population", "name", "insee"]
+        indexes = [
+            # Name prefixes (LIKE 'saint e%') for the suggestions and exact names.
+            models.Index(
+                OpClass("search_name", name="varchar_pattern_ops"), name="commune_search_name"
+            ),
+            # Closest names when a typed name matches none (pg_trgm).
+            GinIndex(OpClass("search_name", name="gin_trgm_ops"), name="commune_search_name_trgm"),
+            GinIndex(fields=["postcodes"], name="commune_postcodes"),
+            # The nearest commune of a point: a bounding box on latitude, then longitude.
+            models.Index(fields=["latitude", "longitude"], name="commune_lat_lon"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """« Saint-Denis (93) »: the name with its department, unique enough to be typed back."""
+        return f"{self.name} ({self.department_id})"
+
+    @property
+    def is_arrondissement(self) -> bool:
+        return bool(self.parent_id)
 
 
 class TradeQuerySet(models.QuerySet):

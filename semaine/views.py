@@ -17,6 +17,7 @@ from events.models import AVAILABILITY_VERSION
 from events.models import LISTING_VERSION as EVENTS_VERSION
 from offers.models import LISTING_VERSION as OFFERS_VERSION
 from offers.related import work_study_offers
+from semaine.middleware import allow_geolocation
 from semaine.models import EDITIONS_VERSION
 from semaine.pagecache import versioned_page
 
@@ -27,7 +28,7 @@ def home(request):
     # The one page that shows both apps: the week's figures and the work-study offers.
     counts, offers = work_study_offers()
     context = {**stats.home_figures(), "work_study": {"counts": counts, "offers": offers}}
-    return render(request, "semaine/home.html", context)
+    return allow_geolocation(render(request, "semaine/home.html", context))
 
 
 @never_cache

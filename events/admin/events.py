@@ -5,7 +5,7 @@ the dashboard (events/admin/dashboard.py) are mixins of EventAdmin, each with it
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportMixin
@@ -24,6 +24,7 @@ from events.scoping import (
     scope_for,
 )
 from semaine.admin.mixins import HttpsLinksMixin
+from semaine.geo.locate import LocationSource
 from semaine.models import Department, Edition
 
 
@@ -56,6 +57,7 @@ class EventAdmin(
         ("department", admin.RelatedOnlyFieldListFilter),
         ("start", admin.DateFieldListFilter),
         ("edition", admin.RelatedOnlyFieldListFilter),
+        "location_source",
     ]
     search_fields = ["title", "city", "organiser__name"]
     date_hierarchy = "start"
@@ -72,6 +74,7 @@ class EventAdmin(
         "updated_by",
         "external_source",
         "external_id",
+        "location_source",
     ]
     fieldsets = [
         (
@@ -95,6 +98,8 @@ class EventAdmin(
                     "address",
                     ("postcode", "city"),
                     "department",
+                    ("latitude", "longitude"),
+                    "location_source",
                     "wheelchair_accessible",
                 ]
             },
@@ -193,7 +198,19 @@ class EventAdmin(
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        if {"latitude", "longitude"} & set(form.changed_data):
+            # Coordinates typed by staff are the venue's own; emptied, the commune's centre.
+            located = obj.latitude is not None and obj.longitude is not None
+            obj.location_source = LocationSource.PRECISE if located else LocationSource.NONE
         super().save_model(request, obj, form, change)
+        if obj.location_source == LocationSource.NOT_FOUND:
+            messages.warning(
+                request,
+                f"Adresse non localisée : aucune commune ne correspond au code postal "
+                f"« {obj.postcode} » et à la ville « {obj.city} ». L'événement n'apparaît pas "
+                "dans les recherches autour d'un lieu : corrigez le code postal ou la ville, ou "
+                "saisissez la latitude et la longitude du lieu.",
+            )
 
     def save_related(self, request, form, formsets, change):
         form.save_m2m()

@@ -36,6 +36,8 @@ ROW_FIELDS = (
     "address",
     "postcode",
     "city",
+    "latitude",
+    "longitude",
     "department_id",
     "region_id",
     "online_url",

@@ -17,6 +17,8 @@ from events.models import rules
 from events.models.organiser import Organiser
 from events.models.querysets import EventQuerySet
 from events.models.rules import MAX_DURATION
+from semaine.geo.distance import is_valid_point
+from semaine.geo.locate import LocationSource, locate
 from semaine.models import Department, Edition, Region, Trade
 
 # Rows of semaine_data_version this app's triggers bump, under which the page and facet caches
@@ -96,6 +98,24 @@ class Event(models.Model):
         on_delete=models.PROTECT,
         related_name="events",
         verbose_name="région",
+        editable=False,
+    )
+    # The venue's coordinates (WGS 84): precise ones given by staff or the import, else the
+    # centre of the commune of postcode and city (save()); none for an online event or an
+    # address that matches no commune (location_source says which).
+    latitude = models.FloatField(
+        "latitude",
+        null=True,
+        blank=True,
+        help_text="Facultatif : vide, le centre de la commune (code postal et ville) est utilisé.",
+    )
+    longitude = models.FloatField("longitude", null=True, blank=True)
+    location_source = models.CharField(
+        "localisation",
+        max_length=12,
+        choices=LocationSource.choices,
+        blank=True,
+        default=LocationSource.NONE,
         editable=False,
     )
     online_url = models.URLField("lien de connexion", max_length=500, blank=True)
@@ -209,6 +229,13 @@ class Event(models.Model):
             models.Index(fields=["audience"], name="event_audience"),
             models.Index(fields=["edition", "start"], name="event_edition_start"),
             models.Index(fields=["organiser", "start"], name="event_organiser_start"),
+            # Near-me search: a bounding box on latitude then longitude (semaine.geo.distance).
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["start", "end", "status"],
+                condition=Q(latitude__isnull=False),
+                name="event_lat_lon",
+            ),
             GinIndex(fields=["search_vector"], name="event_search_vector"),
         ]
 
@@ -362,6 +389,15 @@ class Event(models.Model):
             errors["end"] = rules.AT_MOST_MAX_DURATION
         if self.is_online and not self.online_url:
             errors["online_url"] = rules.ONLINE_HAS_LINK
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = (
+                "Saisissez la latitude et la longitude, ou aucune des deux."
+            )
+        elif self.latitude is not None and not is_valid_point(self.latitude, self.longitude):
+            errors["latitude"] = (
+                "Coordonnées impossibles : latitude entre -90 et 90, longitude entre -180 et 180 "
+                "(en degrés décimaux, ex. 45.764 et 4.8357)."
+            )
         if self.is_onsite:
             if not self.address:
                 errors["address"] = rules.ONSITE_HAS_ADDRESS
@@ -390,6 +426,7 @@ class Event(models.Model):
             )
         else:
             self.region_id = None
+        self.locate()
         updating = self.pk is not None and not self._state.adding and not kwargs.get("force_insert")
         if updating and kwargs.get("update_fields") is None:
             # An admin edit or an import re-saves a row read before: writing its seat counters
@@ -402,6 +439,28 @@ class Event(models.Model):
         super().save(*args, **kwargs)
         if updating:
             self.refresh_from_db(fields=SEAT_COUNTERS)
+
+    def locate(self) -> None:
+        """Give the venue its coordinates: the precise ones kept, else its commune's centre;
+        an online event has none. An address matching no commune stays without coordinates,
+        flagged « Adresse non localisée » in the admin."""
+        if not self.is_onsite:
+            self.latitude = self.longitude = None
+            self.location_source = LocationSource.NONE
+            return
+        precise = self.location_source == LocationSource.PRECISE
+        location = locate(
+            postcode=self.postcode,
+            city=self.city,
+            latitude=self.latitude if precise else None,
+            longitude=self.longitude if precise else None,
+        )
+        self.latitude, self.longitude = location.latitude, location.longitude
+        self.location_source = location.source
+
+    @property
+    def is_located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
     def refresh_sectors(self):
         """Store the ROME sectors of the event's trades (call after changing trades)."""

@@ -15,3 +15,20 @@ def jsonld(value):
     """A schema.org data block; escaped like json_script so no text can close the tag."""
     data = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def with_place(context, commune) -> str:
+    """The current listing's query string with `lieu` set to that commune (and page 1)."""
+    query = context["request"].GET.copy()
+    query["lieu"] = commune.label
+    query.pop("page", None)
+    return "?" + query.urlencode()
+
+
+@register.filter
+def distance(km) -> str:
+    """« à 12 km », « à moins d'1 km »; nothing without a distance."""
+    if not isinstance(km, int | float) or isinstance(km, bool):
+        return ""
+    return "à moins d'1 km" if km < 1 else f"à {round(km)} km"

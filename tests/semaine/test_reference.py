@@ -55,3 +55,38 @@ def test_v3_codes_map_to_the_right_v4_trade():
     assert set(ROME_V3_TO_V4.values()) <= set(
         Trade.objects.current().values_list("code", flat=True)
     )
+
+
+def test_communes_match_the_shared_reference(shared_reference):
+    from semaine.models import Commune
+
+    with open(shared_reference / "communes.csv", encoding="utf-8") as f:
+        expected = {
+            row["insee"]: (
+                row["name"],
+                row["department"],
+                row["parent"] or None,
+                row["postcodes"].split(),
+                int(row["population"]),
+                float(row["latitude"]),
+                float(row["longitude"]),
+            )
+            for row in csv.DictReader(f)
+        }
+    loaded = {
+        c[0]: c[1:]
+        for c in Commune.objects.values_list(
+            "insee",
+            "name",
+            "department_id",
+            "parent_id",
+            "postcodes",
+            "population",
+            "latitude",
+            "longitude",
+        )
+    }
+    assert len(loaded) == 34_920
+    assert loaded == expected
+    departments = set(Department.objects.values_list("code", flat=True))
+    assert {row[1] for row in loaded.values()} == departments

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from offers.imports.francetravail.stream import REPLACEMENT
 from offers.models import Offer
+from semaine.geo.locate import Location, locate
 from semaine.models import Department, Trade, department_code_from_postcode
 from semaine.reference.data import ROME_V3_TO_V4
 
@@ -116,6 +117,23 @@ class Vocabulary:
         trades = {t.code: t for t in Trade.objects.current()}
         self.trades_v4 = trades
         self.trades_v3 = {v3: trades[v4] for v3, v4 in ROME_V3_TO_V4.items() if v4 in trades}
+        self.places: dict[tuple[str, str, str], Location] = {}
+
+    def location(self, place: dict, postcode: str, city: str) -> Location:
+        """The workplace's coordinates: lieuTravail's own, else its commune's centre (from its
+        INSEE code, else postcode and city), looked up once per place and import."""
+        latitude, longitude = (
+            _coordinate(place.get("latitude")),
+            _coordinate(place.get("longitude")),
+        )
+        if latitude is not None and longitude is not None:
+            precise = locate(latitude=latitude, longitude=longitude)
+            if precise.latitude is not None:
+                return precise
+        key = (_text(place.get("commune")).upper(), postcode, city)
+        if key not in self.places:
+            self.places[key] = locate(insee=key[0], postcode=postcode, city=city)
+        return self.places[key]
 
     def trade(self, code: str, when: datetime.datetime | None) -> Trade:
         code = code.strip().upper()
@@ -150,6 +168,15 @@ class Vocabulary:
         return code, postcode
 
 
+def _coordinate(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
 def _city(place: dict) -> str:
     # "35 - RENNES" or "35 - Rennes": the department comes first.
     label = _text(place.get("libelle"))
@@ -170,6 +197,8 @@ def offer_fields(record: Any, vocabulary: Vocabulary, *, source: str) -> dict:
         raise RecordError("date de création absente ou invalide")
     place = _dict(record.get("lieuTravail"))
     department, postcode = vocabulary.department(place)
+    city = _city(place)[:100]
+    location = vocabulary.location(place, postcode, city)
     trade = vocabulary.trade(_text(record.get("romeCode")), created or updated)
     contract = _contract(record)
     work_study = record.get("alternance") is True or contract in (
@@ -186,7 +215,7 @@ def offer_fields(record: Any, vocabulary: Vocabulary, *, source: str) -> dict:
         "description": _text(record.get("description")),
         "trade": trade,
         "sector": trade.sector,
-        "city": _city(place)[:100],
+        "city": city,
         "postcode": postcode[:5],
         "department_id": department,
         "region_id": vocabulary.regions.get(department) if department else None,
@@ -201,6 +230,9 @@ def offer_fields(record: Any, vocabulary: Vocabulary, *, source: str) -> dict:
         "salary": _text(_dict(record.get("salaire")).get("libelle"), 250),
         "experience": experience,
         "positions": _positions(record.get("nombrePostes")),
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+        "location_source": location.source,
     }
 
 

@@ -658,7 +658,7 @@ def test_admin_history_written_before_keeps_no_registrant_name(lyon, agency_user
         change_message=json.dumps(message),
     )
 
-    migration = importlib.import_module("events.migrations.0010_registration_log_without_names")
+    migration = importlib.import_module("events.migrations.0011_registration_log_without_names")
     migration.forget_names(apps, None)
 
     assert not LogEntry.objects.filter(object_repr__contains="Durand").exists()

@@ -35,7 +35,7 @@ def forget_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0009_availability_version"),
+        ("events", "0010_event_coordinates"),
         ("admin", "0003_logentry_add_action_flag_choices"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
