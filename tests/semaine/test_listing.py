@@ -20,8 +20,8 @@ def test_unknown_empty_or_reordered_parameters_share_one_cached_page(
     # Only the data versions are read: the same page, from the cache.
     with django_assert_max_num_queries(1):
         again = client.get(
-            f"{url}?utm_source=lettre&modalite=presentiel&q=&page=2&type=job_dating"
-            "&type=forum&x=%ff"
+            f"{url}?utm_source=lettre&type=forum&modalite=presentiel&q=&page=2"
+            "&type=job_dating&x=%ff"
         )
     assert again.status_code == 200
     # Its links carry the filters, never what the listing does not know.
