@@ -28,7 +28,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a second factor for staff (semaine.admin.site).
+    "semaine.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "csp",
     "import_export",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): did this session prove the staff member's second factor?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
@@ -173,6 +178,10 @@ AUTHENTICATION_BACKENDS = [
     "semaine.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Staff groups that must use a second factor (TOTP) to reach the admin; on a developer's machine
+# none, so that the demo accounts log in with their password alone.
+OTP_REQUIRED_GROUPS = env_list("OTP_REQUIRED_GROUPS", "" if DEBUG else "National")
+OTP_TOTP_ISSUER = "Semaine des métiers du soin"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 # A username is locked from one address only: an attacker cannot lock a colleague out everywhere.

@@ -109,6 +109,21 @@ def coordinator(db, fast_password_hasher):
 @pytest.fixture
 def national_user(db, fast_password_hasher):
     """National staff: every event, and the pages that set the site up."""
+    from django.contrib.auth.signals import user_logged_in
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from tests.factories import staff_user
 
-    return staff_user("national", group="National")
+    user = staff_user("national", group="National")
+    device = TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
+
+    # National staff must prove a second factor: the test client's force_login() proves it
+    # (its request has no user, which django-otp's own receiver needs).
+    def verified(sender, request, user, **kwargs):
+        if user.pk == device.user_id:
+            request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+    user_logged_in.connect(verified, weak=False, dispatch_uid="tests.national_verified")
+    yield user
+    user_logged_in.disconnect(dispatch_uid="tests.national_verified")

@@ -4,11 +4,6 @@ from django.contrib import admin
 
 from semaine.models import Department, Edition, Region, Trade
 
-admin.site.site_header = "Semaine des métiers du soin et de l'accompagnement"
-admin.site.site_title = "Administration de la Semaine"
-admin.site.index_title = "Administration"
-admin.site.index_template = "admin/semaine_index.html"
-
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Reference data comes from INSEE and France Travail (loaded by migrations): not edited."""
