@@ -12,8 +12,9 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 
 from events.admin.registrations import registrants_csv_response
-from events.models import Event, Registration
+from events.models import Event, RegistrantAccess, Registration
 from events.scoping import registrations_in_scope
+from events.services.audit import record_registrant_access
 from events.services.events import (
     event_cancel,
     event_duplicate,
@@ -102,6 +103,7 @@ class EventActionsMixin:
         registrations = registrations_in_scope(
             request.user, Registration.objects.filter(event__in=queryset)
         )
+        record_registrant_access(request.user, RegistrantAccess.Action.EXPORT, queryset)
         return registrants_csv_response(registrations, "inscrits.csv")
 
     def get_urls(self):
@@ -121,4 +123,5 @@ class EventActionsMixin:
         if not self.has_view_permission(request, event):
             raise PermissionDenied
         registrations = registrations_in_scope(request.user, event.registrations.all())
+        record_registrant_access(request.user, RegistrantAccess.Action.EXPORT, [event])
         return registrants_csv_response(registrations, f"inscrits-evenement-{event.pk}.csv")

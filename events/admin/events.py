@@ -15,14 +15,16 @@ from events.admin.dashboard import EventDashboardMixin
 from events.admin.importexport import EventImportExportMixin
 from events.admin.registrations import RegistrationInline, save_registration_changes
 from events.admin.scoped import ScopedEventsMixin
-from events.models import Event, Registration
+from events.models import Event, RegistrantAccess, Registration
 from events.scoping import (
     departments_in_scope,
     event_scope_error,
     events_in_scope,
     organisers_in_scope,
+    registrations_in_scope,
     scope_for,
 )
+from events.services.audit import record_registrant_access
 from semaine.admin.mixins import HttpsLinksMixin
 from semaine.geo.locate import LocationSource
 from semaine.models import Department, Edition
@@ -193,6 +195,18 @@ class EventAdmin(
         department = Department.objects.filter(pk=code).first() if code else None
         with timezone.override(department.tzinfo if department else None):
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        event = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and event is not None:
+            # The page lists the event's registrants (RegistrationInline).
+            registrants = registrations_in_scope(request.user, event.registrations.all()).count()
+            if registrants:
+                record_registrant_access(
+                    request.user, RegistrantAccess.Action.EVENT_PAGE, [event], rows=registrants
+                )
+        return response
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -8,10 +8,11 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from events.admin.scoped import ScopedEventsMixin
-from events.models import Registration
+from events.models import Event, RegistrantAccess, Registration
 from events.scoping import (
     registrations_in_scope,
 )
+from events.services.audit import record_registrant_access
 from events.services.registration import RegistrationError, registration_cancel
 from semaine.spreadsheets import neutralise
 
@@ -198,6 +199,33 @@ class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
 
     @admin.action(description="Exporter les inscriptions sélectionnées (CSV)")
     def export_registrants(self, request, queryset):
-        return registrants_csv_response(
-            registrations_in_scope(request.user, queryset), "inscriptions.csv"
+        registrations = registrations_in_scope(request.user, queryset)
+        events = Event.objects.filter(pk__in=registrations.values("event_id"))
+        record_registrant_access(
+            request.user, RegistrantAccess.Action.EXPORT, events, rows=registrations.count()
         )
+        return registrants_csv_response(registrations, "inscriptions.csv")
+
+    # -- audit: who looked at whom ------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if request.method == "GET" and getattr(response, "context_data", None):
+            changelist = response.context_data.get("cl")
+            if changelist is not None:
+                record_registrant_access(
+                    request.user,
+                    RegistrantAccess.Action.LIST,
+                    rows=changelist.result_count,
+                    detail=request.GET.urlencode(),
+                )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        registration = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and registration is not None:
+            record_registrant_access(
+                request.user, RegistrantAccess.Action.REGISTRATION, [registration.event], rows=1
+            )
+        return response

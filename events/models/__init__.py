@@ -14,7 +14,7 @@ from events.models.event import (
 from events.models.organiser import Organiser
 from events.models.registration import Registration, RegistrationQuerySet
 from events.models.rules import MAX_DURATION
-from events.models.staff import StaffProfile
+from events.models.staff import RegistrantAccess, StaffProfile
 
 __all__ = [
     "AVAILABILITY_VERSION",
@@ -24,6 +24,7 @@ __all__ = [
     "Event",
     "EventQuerySet",
     "Organiser",
+    "RegistrantAccess",
     "Registration",
     "RegistrationQuerySet",
     "StaffProfile",

@@ -46,3 +46,48 @@ class StaffProfile(models.Model):
     def __str__(self):
         scope = " et ".join(str(x) for x in (self.organiser, self.region) if x) or "aucun"
         return f"{self.user} — {scope}"
+
+
+class RegistrantAccess(models.Model):
+    """A staff member saw or exported registrants' personal data: who, when, which event.
+
+    Written by the admin (events.services.audit) and read by national staff only; kept
+    ACCESS_RECORD_RETENTION_MONTHS, then purged with the registrations.
+    """
+
+    class Action(models.TextChoices):
+        EXPORT = "export", "export CSV des inscrits"
+        EVENT_PAGE = "event_page", "page de l'événement et ses inscrits"
+        REGISTRATION = "registration", "fiche d'une inscription"
+        LIST = "list", "liste des inscriptions"
+
+    at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="membre de l'équipe",
+    )
+    # Kept in clear: the record outlives a deleted account or event.
+    username = models.CharField("identifiant", max_length=150)
+    action = models.CharField("action", max_length=20, choices=Action.choices)
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="événement",
+    )
+    event_title = models.CharField("titre de l'événement", max_length=200, blank=True)
+    rows = models.PositiveIntegerField("inscriptions concernées", null=True, blank=True)
+    detail = models.CharField("filtres ou recherche", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "consultation des inscrits"
+        verbose_name_plural = "consultations des inscrits"
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.username} — {self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"

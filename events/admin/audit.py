@@ -1,0 +1,23 @@
+"""The record of who saw or exported registrants (events.services.audit), for national staff."""
+
+from django.contrib import admin
+
+from events.models import RegistrantAccess
+
+
+@admin.register(RegistrantAccess)
+class RegistrantAccessAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "action", "event_title", "rows", "detail"]
+    list_filter = ["action", ("at", admin.DateFieldListFilter)]
+    search_fields = ["username", "event_title"]
+    date_hierarchy = "at"
+
+    # A record: nobody adds, edits or deletes one by hand (the purge removes the old ones).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
