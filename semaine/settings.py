@@ -359,6 +359,8 @@ REGISTRATION_RATE_LIMIT = _rate("REGISTRATION_RATE_LIMIT", "20/h")
 EXPORT_RATE_LIMIT = _rate("EXPORT_RATE_LIMIT", "300/h")
 # JSON API (/api/...): a partner's site fetching pages stays far below.
 API_RATE_LIMIT = _rate("API_RATE_LIMIT", "3000/h")
+# Failed staff logins of one username, from every address (semaine/auth.py).
+LOGIN_USERNAME_RATE_LIMIT = _rate("LOGIN_USERNAME_RATE_LIMIT", "20/h")
 # Listings, region pages, widget and partners page: ten pages a second from one address, far
 # above a person (or a room of jobseekers behind one address), below a flood of cache misses.
 PAGES_RATE_LIMIT = _rate("PAGES_RATE_LIMIT", "600/m")

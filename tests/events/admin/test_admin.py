@@ -526,6 +526,30 @@ def test_the_lockout_counts_the_client_behind_the_proxy_not_the_proxy(
     assert response.status_code == 302
 
 
+def test_failures_of_one_username_from_many_addresses_are_capped(
+    client, agency_user, coordinator, settings
+):
+    # A brute force spread over addresses, each under django-axes' per-address limit.
+    settings.LOGIN_USERNAME_RATE_LIMIT = (6, 3600)
+    url = reverse("admin:login")
+    for n in range(6):
+        client.post(
+            url,
+            {"username": "Agence-Lyon", "password": "mauvais"},
+            REMOTE_ADDR=f"203.0.113.{n}",
+        )
+
+    refused = client.post(
+        url, {"username": "agence-lyon", "password": "mot-de-passe-test"}, REMOTE_ADDR="192.0.2.1"
+    )
+    other = client.post(
+        url, {"username": "coord-ara", "password": "mot-de-passe-test"}, REMOTE_ADDR="192.0.2.1"
+    )
+
+    assert refused.status_code == 200 and "Veuillez compléter correctement" in refused.text
+    assert other.status_code == 302
+
+
 def test_a_correct_login_works_before_the_limit(client, agency_user):
     url = reverse("admin:login")
     client.post(url, {"username": "agence-lyon", "password": "mauvais"})
