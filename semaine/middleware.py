@@ -1,8 +1,10 @@
+import contextlib
 import re
 import uuid
 
 from django.conf import settings
 from django.core.signals import request_finished
+from django.db import DatabaseError, connection
 from django.dispatch import receiver
 
 from semaine.logging import request_id_var
@@ -56,3 +58,31 @@ class RequestIdMiddleware:
 @receiver(request_finished)
 def _forget_request_id(**kwargs):
     request_id_var.set("")
+
+
+class StatementTimeoutMiddleware:
+    """Web processes open their connections with a short statement_timeout (READ_STATEMENT_
+    TIMEOUT_MS, set by semaine/wsgi.py), so that no public read runs a query for seconds.
+    Writes and staff pages need longer (a registration waits for its event's row lock in a
+    rush; an import writes a thousand rows): they get WRITE_STATEMENT_TIMEOUT_MS for the
+    request, and the connection its default back afterwards."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        longer = settings.READ_STATEMENT_TIMEOUT_MS and (
+            request.method not in ("GET", "HEAD") or request.path.startswith("/admin/")
+        )
+        if not longer:
+            return self.get_response(request)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, false)",
+                [str(settings.WRITE_STATEMENT_TIMEOUT_MS)],
+            )
+        try:
+            return self.get_response(request)
+        finally:
+            with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+                cursor.execute("RESET statement_timeout")

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "semaine.middleware.RequestIdMiddleware",
     "semaine.db_router.ReplicaMiddleware",
+    "semaine.middleware.StatementTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "semaine.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -133,6 +134,21 @@ else:
     }
 _default_db.setdefault("OPTIONS", {})
 _default_db["OPTIONS"].setdefault("connect_timeout", 5)
+# Web processes (semaine/wsgi.py sets it: 2 s) cut a public read's query at this point;
+# writes and staff pages get WRITE_STATEMENT_TIMEOUT_MS (semaine.middleware); management
+# commands and the task workers have no limit (0).
+READ_STATEMENT_TIMEOUT_MS = env_int("READ_STATEMENT_TIMEOUT_MS", 0)
+WRITE_STATEMENT_TIMEOUT_MS = env_int("WRITE_STATEMENT_TIMEOUT_MS", 30_000)
+
+
+def _with_statement_timeout(db: dict) -> dict:
+    if READ_STATEMENT_TIMEOUT_MS:
+        options = db["OPTIONS"].get("options", "")
+        db["OPTIONS"]["options"] = f"{options} -c statement_timeout={READ_STATEMENT_TIMEOUT_MS}"
+    return db
+
+
+_with_statement_timeout(_default_db)
 # Lets parallel test runs (several checkouts on one server) keep their own test database.
 if env_str("DATABASE_TEST_NAME"):
     _default_db["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME")}
@@ -142,6 +158,7 @@ DATABASES = {"default": _default_db}
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     _replica = dj_database_url.parse(_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
     _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    _with_statement_timeout(_replica)
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica{_number}"] = _replica
 DATABASE_ROUTERS = ["semaine.db_router.ReplicaRouter"] if len(DATABASES) > 1 else []

@@ -146,3 +146,46 @@ def test_a_staff_session_ends_after_two_idle_hours(agency_client):
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     response = agency_client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_a_web_process_cuts_a_slow_query_of_a_public_read():
+    # semaine/wsgi.py gives web processes a 2 s statement_timeout (READ_STATEMENT_TIMEOUT_MS).
+    code = (
+        "import semaine.wsgi; from django.db import connection, OperationalError\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('SHOW statement_timeout'); print(c.fetchone()[0])\n"
+        "    try: c.execute('SELECT pg_sleep(5)')\n"
+        "    except OperationalError as e: print(type(e.__cause__).__name__)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "READ_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["2s", "QueryCanceled"], result.stderr[-2000:]
+
+
+def test_writes_and_staff_pages_get_the_longer_timeout_for_their_request(rf, settings):
+    from django.db import connection
+
+    from semaine.middleware import StatementTimeoutMiddleware
+
+    settings.READ_STATEMENT_TIMEOUT_MS = 2000
+    settings.WRITE_STATEMENT_TIMEOUT_MS = 30000
+
+    def current(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            return cursor.fetchone()[0]
+
+    middleware = StatementTimeoutMiddleware(current)
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 2000")
+    assert middleware(rf.get("/evenements/")) == "2s"
+    assert middleware(rf.post("/evenements/1/inscription/")) == "30s"
+    assert middleware(rf.get("/admin/events/event/")) == "30s"
+    assert current(None) == "0"  # RESET: back to the connection's own default
