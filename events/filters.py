@@ -4,7 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from events.models import AVAILABILITY_VERSION, LISTING_VERSION, Event
@@ -133,6 +133,10 @@ class EventFilter(ListingFilterSet):
                 )
             )
         )
+
+    def trade_match(self, trade_ids) -> Q:
+        through = Event.trades.through
+        return Q(pk__in=through.objects.filter(trade_id__in=trade_ids).values("event_id"))
 
     def filter_secteur(self, queryset, name, value):
         return queryset.filter(sectors__contains=value)

@@ -1,0 +1,86 @@
+"""A query as SQL: the rows it finds, and the order of relevance among them.
+
+A phrase of the vocabulary matches a row whose text has any of its alternatives (French full
+text, accents ignored) or that is tagged with one of its trades; plain words match as the
+French full text always did; all the parts of a query must match. How a listing's rows know
+their trades is the listing's business: it passes `trade_match(trade_ids) -> Q`.
+"""
+
+from collections.abc import Callable, Sequence
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import BooleanField, Case, F, Func, Q, Value, When
+
+from semaine.search.query import CONFIG, Branch, Phrase, Query
+from semaine.search.text import key
+
+TradeMatch = Callable[[Sequence[int]], Q]
+
+
+def _any_of(texts, search_type: str = "phrase") -> SearchQuery:
+    # Normalised: « aide-soignant » as a hyphenated word would also need the same hyphenated
+    # word in the text (« aides-soignants » is another one), while the index also holds its parts.
+    return reduce(or_, (SearchQuery(key(t), config=CONFIG, search_type=search_type) for t in texts))
+
+
+def _phrase_condition(phrase: Phrase, trade_match: TradeMatch) -> Q:
+    condition = Q(search_vector=_any_of(phrase.alternatives))
+    if phrase.trade_ids:
+        condition |= trade_match(phrase.trade_ids)
+    return condition
+
+
+def _branch_condition(branch: Branch, trade_match: TradeMatch) -> Q:
+    parts = [_phrase_condition(p, trade_match) for p in branch.phrases]
+    if branch.words:
+        parts.append(
+            Q(search_vector=SearchQuery(" ".join(branch.words), config=CONFIG, search_type="plain"))
+        )
+    parts.extend(Q(search_vector=_any_of([e])) for e in branch.exact)
+    parts.extend(~Q(search_vector=_any_of([e])) for e in branch.excluded)
+    return reduce(and_, parts)
+
+
+def condition(query: Query, trade_match: TradeMatch) -> Q | None:
+    """The rows `query` finds; None when it has nothing searchable (they find no row)."""
+    branches = [b for b in query.branches if not b.is_empty]
+    if not branches:
+        return None
+    return reduce(or_, (_branch_condition(b, trade_match) for b in branches))
+
+
+class TitleMatches(Func):
+    """The row's title (weight A of its search vector, see the apps' triggers) matches."""
+
+    output_field = BooleanField()
+
+    def __init__(self, query: SearchQuery):
+        super().__init__(F("search_vector"), query)
+
+    def as_sql(self, compiler, connection, **extra):
+        vector, query = self.get_source_expressions()
+        vector_sql, vector_params = compiler.compile(vector)
+        query_sql, query_params = compiler.compile(query)
+        return f"ts_filter({vector_sql}, '{{a}}') @@ ({query_sql})", [
+            *vector_params,
+            *query_params,
+        ]
+
+
+def relevance(query: Query, trade_match: TradeMatch) -> Case | None:
+    """0 for the rows whose title or trades match the query, 1 for the others (those that only
+    mention it further down, in a description), to sort on before the listing's own order."""
+    texts = [a for p in query.phrases for a in p.alternatives]
+    texts += [e for b in query.branches for e in b.exact]
+    plain = query.plain_words
+    searches = [_any_of(texts)] if texts else []
+    if plain:
+        searches.append(_any_of(plain, "plain"))
+    if not searches:
+        return None
+    in_title = Q(TitleMatches(reduce(or_, searches)))
+    if query.trade_ids:
+        in_title |= trade_match(query.trade_ids)
+    return Case(When(in_title, then=Value(0)), default=Value(1))
