@@ -19,10 +19,23 @@ from semaine.search.text import key
 TradeMatch = Callable[[Sequence[int]], Q]
 
 
-def _any_of(texts, search_type: str = "phrase") -> SearchQuery:
+def _is_acronym(text: str) -> bool:
+    return text.isupper() and len(text.split()) == 1
+
+
+def _search(text: str, search_type: str) -> SearchQuery:
+    if _is_acronym(text):
+        # An acronym as written: the French stemmer cuts « DEAS » and « DEES » alike to « de »,
+        # so a stemmed acronym would find the other one. Found in the index only when the
+        # stemmer left it whole (« IDE », « EHPAD »); otherwise its words and trades find it.
+        return SearchQuery(key(text), config="simple", search_type="plain")
     # Normalised: « aide-soignant » as a hyphenated word would also need the same hyphenated
     # word in the text (« aides-soignants » is another one), while the index also holds its parts.
-    return reduce(or_, (SearchQuery(key(t), config=CONFIG, search_type=search_type) for t in texts))
+    return SearchQuery(key(text), config=CONFIG, search_type=search_type)
+
+
+def _any_of(texts, search_type: str = "phrase") -> SearchQuery:
+    return reduce(or_, (_search(t, search_type) for t in texts))
 
 
 def _phrase_condition(phrase: Phrase, trade_match: TradeMatch) -> Q:
