@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 
 from semaine import facets
 from semaine.models import VOCABULARY_VERSION, Department, Region, Trade
@@ -53,7 +54,19 @@ class ListingFilterSet(django_filters.FilterSet):
         label="Mots-clés",
         method="filter_q",
         help_text="Métier, sigle ou diplôme, employeur, ville…",
-        widget=forms.TextInput(attrs={"maxlength": MAX_QUERY_LENGTH}),
+        widget=forms.TextInput(
+            attrs={
+                "maxlength": MAX_QUERY_LENGTH,
+                # Trade suggestions while typing (static/js/suggest.js): choosing one filters
+                # by the trade instead of the words. Without JavaScript, the words search.
+                "data-suggest-url": reverse_lazy("api:metier-list"),
+                "data-suggest-text": "label",
+                "data-suggest-detail": "code",
+                "data-suggest-fill": "metier=code",
+                "data-suggest-clear": "q",
+                "data-suggest-submit": "",
+            }
+        ),
     )
     # The keywords as typed, without typo correction (the « rechercher plutôt » link).
     exact = django_filters.BooleanFilter(method="filter_exact", widget=forms.HiddenInput)

@@ -15,3 +15,17 @@ def jsonld(value):
     """A schema.org data block; escaped like json_script so no text can close the tag."""
     data = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))  # noqa: S308
+
+
+@register.simple_tag
+def query_with(data, **changes) -> str:
+    """The query string of a listing's filters `data` with `changes` (None removes a filter),
+    from page 1: the links of a search notice keep the other filters."""
+    query = data.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        if value in (None, ""):
+            query.pop(name, None)
+        else:
+            query[name] = value
+    return query.urlencode()
