@@ -69,6 +69,10 @@ class TradeSuggestionSerializer(serializers.Serializer):
     upcoming_events = serializers.IntegerField(help_text="Événements publiés à venir")
 
 
+class TradeSuggestionsSerializer(serializers.Serializer):
+    results = TradeSuggestionSerializer(many=True)
+
+
 @extend_schema(
     summary="Métiers suggérés",
     description=(
@@ -78,7 +82,10 @@ class TradeSuggestionSerializer(serializers.Serializer):
         "suggestions de la zone de recherche ; le code se passe au filtre `metier`."
     ),
     parameters=[OpenApiParameter("q", str, description="Mots saisis (60 caractères lus)")],
-    responses={200: TradeSuggestionSerializer(many=True)},
+    responses={
+        200: TradeSuggestionsSerializer,
+        429: documented_responses(TradeSuggestionsSerializer, listing=False)[429],
+    },
 )
 class TradeSuggestionView(APIView):
     """/api/v1/metiers/?q=: here because events know their trades (and count them)."""
@@ -106,4 +113,4 @@ class TradeSuggestionView(APIView):
             for pk in ids
             if pk in trades
         ]
-        return Response({"results": TradeSuggestionSerializer(results, many=True).data})
+        return Response(TradeSuggestionsSerializer({"results": results}).data)
