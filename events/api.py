@@ -52,7 +52,9 @@ class EventViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Event.objects.none()  # for the schema; get_queryset() is the real one
     lookup_value_regex = r"[0-9]+"
     # Cached under the data versions the answers show, once DRF has counted the request.
-    list = cached_action(LISTING_VERSION, SEATS_VERSION)(mixins.ListModelMixin.list)
+    list = cached_action(LISTING_VERSION, SEATS_VERSION, VOCABULARY_VERSION)(
+        mixins.ListModelMixin.list
+    )
     retrieve = cached_action(LISTING_VERSION, SEATS_VERSION)(mixins.RetrieveModelMixin.retrieve)
 
     def get_queryset(self):

@@ -8,6 +8,7 @@ from offers.jsonld import offer_jsonld
 from offers.models import LISTING_VERSION, Offer
 from offers.related import offer_related_events
 from semaine.listing import ListingView
+from semaine.models import VOCABULARY_VERSION
 from semaine.pagecache import versioned_page
 
 
@@ -29,7 +30,7 @@ class OfferListView(ListingView):
         return [rows[pk] for pk in ids if pk in rows]
 
 
-offer_list = versioned_page(LISTING_VERSION)(OfferListView.as_view())
+offer_list = versioned_page(LISTING_VERSION, VOCABULARY_VERSION)(OfferListView.as_view())
 
 
 @require_safe

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from events.filters import EventFilter
 from events.models import AVAILABILITY_VERSION, LISTING_VERSION
 from semaine.listing import ListingView
-from semaine.models import Region
+from semaine.models import VOCABULARY_VERSION, Region
 from semaine.pagecache import versioned_page
 
 
@@ -39,7 +39,10 @@ class RegionEventListView(EventListView):
 
 # Availability, not seats: the cards say how many seats are left only for the last ones
 # (Event.FEW_SEATS), and "with seats left" changes only when an event becomes full or not.
-event_list = versioned_page(LISTING_VERSION, AVAILABILITY_VERSION)(EventListView.as_view())
-region_event_list = versioned_page(LISTING_VERSION, AVAILABILITY_VERSION)(
+# And the search vocabulary: an edit in the admin changes what the keywords find, at once.
+event_list = versioned_page(LISTING_VERSION, AVAILABILITY_VERSION, VOCABULARY_VERSION)(
+    EventListView.as_view()
+)
+region_event_list = versioned_page(LISTING_VERSION, AVAILABILITY_VERSION, VOCABULARY_VERSION)(
     RegionEventListView.as_view()
 )

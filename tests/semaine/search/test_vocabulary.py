@@ -150,3 +150,12 @@ def test_an_entry_with_a_trade_and_no_word_is_accepted(national_client):
 
 def test_agency_staff_cannot_edit_the_vocabulary(agency_client):
     assert agency_client.get(ADMIN).status_code == 403
+
+
+def test_an_edit_in_the_admin_shows_at_once_on_a_cached_page(national_client, client):
+    EventFactory(title="Job dating", trades=["J1507"])
+    assert "0 événement" in client.get("/evenements/", {"q": "puer"}).content.decode()
+    puericulture = Trade.objects.current().get(code="J1507")
+    national_client.post(f"{ADMIN}add/", form(phrase="puer", trades=[puericulture.pk]))
+    assert "1 événement" in client.get("/evenements/", {"q": "puer"}).content.decode()
+    assert client.get("/api/v1/evenements/", {"q": "puer"}).json()["count"] == 1
