@@ -4,7 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from events.models import AVAILABILITY_VERSION, LISTING_VERSION, Event
@@ -134,9 +134,8 @@ class EventFilter(ListingFilterSet):
             )
         )
 
-    def trade_match(self, trade_ids) -> Q:
-        through = Event.trades.through
-        return Q(pk__in=through.objects.filter(trade_id__in=trade_ids).values("event_id"))
+    def trade_rows(self, trade_ids):
+        return Event.trades.through.objects.filter(trade_id__in=trade_ids).values("event_id")
 
     def filter_secteur(self, queryset, name, value):
         return queryset.filter(sectors__contains=value)

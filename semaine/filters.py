@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.urls import reverse_lazy
 
 from semaine import facets
@@ -114,8 +114,9 @@ class ListingFilterSet(django_filters.FilterSet):
         """Keyword arguments beyond data and queryset that a copy of this listing needs."""
         return {}
 
-    def trade_match(self, trade_ids: Sequence[int]) -> Q:
-        """The rows tagged with one of `trade_ids`: each listing knows how its rows are."""
+    def trade_rows(self, trade_ids: Sequence[int]) -> QuerySet:
+        """The ids of the rows tagged with one of `trade_ids` (a values queryset of one
+        column): each listing knows how its rows are tagged."""
         raise NotImplementedError
 
     # Set by filter_q: the search as typed and as run (a typo corrected), for the page.
@@ -130,7 +131,7 @@ class ListingFilterSet(django_filters.FilterSet):
             versions=self.facet_versions(),
             exact=bool(self.form.cleaned_data.get("exact")),
         )
-        return self.search.filter(queryset, self.trade_match)
+        return self.search.filter(queryset, self.trade_rows)
 
     def filter_exact(self, queryset, name, value):
         return queryset  # read by filter_q

@@ -3,7 +3,12 @@
 A phrase of the vocabulary matches a row whose text has any of its alternatives (French full
 text, accents ignored) or that is tagged with one of its trades; plain words match as the
 French full text always did; all the parts of a query must match. How a listing's rows know
-their trades is the listing's business: it passes `trade_match(trade_ids) -> Q`.
+their trades is the listing's business: it passes `trade_rows(trade_ids)`, the ids of its rows
+tagged with one of those trades (a values queryset).
+
+A phrase's rows are the union of those its words find (the GIN index of the search vectors) and
+of those its trades tag (an index of the trades), looked up by id: an OR of the two conditions
+would test every candidate row instead.
 """
 
 from collections.abc import Callable, Sequence
@@ -11,12 +16,12 @@ from functools import reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import BooleanField, Case, F, Func, Q, Value, When
+from django.db.models import BooleanField, Case, F, Func, Q, QuerySet, Value, When
 
 from semaine.search.query import CONFIG, Branch, Phrase, Query
 from semaine.search.text import key
 
-TradeMatch = Callable[[Sequence[int]], Q]
+TradeRows = Callable[[Sequence[int]], QuerySet]
 
 
 def _is_acronym(text: str) -> bool:
@@ -38,15 +43,16 @@ def _any_of(texts, search_type: str = "phrase") -> SearchQuery:
     return reduce(or_, (_search(t, search_type) for t in texts))
 
 
-def _phrase_condition(phrase: Phrase, trade_match: TradeMatch) -> Q:
-    condition = Q(search_vector=_any_of(phrase.alternatives))
-    if phrase.trade_ids:
-        condition |= trade_match(phrase.trade_ids)
-    return condition
+def _phrase_condition(phrase: Phrase, model, trade_rows: TradeRows) -> Q:
+    in_text = Q(search_vector=_any_of(phrase.alternatives))
+    if not phrase.trade_ids:
+        return in_text
+    said = model._base_manager.filter(in_text).order_by().values("pk")
+    return Q(pk__in=said.union(trade_rows(phrase.trade_ids)))
 
 
-def _branch_condition(branch: Branch, trade_match: TradeMatch) -> Q:
-    parts = [_phrase_condition(p, trade_match) for p in branch.phrases]
+def _branch_condition(branch: Branch, model, trade_rows: TradeRows) -> Q:
+    parts = [_phrase_condition(p, model, trade_rows) for p in branch.phrases]
     if branch.words:
         parts.append(
             Q(search_vector=SearchQuery(" ".join(branch.words), config=CONFIG, search_type="plain"))
@@ -56,12 +62,12 @@ def _branch_condition(branch: Branch, trade_match: TradeMatch) -> Q:
     return reduce(and_, parts)
 
 
-def condition(query: Query, trade_match: TradeMatch) -> Q | None:
-    """The rows `query` finds; None when it has nothing searchable (they find no row)."""
+def condition(query: Query, model, trade_rows: TradeRows) -> Q | None:
+    """The rows of `model` `query` finds; None when it has nothing searchable (then none)."""
     branches = [b for b in query.branches if not b.is_empty]
     if not branches:
         return None
-    return reduce(or_, (_branch_condition(b, trade_match) for b in branches))
+    return reduce(or_, (_branch_condition(b, model, trade_rows) for b in branches))
 
 
 class TitleMatches(Func):
@@ -82,7 +88,7 @@ class TitleMatches(Func):
         ]
 
 
-def relevance(query: Query, trade_match: TradeMatch) -> Case | None:
+def relevance(query: Query, trade_rows: TradeRows) -> Case | None:
     """0 for the rows whose title or trades match the query, 1 for the others (those that only
     mention it further down, in a description), to sort on before the listing's own order."""
     texts = [a for p in query.phrases for a in p.alternatives]
@@ -95,5 +101,5 @@ def relevance(query: Query, trade_match: TradeMatch) -> Case | None:
         return None
     in_title = Q(TitleMatches(reduce(or_, searches)))
     if query.trade_ids:
-        in_title |= trade_match(query.trade_ids)
+        in_title |= Q(pk__in=trade_rows(query.trade_ids))
     return Case(When(in_title, then=Value(0)), default=Value(1))

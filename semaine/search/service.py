@@ -9,7 +9,7 @@ from django.db.models import Value
 
 from semaine.models import VOCABULARY_VERSION, Trade
 from semaine.pagecache import version_key
-from semaine.search.matching import TradeMatch, condition, relevance
+from semaine.search.matching import TradeRows, condition, relevance
 from semaine.search.query import Query, understand
 from semaine.search.typos import corrected
 
@@ -30,15 +30,15 @@ class Search:
     def is_corrected(self) -> bool:
         return self.used.text != self.typed.text
 
-    def filter(self, queryset, trade_match: TradeMatch):
+    def filter(self, queryset, trade_rows: TradeRows):
         """The rows of `queryset` the search finds, the most relevant first unless the
         queryset is already ordered on purpose (another filter's order wins)."""
-        found = condition(self.used, trade_match)
+        found = condition(self.used, queryset.model, trade_rows)
         if found is None:
             return queryset.filter(Value(False))
         queryset = queryset.filter(found)
         if not queryset.query.order_by:
-            first = relevance(self.used, trade_match)
+            first = relevance(self.used, trade_rows)
             if first is not None:
                 queryset = queryset.order_by(first, *queryset.model._meta.ordering)
         return queryset
