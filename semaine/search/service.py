@@ -33,7 +33,7 @@ class Search:
     def filter(self, queryset, trade_rows: TradeRows):
         """The rows of `queryset` the search finds, the most relevant first unless the
         queryset is already ordered on purpose (another filter's order wins)."""
-        found = condition(self.used, queryset.model, trade_rows)
+        found = condition(self.used, trade_rows)
         if found is None:
             return queryset.filter(Value(False))
         queryset = queryset.filter(found)
