@@ -6,7 +6,9 @@ through the warm-up and the measured seconds: each confirmed seat bumps the "sea
 which empties the cache of the pages giving exact seats (event pages, the events API), not the
 listings', whose cards give the seats left only for an event's last ten; reported with the
 registrations attempted, stored and per second, and the seats the events' counters gained),
-detail, offers, api, deep_page, first_page.
+detail, offers, api, deep_page, first_page, search and search_offers (200 queries drawn from the
+search vocabulary, half with a typo, on the events and offers listings: issue 15 wants their p95
+within 1.5 times the unfiltered listing's, reported as search_p95_vs_unfiltered).
 
 Environment: BENCH_EVENTS (100000), BENCH_OFFERS (200000), BENCH_SECONDS (20 per scenario),
 BENCH_WARMUP (10 unmeasured seconds before each scenario),
@@ -198,6 +200,49 @@ def offers_urls(rng) -> list[str]:
             params["page"] = str(rng.randint(2, 5))
         urls.add("/offres/?" + urllib.parse.urlencode(params))
     return sorted(urls)
+
+
+def with_typo(phrase: str, rng) -> str:
+    """`phrase` with its longest word misspelt as people do: two letters swapped, one missing
+    or one wrong (two of them from 9 letters), within what the search corrects."""
+    words = phrase.split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    if len(word) < 5:
+        return phrase
+    for _ in range(2 if len(word) >= 9 else 1):
+        i = rng.randrange(1, len(word) - 1)
+        kind = rng.choice(["swap", "drop", "replace"])
+        if kind == "swap":
+            word = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        elif kind == "drop":
+            word = word[:i] + word[i + 1 :]
+        else:
+            word = word[:i] + rng.choice("aeiourstln") + word[i + 1 :]
+    words[longest] = word
+    return " ".join(words)
+
+
+def search_queries(rng, count: int = 200) -> list[str]:
+    """`count` queries drawn from the search vocabulary (trades' words, acronyms, diplomas,
+    everyday words), half of them with a typo."""
+    from semaine.models import SearchTerm
+
+    phrases = list(
+        SearchTerm.objects.filter(trades__isnull=False)
+        .values_list("phrase", flat=True)
+        .distinct()
+        .order_by("phrase")
+    ) + list(SearchTerm.objects.filter(kind="mot").values_list("phrase", flat=True))
+    queries: set[str] = set()
+    while len(queries) < count:
+        phrase = rng.choice(phrases)
+        queries.add(with_typo(phrase, rng) if len(queries) % 2 else phrase)
+    return sorted(queries)
+
+
+def search_urls(path: str, queries: list[str]) -> list[str]:
+    return [f"{path}?" + urllib.parse.urlencode({"q": q}) for q in queries]
 
 
 def api_urls(listing: list[str]) -> list[str]:
@@ -580,6 +625,11 @@ def main():
     scenarios["api"] = api_urls(scenarios["listing"])
     scenarios["deep_page"] = ["/evenements/?page=200"]
     scenarios["first_page"] = ["/evenements/"]
+    # Issue 15: what people type, from the vocabulary, with and without typos; compared with
+    # the unfiltered listing (first_page) of the same run.
+    queries = search_queries(rng)
+    scenarios["search"] = search_urls("/evenements/", queries)
+    scenarios["search_offers"] = search_urls("/offres/", queries)
 
     redis, cache_url = start_redis()
     if cache_url:
@@ -639,6 +689,10 @@ def main():
         "cold_passes": {
             "listing": cold_passes(scenarios["listing"]),
             "offers": cold_passes(scenarios["offers"]),
+            "search": cold_passes(scenarios["search"]),
+            "search_offers": cold_passes(scenarios["search_offers"]),
+            "unfiltered_listing": cold_passes(["/evenements/"] * 20),
+            "unfiltered_offers": cold_passes(["/offres/"] * 20),
         },
         "server_time_ms": {
             "listing_region84_jobdating_soin": server_time(
@@ -668,8 +722,28 @@ def main():
                 report[f"export_{figures['format']}_s"] = round(figures["seconds"], 2)
                 report[f"export_{figures['format']}_peak_mb"] = round(figures["peak_rss_mb"], 1)
         report["export_rows"] = export_rows
+    report["search_p95_vs_unfiltered"] = search_ratios(report)
     (OUT / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print_table(report)
+
+
+def search_ratios(report) -> dict:
+    """Issue 15's bar: the search pages' p95 within 1.5 times the unfiltered listing's, served
+    (wrk) and cold in process, in the same run."""
+    scenarios, cold = report["scenarios"], report["cold_passes"]
+    ratios = {}
+    base = scenarios.get("first_page", {}).get("p95_ms")
+    for name in ("search", "search_offers"):
+        if base and name in scenarios:
+            ratios[f"{name}_served"] = round(scenarios[name]["p95_ms"] / base, 2)
+    for name, unfiltered in (
+        ("search", "unfiltered_listing"),
+        ("search_offers", "unfiltered_offers"),
+    ):
+        ratios[f"{name}_cold"] = round(
+            cold[name]["each_cold_p95_ms"] / cold[unfiltered]["each_cold_p95_ms"], 2
+        )
+    return ratios
 
 
 def print_table(report):
@@ -698,6 +772,7 @@ def print_table(report):
     log(f"server time of the reference listing: {report['server_time_ms']} ms")
     for name, figures in report["cold_passes"].items():
         log(f"in-process cold passes over the {name} URLs: {figures}")
+    log(f"search p95 / unfiltered listing p95 (bar: 1.5): {report['search_p95_vs_unfiltered']}")
     log(f"seed: {report['dataset']}")
     log(f"written to {OUT / 'latest.json'}")
 

@@ -151,6 +151,9 @@ class EventFilter(ListingFilterSet):
             )
         )
 
+    def trade_rows(self, trade_ids):
+        return Event.trades.through.objects.filter(trade_id__in=trade_ids).values("event_id")
+
     def filter_secteur(self, queryset, name, value):
         return queryset.filter(sectors__contains=value)
 

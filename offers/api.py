@@ -12,6 +12,7 @@ from semaine.api import (
     cached_action,
     documented_responses,
 )
+from semaine.models import VOCABULARY_VERSION
 
 
 @extend_schema_view(
@@ -38,7 +39,7 @@ class OfferViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Offer.objects.none()  # for the schema; get_queryset() is the real one
     lookup_value_regex = r"[0-9]+"
     # Cached under the data versions the answers show, once DRF has counted the request.
-    list = cached_action(LISTING_VERSION)(mixins.ListModelMixin.list)
+    list = cached_action(LISTING_VERSION, VOCABULARY_VERSION)(mixins.ListModelMixin.list)
     retrieve = cached_action(LISTING_VERSION)(mixins.RetrieveModelMixin.retrieve)
 
     def get_queryset(self):

@@ -95,6 +95,9 @@ class OfferFilter(ListingFilterSet):
     def filter_metier(self, queryset, name, value: str):
         return queryset.filter(trade__code=value, trade__version=Trade.Version.V4)
 
+    def trade_rows(self, trade_ids):
+        return Offer.objects.filter(trade_id__in=trade_ids).order_by().values("pk")
+
     def filter_alternance(self, queryset, name, value):
         # An unticked box means "all offers", not "offers without work-study".
         return queryset.filter(work_study=True) if value else queryset

@@ -8,6 +8,7 @@ from offers.jsonld import offer_jsonld
 from offers.models import LISTING_VERSION, Offer
 from offers.related import offer_related_events
 from semaine.listing import ListingView
+from semaine.models import VOCABULARY_VERSION
 from semaine.pagecache import versioned_page
 from semaine.ratelimit import rate_limited
 
@@ -31,7 +32,9 @@ class OfferListView(ListingView):
 
 
 offer_list = rate_limited("pages")(
-    versioned_page(LISTING_VERSION, query=OfferListView.cache_query)(OfferListView.as_view())
+    versioned_page(LISTING_VERSION, VOCABULARY_VERSION, query=OfferListView.cache_query)(
+        OfferListView.as_view()
+    )
 )
 
 

@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from events.api import EventViewSet
+from events.api import EventViewSet, TradeSuggestionView
 from offers.api import OfferViewSet
 from semaine.geo.api import CommuneView
 from semaine.ratelimit import rate_limited
@@ -26,6 +26,7 @@ router.register("offres", OfferViewSet, basename="offre")
 
 urlpatterns = [
     path("v1/communes/", CommuneView.as_view(), name="communes"),
+    path("v1/metiers/", TradeSuggestionView.as_view(), name="metier-list"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: no inline script (CSP).

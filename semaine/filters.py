@@ -2,21 +2,22 @@
 and the counts of each facet's options."""
 
 import functools
-import re
+from collections.abc import Sequence
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse_lazy
 
 from semaine import facets
 from semaine.geo.distance import bounding_box, distance_expression
 from semaine.geo.places import MAX_PLACE_LENGTH, Resolution, resolve_place_cached
-from semaine.models import Commune, Department, Region, Trade
+from semaine.models import VOCABULARY_VERSION, Commune, Department, Region, Trade
+from semaine.search.service import search
 
+# A longer query is cut here rather than refused (the words past it are ignored).
 MAX_QUERY_LENGTH = 200
-HYPHEN_IN_WORD = re.compile(r"(?<=\w)-(?=\w)")
 
 
 # Reference vocabulary (INSEE territories, ROME trades) is loaded by migrations and read-only in
@@ -72,27 +73,40 @@ class PlaceFilter(django_filters.CharFilter):
     field_class = PlaceField
 
 
-def full_text(queryset, value: str):
-    """French full-text search: stems, accents optional, web-search syntax ("…", -mot, or)."""
-    # "aides-soignantes" as two words: a hyphenated query would only match the same hyphenated
-    # form, while the index also holds each part of "Aide-soignant".
-    value = " ".join(HYPHEN_IN_WORD.sub(" ", value).split())
-    if not value:
-        return queryset
-    return queryset.filter(
-        search_vector=SearchQuery(value, config="french_unaccent", search_type="websearch")
-    )
+class QueryField(forms.CharField):
+    """The keywords, cut at MAX_QUERY_LENGTH characters."""
+
+    def to_python(self, value):
+        return super().to_python(value)[:MAX_QUERY_LENGTH]
+
+
+class QueryFilter(django_filters.CharFilter):
+    field_class = QueryField
 
 
 class ListingFilterSet(django_filters.FilterSet):
     """Filters named alike on every listing; the names are the public URL contract."""
 
-    q = django_filters.CharFilter(
+    q = QueryFilter(
         label="Mots-clés",
         method="filter_q",
-        max_length=MAX_QUERY_LENGTH,
-        help_text="Métier, employeur, ville…",
+        help_text="Métier, sigle ou diplôme, employeur, ville…",
+        widget=forms.TextInput(
+            attrs={
+                "maxlength": MAX_QUERY_LENGTH,
+                # Trade suggestions while typing (static/js/suggest.js): choosing one filters
+                # by the trade instead of the words. Without JavaScript, the words search.
+                "data-suggest-url": reverse_lazy("api:metier-list"),
+                "data-suggest-text": "label",
+                "data-suggest-detail": "code",
+                "data-suggest-fill": "metier=code",
+                "data-suggest-clear": "q",
+                "data-suggest-submit": "",
+            }
+        ),
     )
+    # The keywords as typed, without typo correction (the « rechercher plutôt » link).
+    exact = django_filters.BooleanFilter(method="filter_exact", widget=forms.HiddenInput)
     region = django_filters.ChoiceFilter(
         label="Région", field_name="region_id", choices=region_choices, empty_label="Toutes"
     )
@@ -137,7 +151,10 @@ class ListingFilterSet(django_filters.FilterSet):
 
     def facet_counts(self) -> facets.Facets:
         """count_facets(), cached per data version and combination of valid filters."""
-        return facets.cached_facets(self, self.facet_versions(), self.count_facets)
+        versions = self.facet_versions()
+        if "q" in self.active_filters:  # what the keywords mean is the vocabulary's
+            versions = (*versions, VOCABULARY_VERSION)
+        return facets.cached_facets(self, versions, self.count_facets)
 
     def facet_options(self, counted: facets.Facets) -> dict:
         """Options of each of FACET_FIELDS with their counts, for the filter form."""
@@ -153,8 +170,27 @@ class ListingFilterSet(django_filters.FilterSet):
         """Keyword arguments beyond data and queryset that a copy of this listing needs."""
         return {}
 
+    def trade_rows(self, trade_ids: Sequence[int]) -> QuerySet:
+        """The ids of the rows tagged with one of `trade_ids` (a values queryset of one
+        column): each listing knows how its rows are tagged."""
+        raise NotImplementedError
+
+    # Set by filter_q: the search as typed and as run (a typo corrected), for the page.
+    search = None
+
     def filter_q(self, queryset, name, value):
-        return full_text(queryset, value)
+        """Keywords understood (semaine.search): gender forms, plurals, acronyms, diplomas and
+        trades of the vocabulary, a typo corrected; the closest matches first."""
+        self.search = search(
+            value,
+            lexicon=self.queryset,
+            versions=self.facet_versions(),
+            exact=bool(self.form.cleaned_data.get("exact")),
+        )
+        return self.search.filter(queryset, self.trade_rows)
+
+    def filter_exact(self, queryset, name, value):
+        return queryset  # read by filter_q
 
     # -- near-me search ------------------------------------------------------------------------
 

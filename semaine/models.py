@@ -4,12 +4,14 @@ import datetime
 import zoneinfo
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from semaine.pagecache import version_key
 from semaine.reference import data as reference_data
+from semaine.search.text import key as search_key
 
 
 class Region(models.Model):
@@ -238,3 +240,119 @@ class Edition(models.Model):
     def days(self) -> list[datetime.date]:
         count = (self.end_date - self.start_date).days + 1
         return [self.start_date + datetime.timedelta(days=i) for i in range(count)]
+
+
+# The row of semaine_data_version bumped by every write to the search vocabulary (migration
+# 0007): what a query means is cached under it (semaine.search.understanding).
+VOCABULARY_VERSION = "vocabulary"
+
+EMPTY_TERM = "Le mot ou l'expression doit contenir au moins une lettre ou un chiffre."
+SELF_EXPANSION = "« %(phrase)s » ne peut pas se développer en lui-même."
+EMPTY_EXPANSION = (
+    "Ce mot ne se développerait en rien : choisissez au moins un métier ou un mot équivalent."
+)
+
+
+class SearchTerm(models.Model):
+    """A word or phrase people search with, and what it means: ROME trades and/or other words.
+
+    « infirmière » means the trade J1506 and the words « infirmier », « IDE »…; « apprentissage »
+    means « alternance », « contrat de professionnalisation »… A query naming it finds what any
+    of those words or trades finds (semaine.search). Expansion is one step: the words it
+    expands to are searched as words, not expanded again, so no chain of entries can loop.
+    """
+
+    class Kind(models.TextChoices):
+        ROME = "rome", "Appellation ROME"
+        ACRONYM = "sigle", "Sigle ou diplôme"
+        WORD = "mot", "Mot courant"
+
+    phrase = models.CharField(
+        "mot ou expression",
+        max_length=200,
+        help_text="Tel qu'on l'écrit ; majuscules, accents, traits d'union et pluriel ignorés.",
+    )
+    # semaine.search.text.key(phrase): the form a query is compared with.
+    key = models.CharField("clé", max_length=200, unique=True, editable=False)
+    kind = models.CharField("nature", max_length=5, choices=Kind.choices, default=Kind.WORD)
+    trades = models.ManyToManyField(
+        Trade,
+        blank=True,
+        related_name="search_terms",
+        verbose_name="métiers désignés",
+        limit_choices_to={"version": Trade.Version.V4},
+    )
+    expansions = ArrayField(
+        models.CharField(max_length=200),
+        blank=True,
+        default=list,
+        verbose_name="se développe en",
+        help_text="Mots ou expressions cherchés aussi, séparés par des virgules.",
+    )
+
+    class Meta:
+        verbose_name = "mot du vocabulaire de recherche"
+        verbose_name_plural = "vocabulaire de recherche"
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(key=""),
+                name="searchterm_key_not_empty",
+                violation_error_message=EMPTY_TERM,
+            ),
+        ]
+
+    def __str__(self):
+        return self.phrase
+
+    def clean(self):
+        self.key = search_key(self.phrase)
+        if not self.key:
+            raise ValidationError({"phrase": EMPTY_TERM})
+        # The key is not a form field: its uniqueness is checked here, with a French message.
+        same = SearchTerm.objects.filter(key=self.key).exclude(pk=self.pk).first()
+        if same:
+            raise ValidationError({"phrase": f"« {same.phrase} » est déjà dans le vocabulaire."})
+        cleaned, seen = [], set()
+        for expansion in self.expansions:
+            expansion_key = search_key(expansion)
+            if not expansion_key:
+                raise ValidationError(
+                    {"expansions": f"« {expansion} » ne contient ni lettre ni chiffre."}
+                )
+            if expansion_key == self.key:
+                raise ValidationError({"expansions": SELF_EXPANSION % {"phrase": self.phrase}})
+            if expansion_key not in seen:
+                seen.add(expansion_key)
+                cleaned.append(expansion.strip())
+        self.expansions = cleaned
+
+    def save(self, *args, **kwargs):
+        self.key = search_key(self.phrase)
+        super().save(*args, **kwargs)
+
+
+class SearchWord(models.Model):
+    """A word of the trades' vocabulary or of the events and offers, for typo correction.
+
+    Filled by triggers (semaine/0007 and the apps' migrations) from the vocabulary and from the
+    titles, places and organisations of events and offers; a misspelt query word is corrected
+    to the nearest of them by trigram similarity (pg_trgm, the GiST index below).
+    """
+
+    # Lower case, no accent: what a query word is compared with.
+    word = models.CharField("mot", max_length=100, primary_key=True)
+    # As first written (« infirmière »): what a suggestion shows.
+    display = models.CharField("forme affichée", max_length=100)
+
+    class Meta:
+        verbose_name = "mot connu"
+        verbose_name_plural = "mots connus"
+        indexes = [
+            # GiST rather than GIN: it gives the nearest words in order (KNN on <->), without
+            # a similarity threshold to tune.
+            GistIndex(fields=["word"], opclasses=["gist_trgm_ops"], name="searchword_trigram"),
+        ]
+
+    def __str__(self):
+        return self.display

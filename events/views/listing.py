@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from events.filters import EventFilter
 from events.models import AVAILABILITY_VERSION, LISTING_VERSION
 from semaine.listing import ListingView
-from semaine.models import Region
+from semaine.models import VOCABULARY_VERSION, Region
 from semaine.pagecache import versioned_page
 from semaine.ratelimit import rate_limited
 
@@ -40,13 +40,14 @@ class RegionEventListView(EventListView):
 
 # Availability, not seats: the cards say how many seats are left only for the last ones
 # (Event.FEW_SEATS), and "with seats left" changes only when an event becomes full or not.
+# And the search vocabulary: an edit in the admin changes what the keywords find, at once.
 event_list = rate_limited("pages")(
-    versioned_page(LISTING_VERSION, AVAILABILITY_VERSION, query=EventListView.cache_query)(
-        EventListView.as_view()
-    )
+    versioned_page(
+        LISTING_VERSION, AVAILABILITY_VERSION, VOCABULARY_VERSION, query=EventListView.cache_query
+    )(EventListView.as_view())
 )
 region_event_list = rate_limited("pages")(
-    versioned_page(LISTING_VERSION, AVAILABILITY_VERSION, query=EventListView.cache_query)(
-        RegionEventListView.as_view()
-    )
+    versioned_page(
+        LISTING_VERSION, AVAILABILITY_VERSION, VOCABULARY_VERSION, query=EventListView.cache_query
+    )(RegionEventListView.as_view())
 )

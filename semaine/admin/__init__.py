@@ -1,8 +1,9 @@
 """Shared vocabulary in the admin: read-mostly lists that event forms search and filter by."""
 
+from django import forms
 from django.contrib import admin
 
-from semaine.models import Department, Edition, Region, Trade
+from semaine.models import EMPTY_EXPANSION, Department, Edition, Region, SearchTerm, Trade
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -49,3 +50,41 @@ class TradeAdmin(ReadOnlyAdmin):
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
     list_display = ["year", "start_date", "end_date", "is_current"]
+
+
+class SearchTermForm(forms.ModelForm):
+    class Meta:
+        model = SearchTerm
+        fields = ["phrase", "kind", "trades", "expansions"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The trades are a many-to-many field: only the form sees them with the words.
+        if not cleaned.get("trades") and not cleaned.get("expansions") and not self.errors:
+            raise forms.ValidationError(EMPTY_EXPANSION)
+        return cleaned
+
+
+@admin.register(SearchTerm)
+class SearchTermAdmin(admin.ModelAdmin):
+    """The search vocabulary, edited by national staff: what a word people type means."""
+
+    form = SearchTermForm
+    list_display = ["phrase", "kind", "trade_codes", "expansion_list"]
+    list_filter = ["kind", "trades"]
+    search_fields = ["phrase", "key", "expansions"]
+    autocomplete_fields = ["trades"]
+    readonly_fields = ["key"]
+    fields = ["phrase", "key", "kind", "trades", "expansions"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("trades")
+
+    @admin.display(description="métiers")
+    def trade_codes(self, term):
+        return ", ".join(t.code for t in term.trades.all())
+
+    @admin.display(description="se développe en")
+    def expansion_list(self, term):
+        shown = ", ".join(term.expansions[:6])
+        return f"{shown}…" if len(term.expansions) > 6 else shown

@@ -32,3 +32,17 @@ def distance(km) -> str:
     if not isinstance(km, int | float) or isinstance(km, bool):
         return ""
     return "à moins d'1 km" if km < 1 else f"à {round(km)} km"
+
+
+@register.simple_tag
+def query_with(data, **changes) -> str:
+    """The query string of a listing's filters `data` with `changes` (None removes a filter),
+    from page 1: the links of a search notice keep the other filters."""
+    query = data.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        if value in (None, ""):
+            query.pop(name, None)
+        else:
+            query[name] = value
+    return query.urlencode()

@@ -1,0 +1,1 @@
+"""Search that understands what people type: vocabulary, typos, relevance (issue 15)."""
