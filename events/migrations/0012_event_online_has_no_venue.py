@@ -1,0 +1,29 @@
+from django.db import migrations, models
+
+# Online-only events saved before the rule (the demo data gave them a town) lose their venue:
+# a town there put them on the map and in that town's searches, where nobody is expected.
+CLEAR_VENUES = """
+UPDATE events_event SET venue_name = '', address = '', postcode = '', city = ''
+WHERE modalite = 'distanciel'
+  AND (venue_name <> '' OR address <> '' OR postcode <> '' OR city <> '')
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [("events", "0011_registration_log_without_names")]
+
+    operations = [
+        migrations.RunSQL(CLEAR_VENUES, migrations.RunSQL.noop),
+        migrations.AddConstraint(
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=~models.Q(modalite="distanciel")
+                | models.Q(venue_name="", address="", postcode="", city=""),
+                name="event_online_has_no_venue",
+                violation_error_message=(
+                    "Un événement en ligne n'a pas de lieu : videz le lieu, l'adresse, le code "
+                    "postal et la ville, ou choisissez « Sur place et en ligne »."
+                ),
+            ),
+        ),
+    ]
