@@ -113,6 +113,10 @@ def item_to_row(item: dict) -> dict:
     postcode = _text(item.get("codePostal"))
     address = _text(item.get("adresse") or item.get("lieu"))
     latitude, longitude = _text(item.get("latitude")), _text(item.get("longitude"))
+    if not (latitude and longitude):
+        # Half a point places nothing, and is no error agency staff could correct in France
+        # Travail's data: the commune's centre, as without coordinates.
+        latitude = longitude = ""
     department = ""
     if modalite == Event.Modalite.DISTANCIEL:
         # An online-only event has no venue: the agency's postcode gives only its department

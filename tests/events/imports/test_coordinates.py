@@ -275,3 +275,13 @@ def test_the_admin_export_gives_only_the_venue_s_own_coordinates(agency_user, ly
     assert centre.location_source == LocationSource.COMMUNE
     assert exported["latitude"] == [precise.latitude, ""]
     assert exported["longitude"] == [precise.longitude, ""]
+
+
+def test_half_a_france_travail_point_is_no_error(agency_user, lyon):
+    result = run(
+        FranceTravailJSON().create_dataset(payload(latitude=PARIS_12[0], longitude=None)),
+        agency_user,
+    )
+
+    assert not result.has_validation_errors(), errors_of(result)
+    assert Event.objects.get().location_source == LocationSource.COMMUNE
