@@ -8,7 +8,10 @@ listings', whose cards give the seats left only for an event's last ten; reporte
 registrations attempted, stored and per second, and the seats the events' counters gained),
 detail, offers, api, deep_page, first_page, search and search_offers (200 queries drawn from the
 search vocabulary, half with a typo, on the events and offers listings: issue 15 wants their p95
-within 1.5 times the unfiltered listing's, reported as search_p95_vs_unfiltered).
+within 1.5 times the unfiltered listing's, reported as search_p95_vs_unfiltered), near_me (200
+listings around communes drawn by population, radii 10–50 km: its p95 compared with first_page's,
+the unfiltered listing), communes (300 suggestion prefixes of real commune names and postcodes,
+2–6 characters; also timed in process, the server's own time).
 
 Environment: BENCH_EVENTS (100000), BENCH_OFFERS (200000), BENCH_SECONDS (20 per scenario),
 BENCH_WARMUP (10 unmeasured seconds before each scenario),
@@ -252,6 +255,49 @@ def api_urls(listing: list[str]) -> list[str]:
         path, _, query = url.partition("?")
         params = [(k, v) for k, v in urllib.parse.parse_qsl(query) if k != "page"]
         urls.add("/api/v1/evenements/?" + urllib.parse.urlencode(params))
+    return sorted(urls)
+
+
+# Near me (issue 16): the radii of the form between 10 and 50 km.
+NEAR_RADII_KM = (10, 20, 30, 50)
+
+
+def near_me_urls(rng, count: int = 200) -> list[str]:
+    """`count` listings around communes drawn by population (where visitors are), as the form
+    sends them once a suggestion is chosen: the commune's label (« Saint-Denis (93) »)."""
+    from semaine.models import Commune
+
+    communes = list(Commune.objects.select_related("department").filter(population__gt=0))
+    weights = [c.population for c in communes]
+    urls = set()
+    while len(urls) < count:
+        commune = rng.choices(communes, weights=weights)[0]
+        params = {"lieu": commune.label, "rayon": str(rng.choice(NEAR_RADII_KM))}
+        urls.add("/evenements/?" + urllib.parse.urlencode(params))
+    return sorted(urls)
+
+
+def commune_suggestion_urls(rng, count: int = 300) -> list[str]:
+    """`count` distinct /api/v1/communes/?q= URLs: what is typed before a suggestion is
+    chosen, 2 to 6 characters of a real commune's name (seven in ten) or of one of its
+    postcodes (2 to 5 digits). Communes drawn by population; the short prefixes that many
+    communes share (« sa », « 69 ») come up most, as they do in the field."""
+    from semaine.models import Commune
+
+    communes = list(
+        Commune.objects.filter(population__gt=0).values_list("name", "postcodes", "population")
+    )
+    weights = [population for _, _, population in communes]
+    urls = set()
+    for _ in range(count * 50):  # the distinct short prefixes run out before `count`
+        if len(urls) >= count:
+            break
+        name, postcodes, _ = rng.choices(communes, weights=weights)[0]
+        if rng.random() < 0.7:
+            text = name[: rng.randint(2, 6)]
+        else:
+            text = rng.choice(postcodes)[: rng.randint(2, 5)]
+        urls.add("/api/v1/communes/?" + urllib.parse.urlencode({"q": text}))
     return sorted(urls)
 
 
@@ -527,6 +573,7 @@ def count_queries() -> dict:
         "detail": event.get_absolute_url(),
         "api": "/api/v1/evenements/?region=84",
         "offers": "/offres/?region=53&metier=J1501",
+        "near_me": "/evenements/?lieu=Lyon+%2869%29&rayon=30",
     }
     counts = {}
     for name, url in pages.items():
@@ -598,6 +645,43 @@ def server_time(path: str, repeat: int = 20) -> dict:
     return timings
 
 
+def suggestion_server_times(urls: list[str], passes: int = 3) -> dict:
+    """In-process server time of each commune suggestion URL (the API keeps no server-side
+    cache: every answer is computed), after one unmeasured pass: `passes` measured passes."""
+    from django.test import Client
+
+    client = Client()
+    for url in urls:
+        client.get(url, HTTP_HOST="127.0.0.1")
+    timings = []
+    for _ in range(passes):
+        for url in urls:
+            started = time.perf_counter()
+            client.get(url, HTTP_HOST="127.0.0.1")
+            timings.append(time.perf_counter() - started)
+    timings.sort()
+    return {
+        "urls": len(urls),
+        "requests": len(timings),
+        "p50_ms": round(timings[len(timings) // 2] * 1000, 1),
+        "p95_ms": round(timings[int(len(timings) * 0.95)] * 1000, 1),
+        "max_ms": round(timings[-1] * 1000, 1),
+    }
+
+
+def near_me_summary(results: dict, suggestions: dict) -> dict:
+    """Issue 16's targets: the near-me listings' p95 within 1.5 × the unfiltered listing's
+    (`first_page`, /evenements/) in the same run; the suggestions' p95 ≤ 20 ms on the server."""
+    summary = {"suggestions_server": suggestions, "suggestions_p95_target_ms": 20}
+    near, unfiltered = results.get("near_me"), results.get("first_page")
+    if near and unfiltered and unfiltered["p95_ms"]:
+        summary["near_me_p95_ms"] = near["p95_ms"]
+        summary["unfiltered_listing_p95_ms"] = unfiltered["p95_ms"]
+        summary["p95_ratio_to_unfiltered_listing"] = round(near["p95_ms"] / unfiltered["p95_ms"], 2)
+        summary["p95_ratio_target"] = 1.5
+    return summary
+
+
 def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk (make bench installs it when run as root)")
@@ -630,6 +714,9 @@ def main():
     queries = search_queries(rng)
     scenarios["search"] = search_urls("/evenements/", queries)
     scenarios["search_offers"] = search_urls("/offres/", queries)
+    # Near me (issue 16), with draws of their own so that the other scenarios keep their URLs.
+    scenarios["near_me"] = near_me_urls(random.Random(16))
+    scenarios["communes"] = commune_suggestion_urls(random.Random(1616))
 
     redis, cache_url = start_redis()
     if cache_url:
@@ -693,7 +780,9 @@ def main():
             "search_offers": cold_passes(scenarios["search_offers"]),
             "unfiltered_listing": cold_passes(["/evenements/"] * 20),
             "unfiltered_offers": cold_passes(["/offres/"] * 20),
+            "near_me": cold_passes(scenarios["near_me"]),
         },
+        "near_me": near_me_summary(results, suggestion_server_times(scenarios["communes"])),
         "server_time_ms": {
             "listing_region84_jobdating_soin": server_time(
                 "/evenements/?region=84&type=job_dating&q=soin"
@@ -770,6 +859,20 @@ def print_table(report):
         if key.startswith(("queries_", "export_")):
             log(f"{key}: {value}")
     log(f"server time of the reference listing: {report['server_time_ms']} ms")
+    near = report.get("near_me", {})
+    if "p95_ratio_to_unfiltered_listing" in near:
+        log(
+            f"near me: p95 {near['near_me_p95_ms']} ms = "
+            f"{near['p95_ratio_to_unfiltered_listing']} × the unfiltered listing's "
+            f"({near['unfiltered_listing_p95_ms']} ms; target ≤ {near['p95_ratio_target']} ×)"
+        )
+    suggestions = near.get("suggestions_server")
+    if suggestions:
+        log(
+            f"commune suggestions, in-process server time over {suggestions['urls']} prefixes: "
+            f"p50 {suggestions['p50_ms']} ms, p95 {suggestions['p95_ms']} ms, max "
+            f"{suggestions['max_ms']} ms (target p95 ≤ {near['suggestions_p95_target_ms']} ms)"
+        )
     for name, figures in report["cold_passes"].items():
         log(f"in-process cold passes over the {name} URLs: {figures}")
     log(f"search p95 / unfiltered listing p95 (bar: 1.5): {report['search_p95_vs_unfiltered']}")

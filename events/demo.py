@@ -176,8 +176,10 @@ def _build_event(i: int, edition: Edition, ctx: dict) -> tuple[Event, list[int]]
         end=start + datetime.timedelta(minutes=duration),
         venue_name=f"Agence France Travail de {city}" if onsite else "",
         address=f"{rng.randint(1, 120)} {rng.choice(STREETS)}" if onsite else "",
-        postcode=postcode,
-        city=city,
+        # An online-only event has no venue; its department (the organiser's) gives its
+        # time zone and its region.
+        postcode=postcode if onsite else "",
+        city=city if onsite else "",
         department=dept,
         region_id=dept.region_id,
         # What Event.locate() would give, set here: the bulk COPY does not call save().

@@ -68,10 +68,26 @@ def department_code_from_postcode(postcode: str) -> str | None:
     return postcode[:2] if postcode[:2].isdigit() else None
 
 
+class PostcodePrefixes(models.Func):
+    """The 2-, 3- and 4-character beginnings of a commune's postcodes (« 69 », « 691 »,
+    « 6910 » for 69100): the SQL function of migration 0007, indexed by
+    `commune_postcode_prefixes`."""
+
+    function = "semaine_postcode_prefixes"
+    output_field = ArrayField(models.TextField())
+
+
 class CommuneQuerySet(models.QuerySet):
     def by_size(self):
         """The biggest communes first: the one a visitor most likely means by a shared name."""
         return self.order_by("-population", "name", "insee")
+
+    def with_postcode_starting(self, prefix: str):
+        """Communes with a postcode beginning with `prefix` (2 to 4 digits): a lookup in the
+        GIN index of their postcodes' prefixes, not a reading of every commune's postcodes."""
+        return self.alias(postcode_prefixes=PostcodePrefixes("postcodes")).filter(
+            postcode_prefixes__contains=[prefix]
+        )
 
 
 class Commune(models.Model):
@@ -126,6 +142,8 @@ class Commune(models.Model):
             # Closest names when a typed name matches none (pg_trgm).
             GinIndex(OpClass("search_name", name="gin_trgm_ops"), name="commune_search_name_trgm"),
             GinIndex(fields=["postcodes"], name="commune_postcodes"),
+            # Partial postcodes being typed (« 69 », « 690 »): see PostcodePrefixes.
+            GinIndex(PostcodePrefixes("postcodes"), name="commune_postcode_prefixes"),
             # The nearest commune of a point: a bounding box on latitude, then longitude.
             models.Index(fields=["latitude", "longitude"], name="commune_lat_lon"),
         ]

@@ -64,6 +64,10 @@ class OrganiserFactory(factory.django.DjangoModelFactory):
     email = "agence@francetravail.example"
 
 
+def _on_site(event, value: str) -> str:
+    return "" if event.modalite == Event.Modalite.DISTANCIEL else value
+
+
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
@@ -75,10 +79,11 @@ class EventFactory(factory.django.DjangoModelFactory):
     modalite = Event.Modalite.PRESENTIEL
     start = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10))
     end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=2))
-    venue_name = "Agence France Travail"
-    address = "12 rue de la République"
-    postcode = "69003"
-    city = "Lyon"
+    # An online-only event has no venue (Event.clean, event_online_has_no_venue).
+    venue_name = factory.LazyAttribute(lambda o: _on_site(o, "Agence France Travail"))
+    address = factory.LazyAttribute(lambda o: _on_site(o, "12 rue de la République"))
+    postcode = factory.LazyAttribute(lambda o: _on_site(o, "69003"))
+    city = factory.LazyAttribute(lambda o: _on_site(o, "Lyon"))
     department = factory.LazyFunction(lambda: Department.objects.get(code="69"))
     online_url = factory.LazyAttribute(
         lambda o: "" if o.modalite == Event.Modalite.PRESENTIEL else "https://visio.example/salle"

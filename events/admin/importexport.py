@@ -28,6 +28,7 @@ from events.imports.formats import IMPORT_FORMATS, ExcelCSV
 from events.imports.resources import EventResource
 from events.models import Event, Organiser
 from events.scoping import organisers_in_scope
+from semaine.geo.locate import LocationSource
 from semaine.spreadsheets import neutralise
 
 
@@ -77,6 +78,8 @@ class EventExportResource(resources.ModelResource):
     code_postal = _text_field("code_postal", "postcode")
     ville = _text_field("ville", "city")
     departement = _text_field("departement", "department_id")
+    latitude = _computed_field("latitude")
+    longitude = _computed_field("longitude")
     lien_connexion = _text_field("lien_connexion", "online_url")
     organisateur = _computed_field("organisateur")
     metiers = _computed_field("metiers")
@@ -128,6 +131,14 @@ class EventExportResource(resources.ModelResource):
 
     def dehydrate_heure_fin(self, event):
         return event.local_end.strftime("%H:%M")
+
+    # Only coordinates typed or imported for the venue itself: a commune's centre exported
+    # here would come back from the spreadsheet as the venue's own.
+    def dehydrate_latitude(self, event):
+        return event.latitude if event.location_source == LocationSource.PRECISE else ""
+
+    def dehydrate_longitude(self, event):
+        return event.longitude if event.location_source == LocationSource.PRECISE else ""
 
     def dehydrate_organisateur(self, event):
         return event.organiser.name

@@ -13,6 +13,7 @@ import tablib
 
 from events.imports import francetravail
 from events.models import Event
+from semaine.geo.locate import MAX_KM_FROM_COMMUNE
 from semaine.spreadsheets import FORMULA_TRIGGERS
 
 MAX_ROWS = 1000
@@ -39,6 +40,13 @@ COLUMNS = [
     ("code_postal", "5 chiffres."),
     ("ville", ""),
     ("departement", "Code INSEE (69, 2A, 974) ; vide : déduit du code postal."),
+    (
+        "latitude",
+        "Facultatif : les coordonnées du lieu même, en degrés décimaux (45.7625). Vide : le "
+        "centre de la commune. Des coordonnées hors de France ou à plus de "
+        f"{MAX_KM_FROM_COMMUNE} km de la commune sont écartées (signalé à l'aperçu).",
+    ),
+    ("longitude", "Avec la latitude (4.8365)."),
     ("lien_connexion", "Obligatoire en ligne : https://…"),
     ("organisateur", "Nom exact de l'organisateur ; vide : le vôtre ou celui choisi à l'import."),
     ("metiers", "Codes ROME séparés par des espaces ou des virgules (J1501 K1302)."),
@@ -78,6 +86,10 @@ ALIASES = {
     "codes_rome": "metiers",
     "rome": "metiers",
     "accessible_pmr": "accessible_fauteuil",
+    "lat": "latitude",
+    "lon": "longitude",
+    "lng": "longitude",
+    "long": "longitude",
 }
 
 TRUE_WORDS = {"oui", "o", "yes", "y", "1", "vrai", "true", "x"}
@@ -117,6 +129,8 @@ COLUMN_MODEL_FIELDS = {
     "places_en_ligne": ["capacity_online"],
     "public": ["audience"],
     "statut": ["status"],
+    "latitude": ["latitude", "longitude"],
+    "longitude": ["latitude", "longitude"],
 }
 
 
@@ -217,6 +231,22 @@ def parse_seats(value) -> int | None:
     return int(text)
 
 
+def parse_coordinate(value) -> float:
+    """Decimal degrees, with a point or the French comma (« 45,7625 »)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    text = cell_text(value).replace(",", ".").replace(" ", "")
+    try:
+        number = float(text)
+    except ValueError:
+        number = None
+    if number is None or number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(
+            f"coordonnée invalide : « {cell_text(value)[:20]} » (degrés décimaux, par ex. 45.7625)."
+        )
+    return number
+
+
 def parse_bool(value, default: bool) -> bool:
     text = fold(value)
     if not text:
@@ -244,8 +274,8 @@ def template_dataset() -> tablib.Dataset:
         [
             "LYON-2030-01", "Job dating aide-soignant en EHPAD", "Job dating", "Sur place",
             "23/04/2030", "09:30", "12:00", "Agence France Travail Lyon Part-Dieu",
-            "12 rue de la République", "69003", "Lyon", "69", "", "", "J1501 K1302",
-            "Tous publics", "30", "", "oui", "oui", "Brouillon",
+            "12 rue de la République", "69003", "Lyon", "69", "45.7625", "4.8365", "", "",
+            "J1501 K1302", "Tous publics", "30", "", "oui", "oui", "Brouillon",
             "Rencontrez les EHPAD et services à domicile qui recrutent. Apportez plusieurs CV.",
         ]
     )  # fmt: skip

@@ -9,6 +9,7 @@ import json
 import re
 
 from events.models import Event
+from semaine.models import department_code_from_postcode
 
 SOURCE = "france_travail"
 
@@ -100,12 +101,29 @@ def _seats(value) -> str:
 
 
 def item_to_row(item: dict) -> dict:
-    """One France Travail event as a row of the import columns (raw values, checked later)."""
+    """One France Travail event as a row of the import columns (raw values, checked later).
+
+    `latitude` and `longitude` become the venue's coordinates if the import finds them
+    plausible (events/imports/rows.py, read_coordinates). `codeInsee` is not read: the
+    postcode and town are what France Travail shows, and the samples pair them with a code
+    of another department (75012 Paris with 01419), so they alone decide the commune.
+    """
     modalite = _modalite(item.get("modalites"), item.get("type"))
     city = _text(item.get("ville"))
     postcode = _text(item.get("codePostal"))
     address = _text(item.get("adresse") or item.get("lieu"))
-    if not address and modalite != Event.Modalite.DISTANCIEL and city:
+    latitude, longitude = _text(item.get("latitude")), _text(item.get("longitude"))
+    if not (latitude and longitude):
+        # Half a point places nothing, and is no error agency staff could correct in France
+        # Travail's data: the commune's centre, as without coordinates.
+        latitude = longitude = ""
+    department = ""
+    if modalite == Event.Modalite.DISTANCIEL:
+        # An online-only event has no venue: the agency's postcode gives only its department
+        # (its time zone and region); the town and coordinates are the agency's, not a venue.
+        department = department_code_from_postcode(postcode) or ""
+        city = postcode = address = latitude = longitude = ""
+    elif not address and city:
         # The API gives the town, not the street: the town is the address France Travail shows.
         address = f"{postcode} {city}".strip()
     link = _text(item.get("urlDetailEvenement"))
@@ -121,7 +139,9 @@ def item_to_row(item: dict) -> dict:
         "adresse": address,
         "code_postal": postcode,
         "ville": city,
-        "departement": "",
+        "departement": department,
+        "latitude": latitude,
+        "longitude": longitude,
         "lien_connexion": link if link.startswith(("http://", "https://")) else "",
         "metiers": " ".join(
             code

@@ -27,6 +27,7 @@ from events.imports.columns import (
 from events.imports.rows import RowContext, RowReader
 from events.models import Event
 from events.scoping import event_in_scope
+from semaine.geo.locate import LocationSource
 
 # -- the resource -------------------------------------------------------------------------------
 
@@ -79,13 +80,16 @@ class EventResource(resources.ModelResource):
     places_sur_place = fields.Field(attribute="capacity_onsite", column_name="places_sur_place")
     places_en_ligne = fields.Field(attribute="capacity_online", column_name="places_en_ligne")
     statut = fields.Field(column_name="statut", dehydrate_method="dehydrate_statut")
+    localisation = fields.Field(
+        column_name="localisation", dehydrate_method="dehydrate_localisation"
+    )
 
     # What a re-import compares to decide that a row changed nothing.
     COMPARED = (
         "title", "description", "type", "modalite", "start", "end", "venue_name", "address",
         "postcode", "city", "department_id", "online_url", "organiser_id", "audience",
         "capacity_onsite", "capacity_online", "registration_required", "wheelchair_accessible",
-        "status", "edition_id",
+        "status", "edition_id", "latitude", "longitude", "location_source",
     )  # fmt: skip
 
     class Meta:
@@ -93,7 +97,7 @@ class EventResource(resources.ModelResource):
         fields = (
             "ligne", "reference", "titre", "type", "modalite", "debut", "fin", "adresse",
             "ville", "departement", "lien_connexion", "organisateur", "metiers",
-            "places_sur_place", "places_en_ligne", "statut",
+            "places_sur_place", "places_en_ligne", "statut", "localisation",
         )  # fmt: skip
         import_id_fields = ()
         skip_unchanged = True
@@ -108,6 +112,7 @@ class EventResource(resources.ModelResource):
         self.context = None
         self.seen = {}
         self.parsed = {}
+        self.warnings = {}
 
     @classmethod
     def get_display_name(cls):
@@ -163,6 +168,18 @@ class EventResource(resources.ModelResource):
         self.context = RowContext()
         self.seen = {}
         self.parsed = {}
+        self.warnings = {}
+
+    def after_import(self, dataset, result, **kwargs):
+        # What the import did differently from what a row asked, for the preview: (line,
+        # column, message), in the file's order.
+        result.row_warnings = [
+            (line, column, message)
+            for line, columns in sorted(self.warnings.items())
+            for column, messages in columns.items()
+            for message in messages
+        ]
+        super().after_import(dataset, result, **kwargs)
 
     # -- one row --------------------------------------------------------------------------------
 
@@ -191,6 +208,8 @@ class EventResource(resources.ModelResource):
         """The model values of a row, its trades and its errors keyed by column."""
         reader = RowReader(row, self.context, self.user, self.default_organiser)
         values, trade_ids, errors = reader.read()
+        if reader.warnings:
+            self.warnings[row["ligne"]] = reader.warnings
         if not errors:
             self._check_duplicate(row, values, reader.error)
         return values, trade_ids, errors
@@ -215,6 +234,13 @@ class EventResource(resources.ModelResource):
                     "vous ne pouvez pas le modifier."
                 }
             )
+        if (
+            "location_source" not in values
+            and instance.location_source == LocationSource.PRECISE
+            and any(getattr(instance, a) != values[a] for a in ("address", "postcode", "city"))
+        ):
+            # A file without coordinates moves the venue: the coordinates were the old one's.
+            instance.location_source = LocationSource.NONE
         # Values that parsed are set even when others did not, so that the model's own rules
         # (link of an online event, address on site…) are reported in the same preview.
         for attr, value in values.items():
@@ -248,6 +274,7 @@ class EventResource(resources.ModelResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or original.pk is None:
             return False
+        instance.locate()  # as save() would: the commune's centre, when not precise
         if any(getattr(instance, a) != getattr(original, a) for a in self.COMPARED):
             return False
         trade_ids = getattr(instance, "_import_trade_ids", None)
@@ -305,3 +332,9 @@ class EventResource(resources.ModelResource):
 
     def dehydrate_statut(self, event):
         return event.get_status_display() if event.status else ""
+
+    def dehydrate_localisation(self, event):
+        # Where the event lands on the map: its own coordinates, or where they come from.
+        if event.location_source == LocationSource.PRECISE and event.is_located:
+            return f"{event.latitude:.5f}, {event.longitude:.5f}"
+        return event.get_location_source_display() if event.location_source else ""

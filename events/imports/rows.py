@@ -21,12 +21,14 @@ from events.imports.columns import (
     fold,
     parse_bool,
     parse_choice,
+    parse_coordinate,
     parse_date,
     parse_seats,
     parse_time,
 )
 from events.models import Event, Organiser
 from events.scoping import event_in_scope, organisers_in_scope, scope_for
+from semaine.geo.locate import LocationSource, coordinates_doubt, find_commune
 from semaine.models import Department, Edition, Trade, department_code_from_postcode
 
 # (column, model field, lookup, error, choices, value when the cell is empty)
@@ -68,7 +70,8 @@ class RowContext:
 
 
 class RowReader:
-    """The model values of one row, its trades and its errors keyed by column."""
+    """The model values of one row, its trades and its errors keyed by column; `warnings`,
+    keyed by column too, says what the import did differently from what the row asked."""
 
     def __init__(self, row, context: RowContext, user, default_organiser: Organiser | None):
         self.row = row
@@ -77,11 +80,13 @@ class RowReader:
         self.default_organiser = default_organiser
         self.values = {}
         self.errors = {}
+        self.warnings = {}
 
     def read(self) -> tuple[dict, list[int] | None, dict[str, list[str]]]:
         self.read_formulas()
         self.read_title_and_choices()
         department = self.read_place()
+        self.read_coordinates()
         self.read_online_link()
         day = self.read_dates(department)
         self.read_organiser(department)
@@ -146,6 +151,52 @@ class RowReader:
             self.error("departement", f"département inconnu : « {code[:10]} ».")
         self.values["department"] = department
         return department
+
+    def read_coordinates(self):
+        """The venue's own coordinates (latitude, longitude columns), when they can be right.
+
+        Coordinates that cannot be the venue's (outside France, or too far from the commune
+        of the postcode and city) are set aside with a warning in the preview, and the event
+        is placed at its commune's centre, as without coordinates. They are not a row error:
+        France Travail's payloads carry such coordinates (a sample places a Paris event in
+        Algeria), and an error would block the whole file over a figure its importer cannot
+        correct, while the postcode and city still place the event within a few kilometres.
+        A cell that is not a number at all is an error, as in any other column.
+        """
+        if "latitude" not in self.row and "longitude" not in self.row:
+            return  # a file without these columns keeps the coordinates its events have
+        self.values.update(latitude=None, longitude=None, location_source=LocationSource.NONE)
+        latitude = self._parse("latitude", parse_coordinate)
+        longitude = self._parse("longitude", parse_coordinate)
+        for key, value, other in (
+            ("latitude", latitude, longitude),
+            ("longitude", longitude, latitude),
+        ):
+            if value is None and other is not None and not self.text(key):
+                self.error(key, f"{key} manquante : la latitude et la longitude, ou aucune.")
+        if latitude is None or longitude is None:
+            return
+        if self.values.get("modalite") == Event.Modalite.DISTANCIEL:
+            return  # an online-only event has no venue to place (Event.locate)
+        commune = find_commune(postcode=self.values["postcode"], city=self.values["city"])
+        doubt = coordinates_doubt(latitude, longitude, commune)
+        if doubt:
+            where = (
+                f"l'événement est placé au centre de {commune.label}."
+                if commune
+                else "le code postal et la ville ne désignent aucune commune : l'événement "
+                "ne sera pas localisé (« Adresse non localisée »)."
+            )
+            self.warn(
+                "latitude", f"coordonnées {latitude}, {longitude} écartées : {doubt} ; {where}"
+            )
+            return
+        self.values.update(
+            latitude=latitude, longitude=longitude, location_source=LocationSource.PRECISE
+        )
+
+    def warn(self, column, message):
+        self.warnings.setdefault(column, []).append(message[0].upper() + message[1:])
 
     def read_online_link(self):
         self.values["online_url"] = self.text("lien_connexion")[:500]

@@ -30,6 +30,8 @@ AVAILABILITY_VERSION = "availability"
 
 # Written only by events.services.registration, under the event's row lock (Event.save).
 SEAT_COUNTERS = ("confirmed_onsite", "confirmed_online")
+# Where an event on site takes place; an online-only event has none of them.
+VENUE_FIELDS = ("venue_name", "address", "postcode", "city")
 
 
 class Event(models.Model):
@@ -195,6 +197,12 @@ class Event(models.Model):
                 condition=Q(modalite="distanciel") | (~Q(address="") & Q(department__isnull=False)),
                 name="event_onsite_has_address",
                 violation_error_message=rules.ONSITE_HAS_ADDRESS_AND_DEPARTMENT,
+            ),
+            models.CheckConstraint(
+                condition=~Q(modalite="distanciel")
+                | Q(venue_name="", address="", postcode="", city=""),
+                name="event_online_has_no_venue",
+                violation_error_message=rules.ONLINE_HAS_NO_VENUE,
             ),
             models.UniqueConstraint(
                 fields=["external_source", "external_id"],
@@ -403,6 +411,11 @@ class Event(models.Model):
                 errors["address"] = rules.ONSITE_HAS_ADDRESS
             if not self.department_id:
                 errors["department"] = rules.ONSITE_HAS_DEPARTMENT
+        elif self.modalite == self.Modalite.DISTANCIEL:
+            # Said once, next to the first field to empty: the message names them all.
+            filled = [name for name in VENUE_FIELDS if getattr(self, name)]
+            if filled:
+                errors[filled[0]] = rules.ONLINE_HAS_NO_VENUE
         if self.pk:
             if self.capacity_onsite is not None and self.capacity_onsite < self.confirmed_onsite:
                 errors["capacity_onsite"] = (

@@ -17,5 +17,11 @@ _ONSITE_HAS = "Un événement sur place ou hybride doit avoir {}."
 ONSITE_HAS_ADDRESS_AND_DEPARTMENT = _ONSITE_HAS.format("une adresse et un département")
 ONSITE_HAS_ADDRESS = _ONSITE_HAS.format("une adresse")
 ONSITE_HAS_DEPARTMENT = _ONSITE_HAS.format("un département")
+# The place of an online-only event is the link: a town there would put it on the map, in the
+# searches of that town and in calendars' « lieu », where nobody is expected.
+ONLINE_HAS_NO_VENUE = (
+    "Un événement en ligne n'a pas de lieu : videz le lieu, l'adresse, le code postal et la "
+    "ville, ou choisissez « Sur place et en ligne »."
+)
 
 ONE_REGISTRATION_PER_EMAIL = "Cette adresse e-mail est déjà inscrite à cet événement."

@@ -55,13 +55,15 @@ class CommuneView(APIView):
         summary="Communes",
         description=(
             "Les communes dont le nom commence par `q` (accents, traits d'union et « St » pour "
-            "« Saint » indifférents), ou dont un code postal ou le code INSEE commence par `q` : "
-            "les plus peuplées d'abord, 10 au plus. Avec `lat` et `lon` (degrés décimaux) : la "
-            "commune la plus proche de ce point, si une commune est à moins de 30 km ; la "
-            "position n'est ni conservée ni journalisée."
+            "« Saint » indifférents), dont un code postal commence par `q` (2 à 5 chiffres) ou "
+            "dont `q` est le code INSEE : les plus peuplées d'abord, 10 au plus. Avec `lat` et "
+            "`lon` (degrés décimaux) : la commune la plus proche de ce point, si une commune "
+            "est à moins de 30 km ; la position n'est ni conservée ni journalisée."
         ),
         parameters=[
-            OpenApiParameter("q", str, description="Début d'un nom, d'un code postal ou INSEE"),
+            OpenApiParameter(
+                "q", str, description="Début d'un nom ou d'un code postal, ou code INSEE"
+            ),
             OpenApiParameter("lat", float, description="Latitude (-90 à 90)"),
             OpenApiParameter("lon", float, description="Longitude (-180 à 180)"),
         ],

@@ -7,9 +7,16 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from semaine.geo.distance import is_valid_point
+from semaine.geo.distance import distance_km, is_valid_point
+from semaine.geo.places import nearest_commune
 from semaine.geo.text import normalise
 from semaine.models import Commune, department_code_from_postcode
+
+# How far a venue may lie from the centre of the commune of its address. The widest communes
+# of metropolitan France (Arles: 759 km²) reach about 25 km from their centre; further away,
+# the coordinates are another place's (a mistyped or swapped figure, a head office, a
+# placeholder), and the commune's centre is nearer the truth.
+MAX_KM_FROM_COMMUNE = 30
 
 
 class LocationSource(models.TextChoices):
@@ -91,3 +98,23 @@ def locate(
     if commune is None:
         return Location(None, None, LocationSource.NOT_FOUND)
     return Location(commune.latitude, commune.longitude, LocationSource.COMMUNE, commune)
+
+
+def coordinates_doubt(latitude, longitude, commune: Commune | None) -> str:
+    """Why coordinates given for a venue cannot be right, in French ("" when they can be):
+    not a point on the globe; on no French soil, metropolitan or overseas (no commune centre
+    within NEAREST_MAX_KM); more than MAX_KM_FROM_COMMUNE from the centre of `commune`, the
+    commune of the venue's postcode and city, when it is known."""
+    if not is_valid_point(latitude, longitude):
+        return "ce ne sont pas des coordonnées (latitude de -90 à 90, longitude de -180 à 180)"
+    latitude, longitude = float(latitude), float(longitude)
+    km = None
+    if commune is not None:
+        km = distance_km(commune.latitude, commune.longitude, latitude, longitude)
+        if km <= MAX_KM_FROM_COMMUNE:
+            return ""
+    if nearest_commune(latitude, longitude) is None:
+        return "ce point n'est pas en France"
+    if km is None:
+        return ""
+    return f"ce point est à {km:.0f} km du centre de la commune du code postal et de la ville"

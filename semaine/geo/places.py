@@ -155,12 +155,7 @@ def suggest_communes(text: str, limit: int = SUGGESTIONS) -> list[Commune]:
         if len(compact) < 2:
             return []
         # Part of a postcode: any of the commune's postcodes begins with it.
-        return list(
-            communes.extra(
-                where=["EXISTS (SELECT 1 FROM unnest(postcodes) p WHERE p LIKE %s)"],
-                params=[compact + "%"],
-            ).by_size()[:limit]
-        )
+        return list(communes.with_postcode_starting(compact).by_size()[:limit])
     name = normalise(text)
     if not name:
         return []

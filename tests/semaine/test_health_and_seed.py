@@ -46,6 +46,20 @@ def test_seed_demo_is_varied_and_idempotent():
     assert not Event.objects.filter(search_vector__isnull=True).exists()
     assert not Offer.objects.filter(search_vector__isnull=True).exists()
     assert Event.objects.filter(trades__isnull=False).distinct().count() == 300
+    # Online-only events have no venue, only the department (time zone, region) of their
+    # organiser; the others a real commune's coordinates.
+    online = Event.objects.filter(modalite=Event.Modalite.DISTANCIEL)
+    assert online.exists()
+    assert set(online.values_list("venue_name", "address", "postcode", "city")) == {
+        ("", "", "", "")
+    }
+    assert not online.filter(department__isnull=True).exists()
+    assert not online.filter(latitude__isnull=False).exists()
+    assert not (
+        Event.objects.exclude(modalite=Event.Modalite.DISTANCIEL)
+        .filter(latitude__isnull=True)
+        .exists()
+    )
 
 
 def test_demo_has_full_events_with_a_waitlist_and_counters_that_match(client):

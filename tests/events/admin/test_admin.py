@@ -9,6 +9,7 @@ import io
 import openpyxl
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -689,3 +690,33 @@ def test_admin_history_written_before_keeps_no_registrant_name(lyon, agency_user
     assert not LogEntry.objects.filter(change_message__contains="Durand").exists()
     message = LogEntry.objects.get(object_repr="Forum").get_change_message()
     assert message.startswith("Modification de status pour l'objet inscription")
+
+
+def test_the_import_preview_warns_of_coordinates_set_aside_then_imports_the_row(
+    agency_client, lyon
+):
+    # France Travail's sample payload: a Paris event whose coordinates are in Algeria.
+    payload = (
+        b'{"totalElements": 1, "content": [{"id": 11111, "ville": "Paris", "codePostal": '
+        b'"75012", "codeInsee": "01419", "longitude": 2.16, "latitude": 36.547, "type": '
+        b'"Atelier", "modalites": ["en physique"], "titre": "Atelier", "dateEvenement": '
+        b'"2030-05-17T07:00:00.000+06:00", "heureDebut": "07:00:00", "heureFin": "09:00:00"}]}'
+    )
+    edition()
+
+    preview = agency_client.post(
+        reverse("admin:events_event_import"),
+        {
+            "import_file": SimpleUploadedFile("evenements.json", payload),
+            "format": "2",
+            "resource": "0",
+        },
+    )
+
+    assert "À vérifier : ces lignes seront importées autrement" in preview.text
+    assert "ce point n&#x27;est pas en France" in preview.text
+    assert "<td>Centre de la commune</td>" in preview.text
+    confirm = preview.context["confirm_form"]
+    agency_client.post(reverse("admin:events_event_process_import"), confirm.initial)
+    event = Event.objects.get(external_id="11111")
+    assert (event.city, event.location_source) == ("Paris", "commune")

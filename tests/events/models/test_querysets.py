@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from events.models import Event, Registration, rules
 from tests.factories import EventFactory, RegistrationFactory, in_days
@@ -110,6 +111,30 @@ def test_the_onsite_rule_names_the_missing_field_in_the_constraint_s_words():
         "address": [rules.ONSITE_HAS_ADDRESS],
         "department": [rules.ONSITE_HAS_DEPARTMENT],
     }
+
+
+def test_an_online_only_event_has_no_venue():
+    (check,) = [c for c in Event._meta.constraints if c.name == "event_online_has_no_venue"]
+    event = EventFactory.build(
+        start=in_days(1), modalite=Event.Modalite.DISTANCIEL, postcode="69003", city="Lyon"
+    )
+
+    with pytest.raises(ValidationError) as error:
+        event.clean()
+
+    # Said once, next to the first field to empty, in the constraint's words.
+    assert error.value.message_dict == {"postcode": [check.violation_error_message]}
+    event.postcode = event.city = ""
+    event.clean()
+    # Hybrid and on-site events keep theirs.
+    EventFactory.build(start=in_days(1), modalite=Event.Modalite.HYBRIDE).clean()
+
+
+def test_the_database_refuses_an_online_only_event_with_a_town():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EventFactory(modalite=Event.Modalite.DISTANCIEL, city="Lyon")
+    online = EventFactory(modalite=Event.Modalite.DISTANCIEL)
+    assert (online.venue_name, online.address, online.postcode, online.city) == ("", "", "", "")
 
 
 def test_every_constraint_message_is_one_of_the_rules():

@@ -2,6 +2,7 @@ import pytest
 
 from semaine.geo.places import nearest_commune, resolve_place, suggest_communes
 from semaine.geo.text import normalise
+from semaine.models import Commune
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,30 @@ def test_the_nearest_commune_of_a_point():
     assert nearest_commune(45.7705, 4.8880).name == "Villeurbanne"
     assert nearest_commune(46.0, -8.0) is None  # the Atlantic
     assert nearest_commune(1e308, 0) is None
+
+
+def _by_size(communes):
+    return sorted(communes, key=lambda c: (-c.population, c.name, c.insee))
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    # A department's postcodes, a city's, Corsica's, overseas, a code ending in zeros, a
+    # prefix no postcode has, and one of four digits of a few villages.
+    ["69", "690", "6900", "13", "75", "01", "20", "201", "97", "974", "9740", "00", "999", "3818"],
+)
+def test_a_partial_postcode_suggests_the_biggest_communes_that_have_such_a_postcode(prefix):
+    every = list(Commune.objects.all())
+    expected = _by_size(c for c in every if any(p.startswith(prefix) for p in c.postcodes))
+    # The indexed lookup finds exactly the communes that have such a postcode…
+    assert {c.insee for c in Commune.objects.with_postcode_starting(prefix)} == {
+        c.insee for c in expected
+    }
+    # …and the suggestions are the biggest ten of them, in order.
+    assert [c.insee for c in suggest_communes(prefix)] == [c.insee for c in expected[:10]]
+
+
+def test_a_partial_postcode_is_looked_up_in_an_index_not_in_every_commune():
+    plan = Commune.objects.with_postcode_starting("69").explain()
+    assert "commune_postcode_prefixes" in plan
+    assert "Seq Scan" not in plan
