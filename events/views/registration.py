@@ -11,7 +11,6 @@ from events.services.registration import (
     registration_cancel,
     registration_create,
     registration_from_token,
-    registration_waitlist_position,
 )
 from semaine.db_router import reads_primary
 from semaine.ratelimit import retry_after as rate_limit_retry_after
@@ -100,7 +99,7 @@ def registration_done(request, pk):
             "event": event,
             "registration": registration,
             "created": done.get("created", True),
-            "position": registration_waitlist_position(registration),
+            "position": registration.waitlist_position(),
         },
     )
 

@@ -152,7 +152,7 @@ def test_cancel_keeps_the_registrations_and_says_so(agency_client, lyon):
 
 
 def test_cancelling_an_event_emails_the_people_registered(
-    agency_client, lyon, mailoutbox, django_capture_on_commit_callbacks
+    agency_client, lyon, mailoutbox, emails_sent
 ):
     import icalendar
 
@@ -160,7 +160,7 @@ def test_cancelling_an_event_emails_the_people_registered(
     RegistrationFactory(event=event, email="camille@example.org")
     RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with emails_sent():
         act(agency_client, "cancel", event, follow=True)
 
     [message] = mailoutbox
