@@ -233,6 +233,8 @@ EMAIL_RETRY_ATTEMPTS = env_int("EMAIL_RETRY_ATTEMPTS", 40)
 # A worker's heartbeat; one silent for three of them (killed, machine lost) has its running jobs
 # handed to another worker (semaine/tasks.py).
 TASK_HEARTBEAT_SECONDS = env_int("TASK_HEARTBEAT_SECONDS", 10)
+# How often the workers look for such jobs (cron; a 6th field counts seconds).
+TASK_STALLED_CHECK_CRON = env_str("TASK_STALLED_CHECK_CRON", "* * * * *")
 PROCRASTINATE_WORKER_DEFAULTS = {
     "concurrency": env_int("WORKER_CONCURRENCY", 4),
     "update_heartbeat_interval": TASK_HEARTBEAT_SECONDS,

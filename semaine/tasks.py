@@ -26,8 +26,8 @@ async def requeue_stalled_jobs(*, seconds_since_heartbeat: float | None = None) 
     return count
 
 
-@app.periodic(cron="* * * * *")
+@app.periodic(cron=settings.TASK_STALLED_CHECK_CRON)
 @app.task(queue="periodic", queueing_lock="semaine.requeue_stalled_jobs")
 async def retry_stalled_jobs(timestamp: int) -> int:
-    """Every minute: the jobs of a vanished worker go back to the queue."""
+    """Every minute (TASK_STALLED_CHECK_CRON): a vanished worker's jobs go back to the queue."""
     return await requeue_stalled_jobs()
