@@ -9,11 +9,18 @@ import, registration, bulk update), while a change to what it does not show leav
 registration far from an event's last seats moves "seats", not the listings nor the offers. The
 short lifetime covers what moves with the clock ("upcoming", registration closing when an event
 starts). Reading the versions is one cheap query per request.
+
+One entry per page holds its last rendering with the versions it was made under: it answers
+while those are current and younger than PAGE_SECONDS; and when the database cannot be reached
+(the versions cannot even be read), it is served as it is, marked stale, for STALE_SECONDS at
+most after it was made. Past that, or for a page never cached, the site answers 503
+(semaine/errors.py).
 """
 
 import functools
 import hashlib
 import threading
+import time
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
@@ -25,8 +32,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
 from semaine.db_router import current_read_alias
+from semaine.errors import DATABASE_UNAVAILABLE
 
 PAGE_SECONDS = 60
+# How old a page may be when served during a database outage.
+STALE_SECONDS = 15 * 60
 
 _VERSIONS_SQL = "SELECT name, value FROM semaine_data_version"
 
@@ -96,25 +106,44 @@ def versioned_page(*reads: str):
     return decorator
 
 
+def _stale_response(payload, made_at: float, request) -> HttpResponse:
+    response = _cached_response(payload, request)
+    # RFC 9111 marks a stale answer with its Age; the Warning header says why, for people
+    # reading the headers; no cache downstream may keep it.
+    response["Age"] = str(max(0, int(time.time() - made_at)))
+    response["Warning"] = '110 - "Response is Stale"'
+    response["Cache-Control"] = "no-store"
+    response["X-Page-Cache"] = "stale"
+    return response
+
+
 def _versioned_page(view, reads: tuple[str, ...]):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        versions = version_key(reads)
         # Hashed: a query string can be long, and cache keys must stay short (memcached: 250).
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
-        key = f"page:{versions}:{path}"
-        cached = cache.get(key)
-        if cached is not None:
-            return _cached_response(cached, request)
+        key = "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+        try:
+            versions = version_key(reads)
+        except DATABASE_UNAVAILABLE:
+            entry = cache.get(key)
+            if entry is None:
+                raise
+            _, made_at, payload = entry
+            return _stale_response(payload, made_at, request)
+        entry = cache.get(key)
+        if entry is not None:
+            made_under, made_at, payload = entry
+            if made_under == versions and time.time() - made_at < PAGE_SECONDS:
+                return _cached_response(payload, request)
         response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)) and not response.is_rendered:
             response.render()  # a REST framework or template response
         if response.status_code == 200 and not response.streaming and not response.cookies:
             content = response.content
-            cached = (content, response["Content-Type"], _compressed(content))
-            cache.set(key, cached, PAGE_SECONDS)
+            payload = (content, response["Content-Type"], _compressed(content))
+            cache.set(key, (versions, time.time(), payload), STALE_SECONDS)
         return response
 
     return wrapped

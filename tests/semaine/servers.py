@@ -260,13 +260,26 @@ class Site:
             return conn.execute(query, params).fetchall()
 
     def get(self, path):
+        status, _, body = self.get_full(path)
+        return status, body
+
+    def get_full(self, path):
+        """(status, headers, body) of a GET, without following a redirect."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
-            conn.request("GET", path)
+            conn.request("GET", path, headers={"Accept-Encoding": "identity"})
             response = conn.getresponse()
-            return response.status, response.read().decode("utf-8", "replace")
+            return (
+                response.status,
+                dict(response.headers),
+                response.read().decode("utf-8", "replace"),
+            )
         finally:
             conn.close()
+
+    def get_location(self, path):
+        """Where `path` redirects to (an event's page under its canonical slug)."""
+        return self.get_full(path)[1]["Location"]
 
     def workers(self):
         return psutil.Process(self.process.pid).children()
@@ -292,52 +305,72 @@ class Site:
         return dict(self.sql(query, [event_id]))
 
 
-def register(site, event_id, email, timings: list | None = None):
-    """GET the form (CSRF cookie and token), then POST it: (status, location, body). The POST's
-    duration in seconds is appended to `timings` when given."""
-    conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=30)
-    path = f"/evenements/{event_id}/inscription/"
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        page = response.read().decode()
-        jar = http.cookies.SimpleCookie()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar.load(header)
-        conn.close()
-        token = CSRF_RE.search(page).group(1)
+class FormSession:
+    """The registration form as one person's browser holds it: fetched once (its CSRF cookie
+    and token), posted later, possibly more than once."""
+
+    def __init__(self, site, event_id):
+        self.site, self.path = site, f"/evenements/{event_id}/inscription/"
+        conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=30)
+        try:
+            conn.request("GET", self.path)
+            response = conn.getresponse()
+            page = response.read().decode()
+            jar = http.cookies.SimpleCookie()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                jar.load(header)
+        finally:
+            conn.close()
+        self.token = CSRF_RE.search(page).group(1)
+        self.cookies = "; ".join(f"{k}={m.value}" for k, m in jar.items())
+
+    def post(self, email, timings: list | None = None):
+        """(status, location, body); the POST's duration in seconds appended to `timings`."""
         body = urllib.parse.urlencode(
             {
-                "csrfmiddlewaretoken": token,
+                "csrfmiddlewaretoken": self.token,
                 "first_name": "Camille",
                 "last_name": "Panne",
                 "email": email,
                 "consent_contact": "on",
             }
         )
-        started = time.perf_counter()
-        conn.request(
-            "POST",
-            path,
-            body=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items()),
-            },
-        )
-        response = conn.getresponse()
-        answer = (
-            response.status,
-            response.getheader("Location", ""),
-            response.read().decode("utf-8", "replace"),
-        )
-        if timings is not None:
-            timings.append(time.perf_counter() - started)
-        return answer
-    except (OSError, http.client.HTTPException) as exc:
+        conn = http.client.HTTPConnection("127.0.0.1", self.site.port, timeout=30)
+        try:
+            started = time.perf_counter()
+            conn.request(
+                "POST",
+                self.path,
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": self.cookies,
+                },
+            )
+            response = conn.getresponse()
+            answer = (
+                response.status,
+                response.getheader("Location", ""),
+                response.read().decode("utf-8", "replace"),
+            )
+            if timings is not None:
+                timings.append(time.perf_counter() - started)
+            return answer
+        finally:
+            conn.close()
+
+
+def register_form(site, event_id) -> FormSession:
+    return FormSession(site, event_id)
+
+
+def register(site, event_id, email, timings: list | None = None):
+    """GET the form (CSRF cookie and token), then POST it: (status, location, body), or
+    (0, "", error) when the connection fails."""
+    try:
+        return FormSession(site, event_id).post(email, timings)
+    except (OSError, http.client.HTTPException, AttributeError) as exc:
         return 0, "", repr(exc)
-    finally:
-        conn.close()
 
 
 @contextlib.contextmanager
@@ -367,10 +400,10 @@ def throwaway_site(name: str, **extra_env: str):
             "PORT": str(port),
             "LOG_LEVEL": "WARNING",
             "GUNICORN_ACCESS_LOG": "",
-            **extra_env,
         }
         env.pop("DATABASE_TEST_NAME", None)
         env.pop("CACHE_URL", None)
+        env.update(extra_env)
         # Static files of its own: with DEBUG off, a page whose stylesheet is missing from the
         # manifest would fail, and the shared staticfiles/ may be older than the checkout.
         env["STATIC_ROOT"] = str(var_dir / "static")
@@ -546,12 +579,14 @@ class _SinkHandler:
         if self.sink.delay:
             await asyncio.sleep(self.sink.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        text = message.get_body(preferencelist=("plain",))
         for recipient in envelope.rcpt_tos:
             self.sink.record(
                 {
                     "to": recipient,
                     "message_id": message["Message-ID"],
                     "subject": str(message["Subject"]),
+                    "body": text.get_content() if text is not None else "",
                 }
             )
         return "250 Message accepted for delivery"
