@@ -44,7 +44,12 @@ ACTIVE_ONLY = {"confirmed", "waitlisted", "promoted", "reminder"}
 QUEUE = "emails"
 
 
-class PermanentDeliveryError(Exception):
+class DeliveryError(Exception):
+    """The mail server did not take the message; retried later. Its text names the error's
+    class and SMTP code only: the worker logs it, and SMTP errors quote the address."""
+
+
+class PermanentDeliveryError(DeliveryError):
     """The mail server refused the message for good (5xx): retrying would not help."""
 
 
@@ -191,7 +196,7 @@ def send_queued(*, kind: str, registration_id: int, job_id: int, attempts: int =
             _record_failure(registration_id, _describe(exc))
         if permanent:
             raise PermanentDeliveryError(_describe(exc)) from None
-        raise
+        raise DeliveryError(f"{type(exc).__name__} {_smtp_code(exc) or ''}".strip()) from None
     logger.info("%s e-mail of registration %s sent", kind, registration_id)
     return True
 

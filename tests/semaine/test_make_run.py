@@ -130,3 +130,22 @@ def test_make_run_starts_again_after_sigterm_or_sigkill_at_any_moment(var_dir):
     run.wait_serving()
     run.signal(signal.SIGTERM)
     assert wait_for(lambda: run.leftovers() == [], seconds=40), run.leftovers()
+
+
+def test_make_serve_starts_again_after_sigkill_and_stops_on_sigterm(var_dir):
+    port = free_port()
+    run = MakeRun(var_dir, port, target="serve")
+    # Its static files in the throwaway directory, not in the checkout.
+    run.env["STATIC_ROOT"] = str(var_dir / "static")
+    run.start()
+    run.wait_serving()
+    commands = " ".join(" ".join(p.cmdline()) for p in run.leftovers())
+    assert "gunicorn" in commands and "procrastinate worker" in commands
+    run.signal(signal.SIGKILL)
+    assert wait_for(lambda: run.leftovers() == [], seconds=60), run.leftovers()
+
+    run.start()
+    run.wait_serving()
+    run.signal(signal.SIGTERM)
+    assert wait_for(lambda: run.leftovers() == [], seconds=60), run.leftovers()
+    assert not run.serves()
