@@ -6,8 +6,8 @@ queue worker, started by one command and stopped together.
 - Ctrl-C, SIGTERM (`kill`, a process manager, `timeout`) or SIGHUP (a closed terminal) stops
   every command with one SIGTERM each, waits for them (a worker finishes the e-mail it is
   sending), then exits.
-- A command that exits stops the others: a site without its worker would queue e-mails that
-  never leave.
+- A command that dies after it got going (a worker whose database went away) is started again,
+  with back-off; one that fails at its first start (a port taken) stops everything, saying so.
 - `make` killed with SIGKILL: this process notices that its parent is gone and stops the
   commands. This process killed with SIGKILL: the commands get SIGTERM from the kernel
   (PR_SET_PDEATHSIG), and whatever still survives (runserver's reloader child) is stopped by
@@ -33,6 +33,10 @@ import psutil
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # A worker waits for the e-mails it is sending (EMAIL_TIMEOUT is 30 s at most).
 GRACE_SECONDS = 35
+# A command that dies sooner after its first start is misconfigured: everything stops. Later,
+# it is started again, after 2 s, 4 s… at most MAX_BACKOFF_SECONDS.
+STARTUP_SECONDS = 10
+MAX_BACKOFF_SECONDS = 30
 PR_SET_PDEATHSIG = 1
 
 
@@ -111,7 +115,47 @@ def stop(children: list[subprocess.Popen], grace: float = GRACE_SECONDS) -> None
         _signal_group(child, signal.SIGKILL)
 
 
-def run(name: str, commands: list[list[str]], var_dir: Path) -> int:
+class _Command:
+    """One command, started (and started again) in a process group of its own."""
+
+    def __init__(self, argv: list[str]):
+        self.argv, self.label = argv, " ".join(argv[:4])
+        self.process: subprocess.Popen | None = None
+        self.started = 0.0
+        self.runs = 0
+        self.backoff = 1.0
+        self.restart_at: float | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.argv, process_group=0, preexec_fn=_die_with_parent)  # noqa: S603
+        self.started, self.runs, self.restart_at = time.monotonic(), self.runs + 1, None
+
+    def check(self) -> int | None:
+        """None while all is well (running, or waiting to start again); the exit code when it
+        failed at its first start."""
+        if self.restart_at is not None:
+            if time.monotonic() >= self.restart_at:
+                self.start()
+            return None
+        if self.process.poll() is None:
+            return None
+        ran = time.monotonic() - self.started
+        if self.runs == 1 and ran < STARTUP_SECONDS:
+            print(f"{self.label} failed to start: stopping", file=sys.stderr)
+            return self.process.returncode or 1
+        # It ran, then died (its database away, a crash): started again, the others go on.
+        self.backoff = (
+            2.0 if ran > MAX_BACKOFF_SECONDS else min(2 * self.backoff, MAX_BACKOFF_SECONDS)
+        )
+        print(
+            f"{self.label} exited ({self.process.returncode}): restarting in {self.backoff:.0f} s",
+            file=sys.stderr,
+        )
+        self.restart_at = time.monotonic() + self.backoff
+        return None
+
+
+def run(name: str, argvs: list[list[str]], var_dir: Path) -> int:
     state = var_dir / "run" / f"{name}.pids"
     state.parent.mkdir(parents=True, exist_ok=True)
     stop_leftovers(state)
@@ -124,31 +168,30 @@ def run(name: str, commands: list[list[str]], var_dir: Path) -> int:
     for signum in STOP_SIGNALS:
         signal.signal(signum, on_signal)
     parent = os.getppid()
-    children = []
+    commands = [_Command(argv) for argv in argvs]
+    groups: list[int] = []
+    failed = None
     try:
         for command in commands:
-            children.append(
-                subprocess.Popen(command, process_group=0, preexec_fn=_die_with_parent)  # noqa: S603
-            )
-            state.write_text(json.dumps({"groups": [child.pid for child in children]}))
-        code = 0
-        while not received:
+            command.start()
+        while not received and failed is None:
             if os.getppid() != parent:
                 print("parent process gone: stopping", file=sys.stderr)
                 break
-            ended = [child for child in children if child.poll() is not None]
-            if ended:
-                code = ended[0].returncode or 1
-                print(
-                    f"{' '.join(commands[children.index(ended[0])][:4])} exited: stopping",
-                    file=sys.stderr,
-                )
-                break
+            for command in commands:
+                failed = failed or command.check()
+            # Every group ever started, for the next start to clean up after a SIGKILL.
+            now = sorted({*groups, *(c.process.pid for c in commands)})
+            if now != groups:
+                groups = now
+                state.write_text(json.dumps({"groups": groups}))
             time.sleep(0.2)
     finally:
-        stop(children)
+        stop([command.process for command in commands if command.process])
         state.unlink(missing_ok=True)
-    return 128 + received[0] if received else code
+    if received:
+        return 128 + received[0]
+    return failed or 0
 
 
 def main() -> None:
