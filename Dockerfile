@@ -2,7 +2,7 @@
 #   docker build -t semaine .
 #   docker run --rm --env-file prod.env semaine python manage.py migrate --noinput   # once per release
 #   docker run -d -p 8000:8000 --env-file prod.env semaine                           # web: any number
-#   docker run -d --env-file prod.env --no-healthcheck semaine \
+#   docker run -d --env-file prod.env --no-healthcheck --restart unless-stopped semaine \
 #     python manage.py procrastinate worker                                           # task workers
 # The same image runs either role: the web (the default command, gunicorn) or a task queue worker
 # (e-mails, reminders, purge; docs/deploy.md says how many). The HEALTHCHECK below probes the web
