@@ -19,6 +19,7 @@ most after it was made. Past that, or for a page never cached, the site answers 
 
 import functools
 import hashlib
+import re
 import threading
 import time
 
@@ -106,11 +107,27 @@ def versioned_page(*reads: str):
     return decorator
 
 
+_MAIN_RE = re.compile(rb'(<main\b[^>]*>\s*<div class="wrap">)')
+STALE_NOTICE = (
+    '<div class="alert" role="status"><p>Le service est momentanément perturbé : cette page '
+    "date de {minutes} et peut ne plus être à jour (places restantes, nouveaux événements). "
+    "Réessayez dans quelques minutes pour vous inscrire.</p></div>"
+)
+
+
 def _stale_response(payload, made_at: float, request) -> HttpResponse:
+    content, content_type, gzipped = payload
+    age = max(0, int(time.time() - made_at))
+    if content_type.startswith("text/html") and _MAIN_RE.search(content):
+        # Said on the page itself, where a person reads it: the seats shown may be gone.
+        minutes = "moins d'une minute" if age < 60 else f"{age // 60} min"
+        notice = STALE_NOTICE.format(minutes=minutes).encode()
+        content = _MAIN_RE.sub(lambda m: m.group(1) + notice, content, count=1)
+        payload = (content, content_type, None)
     response = _cached_response(payload, request)
     # RFC 9111 marks a stale answer with its Age; the Warning header says why, for people
     # reading the headers; no cache downstream may keep it.
-    response["Age"] = str(max(0, int(time.time() - made_at)))
+    response["Age"] = str(age)
     response["Warning"] = '110 - "Response is Stale"'
     response["Cache-Control"] = "no-store"
     response["X-Page-Cache"] = "stale"

@@ -42,6 +42,9 @@ def test_a_cached_page_is_served_stale_while_the_database_is_away(visitor):
     assert stale["Warning"] == '110 - "Response is Stale"'
     assert stale["Cache-Control"] == "no-store"
     assert int(stale["Age"]) >= 0
+    # Said on the page too, where a person reads it.
+    assert "Le service est momentanément perturbé" in stale.text
+    assert "date de moins d'une minute" in stale.text
 
 
 def test_a_stale_page_is_served_for_a_bounded_time_only(visitor):

@@ -73,6 +73,8 @@ def test_the_database_away_is_an_outage_not_a_crash_and_its_return_needs_no_rest
                 status, headers, body = site.get_full(path)
                 assert status == 200, (path, status, body[:300])
                 assert headers["X-Page-Cache"] == "stale"
+                if not path.startswith("/api/"):
+                    assert "Le service est momentanément perturbé" in body
         status, headers, body = site.get_full("/evenements/?q=jamais-en-cache")
         assert status == 503
         assert UNAVAILABLE in body and 'lang="fr"' in body and "Traceback" not in body
