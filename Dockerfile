@@ -1,7 +1,12 @@
 # Production image: gunicorn behind any load balancer, whitenoise for static files.
 #   docker build -t semaine .
 #   docker run --rm --env-file prod.env semaine python manage.py migrate --noinput   # once per release
-#   docker run -d -p 8000:8000 --env-file prod.env semaine                           # any number of these
+#   docker run -d -p 8000:8000 --env-file prod.env semaine                           # web: any number
+#   docker run -d --env-file prod.env --no-healthcheck --restart unless-stopped semaine \
+#     python manage.py procrastinate worker                                           # task workers
+# The same image runs either role: the web (the default command, gunicorn) or a task queue worker
+# (e-mails, reminders, purge; docs/deploy.md says how many). The HEALTHCHECK below probes the web
+# role; a worker's probe is `python manage.py procrastinate healthchecks` (docs/deploy.md).
 # Configuration: environment variables only (docs/deploy.md lists them).
 
 # --- build stage: the dependencies in a virtualenv (no dev dependencies, no compiler left behind)
@@ -34,6 +39,7 @@ ENV GUNICORN_BIND=0.0.0.0:8000 LOG_FORMAT=json
 # The probe names the site's first ALLOWED_HOSTS entry, as Django refuses unknown hosts.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import os, urllib.request as u; h = os.environ.get('ALLOWED_HOSTS', 'localhost').split(',')[0].strip().lstrip('.').replace('*', 'localhost'); u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': h}), timeout=4)"]
-# Graceful stop: gunicorn finishes running requests on SIGTERM (GUNICORN_GRACEFUL_TIMEOUT).
+# Graceful stop: gunicorn finishes running requests on SIGTERM (GUNICORN_GRACEFUL_TIMEOUT), a
+# worker the jobs it is running (give it `docker stop -t 40`: an e-mail waits 30 s at most).
 STOPSIGNAL SIGTERM
 CMD ["gunicorn", "semaine.wsgi", "-c", "gunicorn.conf.py"]

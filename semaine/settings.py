@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    # The task queue (e-mails, reminders, purge) in PostgreSQL; before the apps whose `tasks`
+    # modules it discovers.
+    "procrastinate.contrib.django",
     "semaine",
     "events",
     "offers",
@@ -271,6 +274,29 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# A worker stuck on a mail server that never answers would hold its e-mails forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# The task queue (procrastinate, on the default database): e-mails and periodic work are jobs
+# run by `manage.py procrastinate worker` (docs/deploy.md). A failed delivery is retried after
+# EMAIL_RETRY_SECONDS, doubled at each attempt up to EMAIL_RETRY_MAX_SECONDS, EMAIL_RETRY_ATTEMPTS
+# attempts in all: with the defaults about a day and a half before giving up.
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 30)
+EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 3600)
+EMAIL_RETRY_ATTEMPTS = env_int("EMAIL_RETRY_ATTEMPTS", 40)
+# A worker's heartbeat; one silent for three of them (killed, machine lost) has its running jobs
+# handed to another worker (semaine/tasks.py).
+TASK_HEARTBEAT_SECONDS = env_int("TASK_HEARTBEAT_SECONDS", 10)
+# How often the workers look for such jobs (cron; a 6th field counts seconds).
+TASK_STALLED_CHECK_CRON = env_str("TASK_STALLED_CHECK_CRON", "* * * * *")
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": env_int("WORKER_CONCURRENCY", 4),
+    "update_heartbeat_interval": TASK_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": 3 * TASK_HEARTBEAT_SECONDS,
+    # A job done leaves nothing worth keeping (the e-mail is sent, the batch ran); failed jobs
+    # stay, for staff to see and retry.
+    "delete_jobs": "successful",
+}
 
 # Behind a TLS-terminating proxy, e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
 if env_str("SECURE_PROXY_SSL_HEADER"):
@@ -347,6 +373,9 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # django-axes logs every successful login at INFO; lockouts are WARNING.
         "axes": {"level": "WARNING"},
+        # Its registration of the tasks at every start of every command.
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
     },
 }
 

@@ -25,5 +25,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A database away answers 503 with Retry-After, not the 500 of a bug (semaine/errors.py).
+handler500 = "semaine.errors.server_error"
+
 if settings.METRICS:
     urlpatterns.append(path("metrics", views.metrics, name="metrics"))

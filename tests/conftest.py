@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,51 @@ def _cache_versions_per_statement(request):
 
     with connection.cursor() as cursor:
         cursor.execute(_VERSIONS_PER_STATEMENT)
+
+
+# -- the task queue -----------------------------------------------------------------------------
+
+
+def run_queued_emails(*, after_job: int = 0) -> int:
+    """Send, as a worker would, the e-mails queued so far, reading their jobs through the test's
+    own connection (so, inside its transaction: what was queued is what a commit would have
+    queued). A job sent is deleted, as the worker deletes a successful job; a failure is raised
+    and its job left in the queue. Returns the number of jobs run (those after job `after_job`)."""
+    from django.db import connection
+
+    from events import emails
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, args, attempts FROM procrastinate_jobs"
+            " WHERE task_name = %s AND status = 'todo' AND id > %s ORDER BY id",
+            [emails.deliver.name, after_job],
+        )
+        jobs = cursor.fetchall()
+        for job_id, args, attempts in jobs:
+            # Django's connection hands jsonb over as text (its JSONField parses it).
+            args = json.loads(args) if isinstance(args, str) else args
+            emails.send_queued(job_id=job_id, attempts=attempts, **args)
+            cursor.execute("DELETE FROM procrastinate_jobs WHERE id = %s", [job_id])
+    return len(jobs)
+
+
+@pytest.fixture
+def emails_sent(db):
+    """`with emails_sent(): ...` sends the e-mails the block queued (only those), when it ends."""
+    import contextlib
+
+    from django.db import connection
+
+    @contextlib.contextmanager
+    def sending():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT coalesce(max(id), 0) FROM procrastinate_jobs")
+            last = cursor.fetchone()[0]
+        yield
+        run_queued_emails(after_job=last)
+
+    return sending
 
 
 # -- the admin's staff, as several test files log them in ----------------------------------------

@@ -77,8 +77,8 @@ class EventActionsMixin:
         self._log(request, ids, "Annulé (inscriptions conservées).")
         self.message_user(
             request,
-            f"{len(ids)} événement(s) annulé(s). Les {kept} inscription(s) sont conservées : "
-            "prévenez les personnes inscrites (export CSV des inscrits).",
+            f"{len(ids)} événement(s) annulé(s). Les {kept} inscription(s) sont conservées ; "
+            "chaque personne inscrite reçoit un e-mail d'annulation (file d'attente des e-mails).",
             messages.WARNING,
         )
 

@@ -140,6 +140,22 @@ def save_registration_changes(request, formset):
         )
 
 
+class EmailFailureFilter(admin.SimpleListFilter):
+    """The people whose e-mail the mail server refused for good (or never took): staff call
+    them, or check the address they typed."""
+
+    title = "e-mail non délivré"
+    parameter_name = "email_non_delivre"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Oui")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.exclude(email_failure="")
+        return queryset
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
     list_display = [
@@ -151,8 +167,14 @@ class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
         "mode",
         "status",
         "created_at",
+        "email_failure",
     ]
-    list_filter = ["status", "mode", ("event__region", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "mode",
+        EmailFailureFilter,
+        ("event__region", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["last_name", "first_name", "email", "event__title"]
     list_select_related = ["event", "event__department"]
     readonly_fields = [
@@ -168,6 +190,8 @@ class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
         "updated_at",
         "reminder_sent_at",
         "anonymised_at",
+        "email_failed_at",
+        "email_failure",
     ]
     fields = readonly_fields[:9] + ["status"] + readonly_fields[9:]
     form = RegistrationInlineForm

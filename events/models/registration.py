@@ -1,10 +1,13 @@
 """Jobseekers' registrations to events."""
 
+from django.core import signing
 from django.db import models
 
 from events.models import rules
 from events.models.event import Event
 from events.models.querysets import RegistrationQuerySet
+
+CANCEL_TOKEN_SALT = "events.registration.cancel"  # noqa: S105 - a namespace, not a secret
 
 
 class Registration(models.Model):
@@ -40,8 +43,13 @@ class Registration(models.Model):
     status = models.CharField("statut", max_length=20, choices=Status.choices)
     created_at = models.DateTimeField("inscrit le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # Set when the reminder is queued, in the same transaction: never queued twice.
     reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
+    # A message the mail server refused for good (unknown address…), or gave up on after a day
+    # and a half of retries: what staff see, so that they can call the person.
+    email_failed_at = models.DateTimeField("e-mail non délivré le", null=True, blank=True)
+    email_failure = models.CharField("e-mail non délivré", max_length=200, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -79,3 +87,19 @@ class Registration(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    def waitlist_position(self) -> int | None:
+        """Place in its event's waitlist for its mode (first come, first served); None when
+        not waitlisted."""
+        if not self.is_waitlisted:
+            return None
+        ahead = (
+            Registration.objects.waitlisted()
+            .filter(event_id=self.event_id, mode=self.mode, created_at__lte=self.created_at)
+            .exclude(created_at=self.created_at, id__gt=self.id)
+        )
+        return ahead.count()
+
+    def cancel_token(self) -> str:
+        """Signed, unguessable token of the cancellation link (it names no person)."""
+        return signing.dumps({"r": self.pk}, salt=CANCEL_TOKEN_SALT, compress=True)

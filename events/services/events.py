@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
+from events import emails
 from events.models import Event, Registration
 
 
@@ -31,21 +32,13 @@ def event_cancel(*, events: QuerySet, user) -> tuple[list[int], int]:
     """
     with transaction.atomic():
         ids = _set_status(events.not_cancelled(), status=Event.Status.CANCELLED, user=user)
-        to_warn = Registration.objects.active().filter(event_id__in=ids)
-        kept = to_warn.count()
-        # Warned once the cancellation is committed: an e-mail must never announce a rollback.
-        transaction.on_commit(lambda: _warn_registrants(list(to_warn.values_list("pk", flat=True))))
-    return ids, kept
-
-
-def _warn_registrants(registration_ids: list[int]) -> None:
-    from events.emails import send_event_cancelled
-
-    registrations = Registration.objects.filter(pk__in=registration_ids).select_related(
-        "event__department", "event__organiser"
-    )
-    for registration in registrations.iterator(chunk_size=500):
-        send_event_cancelled(registration)
+        to_warn = list(
+            Registration.objects.active().filter(event_id__in=ids).values_list("pk", flat=True)
+        )
+        # Queued in the cancellation's transaction: an e-mail never announces a rollback, and
+        # a committed cancellation always has its e-mails on their way.
+        emails.queue_emails("event_cancelled", to_warn)
+    return ids, len(to_warn)
 
 
 def event_duplicate(*, event: Event, user) -> Event:

@@ -19,11 +19,10 @@ from django.utils import timezone
 
 from events import emails
 from events.models import Event, Registration
+from events.models.registration import CANCEL_TOKEN_SALT
 from events.models.rules import ONE_REGISTRATION_PER_EMAIL
 
 logger = logging.getLogger(__name__)
-
-TOKEN_SALT = "events.registration.cancel"  # noqa: S105 - a namespace, not a secret
 
 COUNTER = {
     Registration.Mode.PRESENTIEL: ("capacity_onsite", "confirmed_onsite"),
@@ -47,22 +46,6 @@ class RegistrationResult:
 # -- queries ------------------------------------------------------------------------------------
 
 
-def registration_waitlist_position(registration: Registration) -> int | None:
-    """Place of a waitlisted registration in its event's queue for its mode (first come, first)."""
-    if not registration.is_waitlisted:
-        return None
-    ahead = (
-        Registration.objects.waitlisted()
-        .filter(
-            event_id=registration.event_id,
-            mode=registration.mode,
-            created_at__lte=registration.created_at,
-        )
-        .exclude(created_at=registration.created_at, id__gt=registration.id)
-    )
-    return ahead.count()
-
-
 def registration_modes(event: Event) -> list[str]:
     """The ways one may take part in `event`: on site, online, or both for a hybrid event."""
     modes = []
@@ -73,17 +56,12 @@ def registration_modes(event: Event) -> list[str]:
     return modes
 
 
-def registration_token(registration: Registration) -> str:
-    """Signed, unguessable token of the cancellation link (it names no person)."""
-    return signing.dumps({"r": registration.pk}, salt=TOKEN_SALT, compress=True)
-
-
 def registration_from_token(token: str) -> Registration:
     """The registration a cancellation token points to; RegistrationError if forged or expired."""
     try:
         data = signing.loads(
             token,
-            salt=TOKEN_SALT,
+            salt=CANCEL_TOKEN_SALT,
             max_age=datetime.timedelta(days=settings.REGISTRATION_TOKEN_MAX_AGE_DAYS),
         )
     except signing.SignatureExpired:
@@ -179,7 +157,7 @@ def registration_create(
         existing = _locked_registration(event, email)
         if existing and not existing.is_cancelled:
             return RegistrationResult(
-                existing, created=False, waitlist_position=registration_waitlist_position(existing)
+                existing, created=False, waitlist_position=existing.waitlist_position()
             )
         registration = existing or Registration(event=event)
         registration.mode = mode
@@ -195,7 +173,7 @@ def registration_create(
         _confirm_if_seat_left(event, registration)
         _save_once_per_email(registration)
         registration.event = event
-        position = registration_waitlist_position(registration)
+        position = registration.waitlist_position()
         logger.info(
             "registration %s to event %s: %s (%s)",
             registration.pk,
@@ -203,7 +181,8 @@ def registration_create(
             registration.status,
             registration.mode,
         )
-        transaction.on_commit(lambda: emails.send_registration_received(registration), robust=True)
+        # Queued in this transaction: committed with the seat, or not at all.
+        emails.queue_email("confirmed" if registration.is_confirmed else "waitlisted", registration)
     return RegistrationResult(registration, created=True, waitlist_position=position)
 
 
@@ -233,7 +212,7 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
     """Cancel a registration; a freed seat goes to the first waitlisted person of the same mode.
 
     Idempotent: cancelling a cancelled registration changes nothing. Returns the promoted
-    registrations, who are e-mailed once the transaction is committed.
+    registrations, whose e-mails are queued in the same transaction.
     """
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=registration.event_id)
@@ -263,15 +242,13 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
         )
         for person in promoted:
             person.event = event
-            transaction.on_commit(
-                lambda person=person: emails.send_registration_promoted(person), robust=True
-            )
+            emails.queue_email("promoted", person)
     return promoted
 
 
 def registration_promote_waitlist(*, event: Event) -> list[Registration]:
     """Give seats freed by a capacity increase (e.g. in the admin) to the waitlists, in order,
-    and e-mail the people promoted once committed."""
+    and queue the e-mails of the people promoted in the same transaction."""
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         if not event.is_published or event.start <= timezone.now():
@@ -281,9 +258,7 @@ def registration_promote_waitlist(*, event: Event) -> list[Registration]:
             promoted += _promote_waitlisted(event, mode)
         for person in promoted:
             person.event = event
-            transaction.on_commit(
-                lambda person=person: emails.send_registration_promoted(person), robust=True
-            )
+            emails.queue_email("promoted", person)
     return promoted
 
 
@@ -314,22 +289,26 @@ def registrations_due_for_reminder(now: datetime.datetime | None = None):
             yield registration
 
 
-def registration_send_reminder(*, registration: Registration) -> bool:
-    """Send the day-before reminder once: the row is claimed first, so that two runs (even at the
-    same time) never send it twice; a failed send releases the claim for the next run."""
-    claimed = (
-        Registration.objects.confirmed()
-        .filter(pk=registration.pk, reminder_sent_at__isnull=True)
-        .update(reminder_sent_at=timezone.now())
-    )
-    if not claimed:
-        return False
-    try:
-        emails.send_registration_reminder(registration)
-    except Exception:
-        Registration.objects.filter(pk=registration.pk).update(reminder_sent_at=None)
-        raise
-    return True
+def registrations_queue_reminders(*, now: datetime.datetime | None = None) -> int:
+    """Queue the day-before reminder of every registration due for it; returns how many.
+
+    Each registration is claimed (`reminder_sent_at`) in the transaction that queues its
+    e-mail, and only while unclaimed: two runs, even at the same time, queue one reminder per
+    person. A mail server that is down delays the e-mail (the queue retries it), it never loses
+    the reminder.
+    """
+    queued = 0
+    for registration in registrations_due_for_reminder(now):
+        with transaction.atomic():
+            claimed = (
+                Registration.objects.confirmed()
+                .filter(pk=registration.pk, reminder_sent_at__isnull=True)
+                .update(reminder_sent_at=timezone.now())
+            )
+            if claimed:
+                emails.queue_email("reminder", registration)
+                queued += 1
+    return queued
 
 
 def registrations_purge(*, months: int | None = None, now: datetime.datetime | None = None) -> int:

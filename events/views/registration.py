@@ -1,5 +1,6 @@
 """Registration pages: the form, its confirmation, the cancellation link."""
 
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -11,12 +12,17 @@ from events.services.registration import (
     registration_cancel,
     registration_create,
     registration_from_token,
-    registration_waitlist_position,
 )
 from semaine.db_router import reads_primary
+from semaine.errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE
 from semaine.ratelimit import retry_after as rate_limit_retry_after
 
 SESSION_KEY = "registrations"
+
+
+# The event as its form last showed it: what the form is shown with again when the database is
+# away at the moment of the POST.
+FORM_EVENT_SECONDS = 60 * 60
 
 
 def _event(pk):
@@ -26,11 +32,31 @@ def _event(pk):
     )
 
 
+def _form_event_key(pk) -> str:
+    return f"registration-form-event:{pk}"
+
+
+def _unavailable(request, event, form):
+    """The form again, with what the person typed and why nothing was stored."""
+    form.add_error(None, UNAVAILABLE_MESSAGE)
+    response = render(
+        request, "events/registration_form.html", {"event": event, "form": form}, status=503
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 @reads_primary
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, pk):
-    event = _event(pk)
+    try:
+        event = _event(pk)
+    except DATABASE_UNAVAILABLE:
+        event = cache.get(_form_event_key(pk)) if request.method == "POST" else None
+        if event is None:
+            raise  # the 503 page (semaine.errors)
+        return _unavailable(request, event, RegistrationForm(request.POST, event=event))
     if not event.registration_open:
         return render(
             request,
@@ -40,6 +66,7 @@ def register(request, pk):
         )
     if request.method != "POST":
         form = RegistrationForm(event=event)
+        cache.set(_form_event_key(pk), event, FORM_EVENT_SECONDS)
         return render(request, "events/registration_form.html", {"event": event, "form": form})
 
     retry_after = rate_limit_retry_after(request, scope="registration")
@@ -69,6 +96,9 @@ def register(request, pk):
             )
         except RegistrationError as exc:
             form.add_error(None, str(exc))
+        except DATABASE_UNAVAILABLE:
+            # Its transaction rolled back: nothing stored, no e-mail queued.
+            return _unavailable(request, event, form)
         else:
             # The confirmation page is found through the session: no id or e-mail in the URL.
             done = request.session.get(SESSION_KEY, {})
@@ -100,7 +130,7 @@ def registration_done(request, pk):
             "event": event,
             "registration": registration,
             "created": done.get("created", True),
-            "position": registration_waitlist_position(registration),
+            "position": registration.waitlist_position(),
         },
     )
 

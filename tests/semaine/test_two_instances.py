@@ -5,7 +5,6 @@ from django.db import connection
 from django.test import override_settings
 
 from events.models import Registration
-from events.services.registration import registration_token
 from tests.factories import EventFactory
 from tests.semaine.servers import (
     SECRET_KEY,
@@ -75,7 +74,7 @@ def test_a_visitor_alternating_between_two_instances_browses_registers_and_cance
     assert registration.status == Registration.Status.CONFIRMED
 
     with override_settings(SECRET_KEY=SECRET_KEY):
-        cancel = f"/inscriptions/{registration_token(registration)}/annuler/"
+        cancel = f"/inscriptions/{registration.cancel_token()}/annuler/"
     status, _, page = browser.get(second, cancel)
     assert status == 200
     status, _, page = browser.post_form(first, cancel, page, {})

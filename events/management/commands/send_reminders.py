@@ -1,25 +1,17 @@
-"""Send the day-before reminder to confirmed registrations; safe to run as often as wanted."""
+"""Queue the day-before reminders now due; the workers also do it every quarter of an hour."""
 
 from django.core.management.base import BaseCommand
 
-from events.services.registration import registration_send_reminder, registrations_due_for_reminder
+from events.services.registration import registrations_queue_reminders
 
 
 class Command(BaseCommand):
     help = (
-        "E-mail a reminder to every confirmed registration of an event starting tomorrow "
-        "(or sooner). Idempotent: each person gets one reminder, however often it runs."
+        "Queue the reminder e-mail of every confirmed registration to an event starting "
+        "tomorrow (or sooner); the task queue's workers send it. Idempotent: each person gets "
+        "one reminder, however often it runs. The workers run it every 15 minutes by themselves."
     )
 
     def handle(self, *args, **options):
-        sent = failed = 0
-        for registration in registrations_due_for_reminder():
-            try:
-                if registration_send_reminder(registration=registration):
-                    sent += 1
-            except Exception:
-                # Already logged without personal data; the next run retries this one.
-                failed += 1
-        self.stdout.write(f"{sent} reminder(s) sent, {failed} failed.")
-        if failed:
-            self.stderr.write(f"{failed} reminder(s) could not be sent; they will be retried.")
+        queued = registrations_queue_reminders()
+        self.stdout.write(f"{queued} reminder(s) queued; the worker sends them.")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from events import demo
 from events.models import Event, Registration, StaffProfile
+from events.services.registration import registration_create
 from tests.factories import EventFactory, RegistrationFactory, edition, event_form_data
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +154,7 @@ def test_cancel_keeps_the_registrations_and_says_so(agency_client, lyon):
 
 
 def test_cancelling_an_event_emails_the_people_registered(
-    agency_client, lyon, mailoutbox, django_capture_on_commit_callbacks
+    agency_client, lyon, mailoutbox, emails_sent
 ):
     import icalendar
 
@@ -161,7 +162,7 @@ def test_cancelling_an_event_emails_the_people_registered(
     RegistrationFactory(event=event, email="camille@example.org")
     RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with emails_sent():
         act(agency_client, "cancel", event, follow=True)
 
     [message] = mailoutbox
@@ -359,6 +360,45 @@ def test_the_dashboard_counts_the_users_events_only(agency_client, lyon):
     assert dict(response.context["per_day"])[day.date()] == 3
     assert "<svg" in response.text and "<table" in response.text
     assert "15 %" in response.text  # fill rate of the event
+
+
+def test_staff_see_the_people_whose_email_was_refused(agency_client, lyon):
+    event = EventFactory(organiser=lyon)
+    RegistrationFactory(event=event, email="bien@example.org")
+    RegistrationFactory(
+        event=event,
+        email="inconnu@example.org",
+        email_failed_at=timezone.now(),
+        email_failure="Adresse refusée par le serveur de messagerie (code 550)",
+    )
+    # Another agency's undelivered e-mail is not this user's to see.
+    RegistrationFactory(email="ailleurs@example.org", email_failure="Adresse refusée")
+
+    dashboard = agency_client.get(reverse("admin:events_event_dashboard"))
+    assert dashboard.context["emails_failed"] == 1
+    assert "?email_non_delivre=1" in dashboard.text
+
+    listing = agency_client.get(
+        reverse("admin:events_registration_changelist") + "?email_non_delivre=1"
+    )
+    assert "inconnu@example.org" in listing.text
+    assert "(code 550)" in listing.text
+    assert "bien@example.org" not in listing.text
+    assert "ailleurs@example.org" not in listing.text
+
+
+def test_the_admin_index_shows_the_task_queue(agency_client, lyon):
+    event = EventFactory(organiser=lyon)
+    RegistrationFactory.create_batch(2, event=event)
+    registration_create(event=event, first_name="A", last_name="B", email="a@example.org")
+
+    response = agency_client.get(reverse("admin:index"))
+
+    queue = response.context["queue"]
+    assert (queue["waiting"], queue["failing"], queue["failed"]) == (1, 0, 0)
+    assert "File d'attente des e-mails et des tâches" in response.text
+    # No worker in a test: staff are told the e-mails wait.
+    assert "Aucun worker ne tourne" in response.text
 
 
 def test_the_import_page_documents_the_columns_and_serves_templates(agency_client):

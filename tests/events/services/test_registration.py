@@ -8,9 +8,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 
+from events.emails import DeliveryError
 from events.models import Event, Registration
 from events.services.registration import RegistrationError, registration_create
+from tests.conftest import run_queued_emails
 from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,15 +37,16 @@ def register(client, event, **overrides):
     return client.post(reverse("events:register", args=[event.pk]), form_data(**overrides))
 
 
+def job_count(registration=None) -> int:
+    jobs = ProcrastinateJob.objects.filter(task_name="events.emails.deliver", status="todo")
+    if registration is not None:
+        jobs = jobs.filter(args__registration_id=registration.pk)
+    return jobs.count()
+
+
 @pytest.fixture
 def event():
     return EventFactory(capacity_onsite=2, title="Job dating EHPAD")
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run the after-commit e-mails of the test's (never committed) transaction."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 # -- the form ---------------------------------------------------------------------------------
@@ -76,8 +80,8 @@ def test_the_privacy_notice_states_the_retention_period(client, settings):
 # -- confirmed or waitlisted --------------------------------------------------------------------
 
 
-def test_a_registration_with_a_seat_left_is_confirmed(client, event, on_commit):
-    with on_commit():
+def test_a_registration_with_a_seat_left_is_confirmed(client, event, emails_sent):
+    with emails_sent():
         response = register(client, event)
     assert response.status_code == 302
     assert response["Location"] == reverse("events:registration_done", args=[event.pk])
@@ -120,8 +124,8 @@ def test_the_waitlist_page_shows_the_position(client, event):
     assert "en position 2" in page
 
 
-def test_the_same_email_in_another_case_is_recognised_not_duplicated(client, event, on_commit):
-    with on_commit():
+def test_the_same_email_in_another_case_is_recognised_not_duplicated(client, event, emails_sent):
+    with emails_sent():
         register(client, event, email="Camille.Durand@Example.org")
         response = register(client, event, email="camille.durand@example.ORG")
     assert Registration.objects.filter(event=event).count() == 1
@@ -193,9 +197,9 @@ def test_a_cancelled_registration_may_register_again_at_the_end_of_the_queue(eve
 
 
 def test_the_confirmation_email_is_french_with_html_an_ics_and_a_cancel_link(
-    client, event, on_commit
+    client, event, emails_sent
 ):
-    with on_commit():
+    with emails_sent():
         register(client, event)
     (message,) = mail.outbox
     assert message.to == ["camille.durand@example.org"]
@@ -217,10 +221,10 @@ def test_the_confirmation_email_is_french_with_html_an_ics_and_a_cancel_link(
     assert "camille" not in cancel_path.lower()
 
 
-def test_the_waitlist_email_gives_the_position_and_no_calendar_entry(client, event, on_commit):
+def test_the_waitlist_email_gives_the_position_and_no_calendar_entry(client, event, emails_sent):
     event.capacity_onsite = 0
     event.save()
-    with on_commit():
+    with emails_sent():
         register(client, event)
     (message,) = mail.outbox
     assert message.subject == "Liste d'attente : Job dating EHPAD"
@@ -228,7 +232,7 @@ def test_the_waitlist_email_gives_the_position_and_no_calendar_entry(client, eve
     assert message.attachments == []
 
 
-def test_an_online_confirmation_gives_the_connection_link(client, on_commit):
+def test_an_online_confirmation_gives_the_connection_link(client, emails_sent):
     event = EventFactory(
         modalite=Event.Modalite.DISTANCIEL,
         capacity_onsite=None,
@@ -237,23 +241,54 @@ def test_an_online_confirmation_gives_the_connection_link(client, on_commit):
         department=None,
         online_url="https://visio.example/salle-42",
     )
-    with on_commit():
+    with emails_sent():
         register(client, event)
     (message,) = mail.outbox
     assert "https://visio.example/salle-42" in message.body
     assert "https://visio.example/salle-42" in message.alternatives[0][0]
 
 
-def test_a_failing_mail_server_loses_no_registration(client, event, on_commit, settings, caplog):
+def test_a_failing_mail_server_loses_no_registration_nor_its_email(client, event, settings, caplog):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = 9  # discard port: connection refused
-    with caplog.at_level(logging.ERROR), on_commit():
-        response = register(client, event)
+    response = register(client, event)
     assert response.status_code == 302
-    assert Registration.objects.get().status == Registration.Status.CONFIRMED
+    registration = Registration.objects.get()
+    assert registration.status == Registration.Status.CONFIRMED
+    with caplog.at_level(logging.WARNING), pytest.raises(DeliveryError) as failure:
+        run_queued_emails()
+    assert str(failure.value) == "ConnectionRefusedError"
     assert "not sent" in caplog.text
     assert "camille" not in caplog.text.lower()
+    # Still queued, for the worker's next attempt; nothing recorded against the person yet.
+    assert job_count(registration) == 1
+    registration.refresh_from_db()
+    assert registration.email_failure == ""
+
+
+def test_the_email_is_queued_in_the_registrations_transaction(event):
+    from django.db import transaction
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        registration_create(event=event, first_name="A", last_name="B", email="a@example.org")
+        assert job_count() == 1
+        raise Rollback
+    assert job_count() == 0
+    registration = registration_create(
+        event=event, first_name="A", last_name="B", email="a@example.org"
+    ).registration
+    assert job_count(registration) == 1
+
+
+def test_the_emails_job_names_ids_not_people(event):
+    registration_create(event=event, first_name="Zoé", last_name="Q", email="zoe@example.org")
+    job = ProcrastinateJob.objects.get()
+    assert job.args == {"kind": "confirmed", "registration_id": Registration.objects.get().pk}
+    assert job.queue_name == "emails"
 
 
 # -- bad input --------------------------------------------------------------------------------
@@ -295,9 +330,9 @@ def test_consent_to_be_contacted_is_required(client, event):
     assert not Registration.objects.exists()
 
 
-def test_html_in_names_is_escaped_on_pages_and_in_emails(client, event, on_commit):
+def test_html_in_names_is_escaped_on_pages_and_in_emails(client, event, emails_sent):
     script = "<script>alert(1)</script>"
-    with on_commit():
+    with emails_sent():
         response = register(client, event, first_name=script, last_name="<b>Durand</b>")
     assert Registration.objects.get().first_name == script
     page = client.get(response["Location"]).content.decode()

@@ -13,7 +13,6 @@ from events.services.registration import (
     registration_cancel,
     registration_create,
     registration_from_token,
-    registration_token,
     registrations_purge,
 )
 from tests.factories import EventFactory
@@ -28,7 +27,7 @@ def book(event, name, **kwargs):
 
 
 def cancel_url(registration):
-    return f"/inscriptions/{registration_token(registration)}/annuler/"
+    return f"/inscriptions/{registration.cancel_token()}/annuler/"
 
 
 @pytest.fixture
@@ -53,11 +52,11 @@ def test_the_cancel_link_asks_for_confirmation_and_changes_nothing_on_get(client
 
 
 def test_cancelling_frees_the_seat_for_the_first_waitlisted_who_is_emailed(
-    client, full_event, django_capture_on_commit_callbacks
+    client, full_event, emails_sent
 ):
     alice = Registration.objects.get(first_name="alice")
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with emails_sent():
         response = client.post(cancel_url(alice))
     assert response.status_code == 200
     assert "Votre inscription est annulée" in response.content.decode()
@@ -76,9 +75,7 @@ def test_cancelling_frees_the_seat_for_the_first_waitlisted_who_is_emailed(
     assert mimetype == "text/calendar"
     assert icalendar.Calendar.from_ical(content).walk("VEVENT")[0]["summary"] == "Visite du CHU"
     driss = Registration.objects.get(first_name="driss")
-    from events.services.registration import registration_waitlist_position
-
-    assert registration_waitlist_position(driss) == 1
+    assert driss.waitlist_position() == 1
 
 
 def test_cancelling_without_a_waitlist_gives_the_seat_back(client):
@@ -153,8 +150,8 @@ def test_a_forged_token_is_refused(client, full_event, token):
 def test_a_tampered_token_pointing_to_someone_else_is_refused(client, full_event):
     alice = Registration.objects.get(first_name="alice")
     bruno = Registration.objects.get(first_name="bruno")
-    payload, rest = registration_token(alice).split(":", 1)
-    other_payload = registration_token(bruno).split(":", 1)[0]
+    payload, rest = alice.cancel_token().split(":", 1)
+    other_payload = bruno.cancel_token().split(":", 1)[0]
     response = client.post(f"/inscriptions/{other_payload}:{rest}/annuler/")
     assert response.status_code == 400
     assert statuses(full_event)["bruno"] == Registration.Status.CONFIRMED
@@ -164,7 +161,7 @@ def test_an_expired_token_is_refused(client, full_event, settings):
     settings.REGISTRATION_TOKEN_MAX_AGE_DAYS = 30
     alice = Registration.objects.get(first_name="alice")
     with mock.patch("django.core.signing.time.time", return_value=time.time() - 31 * 86400):
-        token = registration_token(alice)
+        token = alice.cancel_token()
     response = client.post(f"/inscriptions/{token}/annuler/")
     assert response.status_code == 400
     assert "a expiré" in response.content.decode()
@@ -184,19 +181,19 @@ def test_the_token_of_an_anonymised_registration_no_longer_works(client):
         email="ab@example.org",
         status=Registration.Status.CONFIRMED,
     )
-    token = registration_token(registration)
+    token = registration.cancel_token()
     registrations_purge(months=6)
     response = client.get(f"/inscriptions/{token}/annuler/")
     assert response.status_code == 400
     assert "n&#x27;existe plus" in response.content.decode()
 
 
-def test_more_seats_go_to_the_waitlist_in_order(full_event, django_capture_on_commit_callbacks):
+def test_more_seats_go_to_the_waitlist_in_order(full_event, emails_sent):
     from events.services.registration import registration_promote_waitlist
 
     Event.objects.filter(pk=full_event.pk).update(capacity_onsite=3)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with emails_sent():
         promoted = registration_promote_waitlist(event=full_event)
     assert [p.first_name for p in promoted] == ["chloe"]
     assert statuses(full_event)["driss"] == Registration.Status.WAITLISTED

@@ -14,6 +14,7 @@ from django.db import connection
 
 from events.models import Event, Registration
 from events.services.registration import registration_create
+from tests.conftest import run_queued_emails
 from tests.factories import EventFactory
 
 # Committed transactions in threads; the reference data is restored after each test.
@@ -70,6 +71,7 @@ def test_fifty_simultaneous_registrations_for_ten_seats_give_ten_confirmed_and_f
     positions = sorted(r.waitlist_position for r in results if r.waitlist_position)
     assert positions == list(range(1, PEOPLE - SEATS + 1))
     # Every person got their e-mail: nothing lost.
+    assert run_queued_emails() == PEOPLE
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"p{n}@example.org" for n in range(50))
 
 

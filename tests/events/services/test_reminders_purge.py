@@ -8,9 +8,13 @@ from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
+from events.emails import DeliveryError
 from events.models import Event, Registration
 from events.services.registration import registration_create, registrations_purge
+from events.tasks import purge_registrations, queue_reminders
+from tests.conftest import run_queued_emails
 from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,10 +54,14 @@ def test_each_confirmed_person_gets_one_reminder_however_often_it_runs(tomorrow_
     registration_create(
         event=tomorrow_event, first_name="Bruno", last_name="M", email="bruno@example.org"
     )  # waitlisted: no seat, no reminder
+    run_queued_emails()
     mail.outbox.clear()
 
-    assert run("send_reminders").startswith("1 reminder(s) sent")
-    assert run("send_reminders").startswith("0 reminder(s) sent")
+    assert run("send_reminders").startswith("1 reminder(s) queued")
+    assert run("send_reminders").startswith("0 reminder(s) queued")
+    # The worker's periodic job does the same, and finds nothing left either.
+    assert queue_reminders(timestamp=0) == 0
+    assert run_queued_emails() == 1
 
     (message,) = mail.outbox
     assert message.to == ["alice@example.org"]
@@ -78,8 +86,10 @@ def test_the_reminder_of_an_online_event_gives_the_connection_link():
         end=start + datetime.timedelta(hours=1),
     )
     registration_create(event=event, first_name="Chloé", last_name="M", email="c@example.org")
+    run_queued_emails()
     mail.outbox.clear()
     run("send_reminders")
+    run_queued_emails()
     (message,) = mail.outbox
     assert "Lien de connexion : https://visio.example/atelier" in message.body
     assert 'href="https://visio.example/atelier"' in message.alternatives[0][0]
@@ -94,20 +104,32 @@ def test_no_reminder_for_later_cancelled_or_unconfirmed(tomorrow_event):
     RegistrationFactory(event=cancelled_event)
     RegistrationFactory(event=tomorrow_event, status=Registration.Status.CANCELLED)
     RegistrationFactory(event=tomorrow_event, status=Registration.Status.WAITLISTED)
-    assert run("send_reminders").startswith("0 reminder(s) sent")
-    assert mail.outbox == []
+    assert run("send_reminders").startswith("0 reminder(s) queued")
+    assert run_queued_emails() == 0
 
 
-def test_an_unsent_reminder_is_retried_on_the_next_run(tomorrow_event):
+def test_an_unsent_reminder_stays_queued_for_the_next_attempt(tomorrow_event):
     registration = RegistrationFactory(event=tomorrow_event)
-    with mock.patch(
-        "django.core.mail.EmailMultiAlternatives.send", side_effect=ConnectionRefusedError
+    assert run("send_reminders").startswith("1 reminder(s) queued")
+    with (
+        mock.patch(
+            "django.core.mail.EmailMultiAlternatives.send", side_effect=ConnectionRefusedError
+        ),
+        pytest.raises(DeliveryError),
     ):
-        assert "1 failed" in run("send_reminders")
-    registration.refresh_from_db()
-    assert registration.reminder_sent_at is None
-    assert run("send_reminders").startswith("1 reminder(s) sent")
-    assert len(mail.outbox) == 1
+        run_queued_emails()
+    # Claimed once, queued once: the next run queues nothing more, the queue retries it.
+    assert run("send_reminders").startswith("0 reminder(s) queued")
+    assert run_queued_emails() == 1
+    assert [m.to for m in mail.outbox] == [[registration.email]]
+
+
+def test_a_reminder_queued_then_cancelled_is_not_sent(tomorrow_event):
+    registration = RegistrationFactory(event=tomorrow_event)
+    run("send_reminders")
+    Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.CANCELLED)
+    assert run_queued_emails() == 1
+    assert mail.outbox == []
 
 
 # -- retention ----------------------------------------------------------------------------------
@@ -141,6 +163,18 @@ def test_purge_anonymises_registrations_of_events_finished_more_than_six_months_
     recent_one.refresh_from_db()
     assert recent_one.first_name == "Récent"
     assert run("purge_registrations") == "0 registration(s) anonymised.\n"
+
+
+def test_the_workers_purge_every_night_without_cron():
+    old_one = RegistrationFactory(event=finished_event(7))
+    assert purge_registrations(timestamp=0) == 1
+    assert purge_registrations(timestamp=0) == 0
+    old_one.refresh_from_db()
+    assert old_one.anonymised_at is not None
+    periodic = {task.task.name: task.cron for task in app.periodic_registry.periodic_tasks.values()}
+    assert periodic["events.tasks.purge_registrations"] == "30 3 * * *"
+    assert periodic["events.tasks.queue_reminders"] == "*/15 * * * *"
+    assert periodic["semaine.tasks.retry_stalled_jobs"] == "* * * * *"
 
 
 def test_purge_follows_the_retention_setting_and_the_months_option(settings):

@@ -1,0 +1,34 @@
+"""The events' periodic work, run by the task queue's workers (no cron to install).
+
+Found by procrastinate's autodiscovery (a `tasks` module of an installed app). The e-mail
+delivery task itself lives with the messages, in `events/emails.py`, so that the services can
+queue it. A periodic job is deferred once per tick whatever the number of workers
+(procrastinate records each tick), and each job is idempotent anyway: running one twice queues
+one reminder per person and anonymises nothing twice.
+"""
+
+import logging
+
+from procrastinate.contrib.django import app
+
+from events.services.registration import registrations_purge, registrations_queue_reminders
+
+logger = logging.getLogger(__name__)
+
+
+@app.periodic(cron="*/15 * * * *")
+@app.task(queue="periodic", queueing_lock="events.queue_reminders")
+def queue_reminders(timestamp: int) -> int:
+    """Every quarter of an hour: queue the day-before reminders now due."""
+    queued = registrations_queue_reminders()
+    logger.info("%d reminder(s) queued", queued)
+    return queued
+
+
+@app.periodic(cron="30 3 * * *")
+@app.task(queue="periodic", queueing_lock="events.purge_registrations")
+def purge_registrations(timestamp: int) -> int:
+    """Every night: anonymise the registrations past the retention period."""
+    count = registrations_purge()
+    logger.info("%d registration(s) anonymised", count)
+    return count
