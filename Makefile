@@ -27,7 +27,7 @@ run: db
 	  -- $(PY) manage.py procrastinate worker
 
 # Production-like: gunicorn, DEBUG off, whitenoise serving the collected static files; a worker.
-SERVE_ENV = DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-0000}
+SERVE_ENV = DEBUG=0 EMBEDDED_DATABASE=1 SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-0000}
 serve: db
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \

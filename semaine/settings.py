@@ -122,6 +122,14 @@ TEMPLATES = [
 # Database: DATABASE_URL, else the embedded PostgreSQL under var/ (started on demand).
 DATABASE_URL = env_str("DATABASE_URL")
 CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
+# In production a forgotten DATABASE_URL must not start an empty database on the instance's own
+# disk: outside development the embedded server is an explicit choice (`make serve` makes it).
+EMBEDDED_DATABASE = env_bool("EMBEDDED_DATABASE", DEBUG or TESTING)
+if not DATABASE_URL and not EMBEDDED_DATABASE:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set when DEBUG is off (postgres://user:password@host:5432/name), "
+        "or EMBEDDED_DATABASE=1 to use the embedded PostgreSQL under var/ on purpose."
+    )
 if DATABASE_URL:
     _default_db = dj_database_url.parse(
         DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True

@@ -56,6 +56,8 @@ def production_env(**extra: str) -> dict:
     env.update(
         {
             "DEBUG": "0",
+            # The tests' own database unless a test names another (DATABASE_URL).
+            "EMBEDDED_DATABASE": "1",
             "SECRET_KEY": SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",

@@ -114,9 +114,8 @@ def test_gunicorn_and_django_logs_of_a_personal_link_name_no_one(tmp_path):
     from django.db import connection
 
     from events.models import Registration
-    from events.services.registration import registration_token
 
-    token = registration_token(Registration(pk=987654))
+    token = Registration(pk=987654).cancel_token()
     env = production_env(DATABASE_URL=database_url(connection.settings_dict), LOG_LEVEL="INFO")
     server = Gunicorn(env, tmp_path / "gunicorn.log")
     try:
@@ -216,7 +215,11 @@ def _metrics(env: dict, *headers: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
-        env={**_env(), "METRICS": "on", "DEBUG": "0", "SECURE_SSL_REDIRECT": "0", **env},
+        env={
+            **_env(),
+            **{"METRICS": "on", "DEBUG": "0", "SECURE_SSL_REDIRECT": "0", "EMBEDDED_DATABASE": "1"},
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=60,

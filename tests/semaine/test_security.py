@@ -74,6 +74,7 @@ def production_env(**extra) -> dict:
     """This process's environment as a production instance would have it, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
     env.update({"DEBUG": "0", "SECRET_KEY": "p" * 30 + "-production-like-key-for-the-test"})
+    env.setdefault("EMBEDDED_DATABASE", "1")
     return {**env, **extra}
 
 

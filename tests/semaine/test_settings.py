@@ -52,6 +52,12 @@ def test_production_starts_with_a_real_secret_key():
     assert result.stdout.strip() == "False"
 
 
+def test_production_refuses_to_start_without_a_database_url():
+    result = run_settings({"DEBUG": "0", "SECRET_KEY": "x" * 50, "DATABASE_URL": ""})
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set when DEBUG is off" in result.stderr
+
+
 def test_site_speaks_french_on_paris_time(settings):
     assert settings.LANGUAGE_CODE == "fr-fr"
     assert settings.TIME_ZONE == "Europe/Paris"
