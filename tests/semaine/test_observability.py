@@ -15,7 +15,13 @@ from django.test import override_settings
 
 from semaine import db_router
 from semaine.logging import JsonFormatter, RequestIdFilter, redact, request_id_var
-from tests.semaine.servers import ROOT, Gunicorn, database_url, production_env
+from tests.semaine.servers import (
+    ROOT,
+    Gunicorn,
+    collected_static,
+    database_url,
+    production_env,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -110,13 +116,17 @@ def test_logs_keep_no_token_coordinates_or_address(line, logged):
 
 
 @pytest.mark.slow
-def test_gunicorn_and_django_logs_of_a_personal_link_name_no_one(tmp_path):
+def test_gunicorn_and_django_logs_of_a_personal_link_name_no_one(tmp_path, tmp_path_factory):
     from django.db import connection
 
     from events.models import Registration
 
     token = Registration(pk=987654).cancel_token()
-    env = production_env(DATABASE_URL=database_url(connection.settings_dict), LOG_LEVEL="INFO")
+    env = production_env(
+        DATABASE_URL=database_url(connection.settings_dict),
+        STATIC_ROOT=str(collected_static(tmp_path_factory.getbasetemp())),
+        LOG_LEVEL="INFO",
+    )
     server = Gunicorn(env, tmp_path / "gunicorn.log")
     try:
         server.wait_ready()
