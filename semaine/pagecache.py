@@ -59,9 +59,15 @@ def data_versions() -> dict[str, int]:
     return versions
 
 
+# Headers a cached page keeps beyond its type (a PDF's file name).
+KEPT_HEADERS = ("Content-Disposition",)
+
+
 def _cached_response(cached, request) -> HttpResponse:
-    content, content_type, gzipped = cached
+    content, content_type, gzipped, *rest = cached  # entries cached before headers were kept
     response = HttpResponse(content_type=content_type)
+    for name, value in (rest[0] if rest else {}).items():
+        response[name] = value
     if gzipped is not None and re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
         # Compressed once when cached rather than on every request: a third of what serving
         # a cached page costs. GZipMiddleware leaves an encoded response alone.
@@ -119,7 +125,8 @@ def _versioned_page(view, reads: tuple[str, ...], query):
             response.render()  # a REST framework or template response
         if response.status_code == 200 and not response.streaming and not response.cookies:
             content = response.content
-            cached = (content, response["Content-Type"], _compressed(content))
+            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+            cached = (content, response["Content-Type"], _compressed(content), headers)
             cache.set(key, cached, PAGE_SECONDS)
         return response
 
