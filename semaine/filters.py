@@ -177,9 +177,11 @@ class ListingFilterSet(django_filters.FilterSet):
         """The valid active filters in the form's order, one chip per value: what the listing
         shows above its results (« Auvergne-Rhône-Alpes ✕ »)."""
         chips = []
-        for name, value in self.active_filters.items():
-            if name in self.CHIP_WITHIN:
+        active = self.active_filters
+        for name in self.filters:  # in the form's order
+            if name not in active or name in self.CHIP_WITHIN:
                 continue
+            value = active[name]
             if isinstance(value, list | tuple):
                 chips.extend(
                     Chip(self.chip_label(name, item), name, value=str(item)) for item in value
