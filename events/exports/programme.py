@@ -16,7 +16,8 @@ from events.filters import EventFilter
 from events.models import Event
 from semaine.models import Edition
 
-MAX_EVENTS = 300
+# About 2 s of a web worker for the PDF of 200 events (make bench-programme); it is then cached.
+MAX_EVENTS = 200
 
 # « Auvergne-Rhône-Alpes, job datings et forums »: the types as a poster names them.
 TYPE_PLURALS = {
