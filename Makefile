@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: install db run serve test lint format bench bench-scale vnu loadtest backup restore
+.PHONY: install db run serve test lint format bench bench-scale bench-programme vnu loadtest backup restore
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -69,6 +69,10 @@ bench: install
 # One gunicorn instance, then two sharing the database and Redis (after `make bench`).
 bench-scale: install
 	$(PY) bench/scale.py
+
+# The time a web worker takes to build the programme's PDF poster of 200 events.
+bench-programme: install
+	$(PY) bench/programme_pdf.py
 
 # 60 s at 64 connections mixing pages, exports and registrations; checks the seat counts after.
 loadtest: install

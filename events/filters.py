@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from events.models import AVAILABILITY_VERSION, LISTING_VERSION, Event
 from semaine.facets import Facets, counts_without
-from semaine.filters import ListingFilterSet, trade_choices
+from semaine.filters import Chip, ListingFilterSet, trade_choices
 from semaine.models import Trade
 
 
@@ -76,6 +76,9 @@ class EventFilter(ListingFilterSet):
         empty_label=None,
     )
 
+    CHIP_WITHIN = {**ListingFilterSet.CHIP_WITHIN, "en_ligne": "lieu"}
+    CHIP_LABELS = {"places": "Avec des places", "passes": "Événements passés compris"}
+
     FACET_FIELDS = ("region", "departement", "type", "modalite", "metier", "secteur", "public")
     # Counted in one scan: filter name -> model column. Trades, many to many, are counted on
     # their own table (count_facets).
@@ -124,6 +127,12 @@ class EventFilter(ListingFilterSet):
         if not (cleaned.get("du") or cleaned.get("au") or cleaned.get("passes")):
             queryset = queryset.upcoming(self.now)
         return queryset
+
+    def chips(self):
+        chips = super().chips()
+        if self.place is not None and not self.includes_online:
+            chips.append(Chip("Sans les événements en ligne", "en_ligne"))
+        return chips
 
     @property
     def includes_online(self) -> bool:

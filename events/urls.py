@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from events.views import detail, exports, listing, registration
+from events.views import detail, exports, listing, programme, registration
 
 app_name = "events"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", listing.event_list, name="list"),
     re_path(r"^region/(?P<region_code>[0-9AB]{2,3})/$", listing.region_event_list, name="region"),
     path("<int:pk>.ics", detail.event_ics, name="ics"),
+    path("programme/", programme.programme, name="programme"),
+    path("programme.pdf", programme.programme_pdf, name="programme_pdf"),
     # Exports of the listing's selection; before the detail route. Other formats: 404.
     re_path(r"^export\.(?P<fmt>csv|xlsx|ics|json)$", exports.export, name="export"),
     path("<int:pk>/inscription/", registration.register, name="register"),

@@ -65,6 +65,7 @@ class OfferFilter(ListingFilterSet):
     }
 
     FACET_FIELDS = ("nature", "region", "departement", "metier", "temps", "contrat")
+    CHIP_LABELS = {"alternance": "En alternance"}
 
     class Meta:
         model = Offer

@@ -1,14 +1,17 @@
 """What the events and offers listings filter alike: territory, free text, the active filters,
 and the counts of each facet's options."""
 
+import datetime
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse_lazy
+from django.utils.formats import date_format
 
 from semaine import facets
 from semaine.geo.distance import bounding_box, distance_expression
@@ -84,6 +87,16 @@ class QueryFilter(django_filters.CharFilter):
     field_class = QueryField
 
 
+@dataclass(frozen=True)
+class Chip:
+    """One active filter, as the listing shows it above the results: its link removes it."""
+
+    label: str
+    name: str  # the query parameter it removes
+    value: str | None = None  # one value of a filter that takes several; None: all of them
+    also: tuple[str, ...] = ()  # parameters that go with it (a place's radius and sort)
+
+
 class ListingFilterSet(django_filters.FilterSet):
     """Filters named alike on every listing; the names are the public URL contract."""
 
@@ -141,6 +154,11 @@ class ListingFilterSet(django_filters.FilterSet):
     # Fields whose options the page shows with their counts.
     FACET_FIELDS: tuple[str, ...] = ()
 
+    # Filters that take effect only with another one, and are shown within its chip.
+    CHIP_WITHIN = {"rayon": "lieu", "tri": "lieu", "exact": "q"}
+    # Filters whose chip is not the filter's label or its choice's (booleans, mostly).
+    CHIP_LABELS: dict[str, str] = {}
+
     def facet_versions(self) -> tuple[str, ...]:
         """The data versions (semaine.pagecache) the counts of this listing read."""
         raise NotImplementedError
@@ -177,6 +195,44 @@ class ListingFilterSet(django_filters.FilterSet):
 
     # Set by filter_q: the search as typed and as run (a typo corrected), for the page.
     search = None
+
+    # -- active filters, as chips ---------------------------------------------------------------
+
+    def chips(self) -> list[Chip]:
+        """The valid active filters in the form's order, one chip per value: what the listing
+        shows above its results (« Auvergne-Rhône-Alpes ✕ »)."""
+        chips = []
+        active = self.active_filters
+        for name in self.filters:  # in the form's order
+            if name not in active or name in self.CHIP_WITHIN:
+                continue
+            value = active[name]
+            if isinstance(value, list | tuple):
+                chips.extend(
+                    Chip(self.chip_label(name, item), name, value=str(item)) for item in value
+                )
+                continue
+            label = self.chip_label(name, value)
+            if label:
+                also = tuple(k for k, owner in self.CHIP_WITHIN.items() if owner == name)
+                chips.append(Chip(label, name, also=also))
+        return chips
+
+    def chip_label(self, name: str, value) -> str:
+        """What the chip of filter `name` says for `value` ("" for no chip)."""
+        if name in self.CHIP_LABELS:
+            return self.CHIP_LABELS[name]
+        if name == "q":
+            return f"« {value} »"
+        if name == "lieu":
+            return f"Autour de {value.label}, {self.radius_km} km"
+        field = self.form.fields[name]
+        if isinstance(value, datetime.date):
+            return f"{field.label} {date_format(value, 'j F Y')}"
+        choices = getattr(field, "choices", None)
+        if choices is not None:
+            return str(dict(choices).get(value, value))
+        return str(field.label)
 
     def filter_q(self, queryset, name, value):
         """Keywords understood (semaine.search): gender forms, plurals, acronyms, diplomas and

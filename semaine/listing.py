@@ -18,6 +18,20 @@ from semaine.geo.distance import distance_km
 from semaine.middleware import allow_geolocation
 
 
+def known_params(request, names) -> list[tuple[str, str]]:
+    """The query string's parameters among `names` with a value, in order: the others change
+    nothing on a page that reads only those."""
+    return [(k, v) for k, values in request.GET.lists() if k in names for v in values if v]
+
+
+def canonical_query(params: list[tuple[str, str]]) -> str:
+    """A page cache key's query (semaine.pagecache): one page, however its parameters are
+    ordered or padded."""
+    # Sorted by name only: the order of one name's values can matter (a checkbox after its
+    # hidden default, the last value counts).
+    return urlencode(sorted(params, key=lambda item: item[0]))
+
+
 class ListingView(View):
     # GET and HEAD only, as @require_safe: anything else is a 405 naming them.
     http_method_names = ["get", "head"]
@@ -28,6 +42,9 @@ class ListingView(View):
     per_page = 20
     # Parameters the page reads beyond its filter set's filters.
     page_params: tuple[str, ...] = ("page",)
+    # Filters the page shows outside its folding panel of filters (the search boxes): the
+    # « Filtres » button counts the others.
+    search_box_filters: tuple[str, ...] = ("q", "lieu")
 
     def fixed_filters(self) -> dict[str, str]:
         """Filters the URL itself sets (a region page's region), over the query string's."""
@@ -49,16 +66,13 @@ class ListingView(View):
     def known_params(cls, request) -> list[tuple[str, str]]:
         """The query string's filters and page, in order, without the parameters the listing
         does not know or leaves empty: they change nothing on the page."""
-        names = {*cls.filterset_class.base_filters, *cls.page_params}
-        return [(k, v) for k, values in request.GET.lists() if k in names for v in values if v]
+        return known_params(request, {*cls.filterset_class.base_filters, *cls.page_params})
 
     @classmethod
     def cache_query(cls, request) -> str:
         """The page cache's key for this query: one page, however its parameters are ordered
         or padded (semaine.pagecache)."""
-        # Sorted by name only: the order of one name's values can matter (a checkbox after its
-        # hidden default, the last value counts).
-        return urlencode(sorted(cls.known_params(request), key=lambda item: item[0]))
+        return canonical_query(cls.known_params(request))
 
     def get(self, request, *args, **kwargs):
         fixed = self.fixed_filters()
@@ -91,8 +105,17 @@ class ListingView(View):
         query = data.copy()
         for name in ("page", *fixed):
             query.pop(name, None)
+        chips = [
+            (chip, self.without_chip(query, chip))
+            for chip in filterset.chips()
+            if chip.name not in fixed
+        ]
         context = {
             "filter": filterset,
+            "chips": chips,
+            "panel_filter_count": sum(
+                chip.name not in self.search_box_filters for chip, _ in chips
+            ),
             "facets": facets,
             "options": filterset.facet_options(facets),
             "page_obj": page,
@@ -103,3 +126,17 @@ class ListingView(View):
         }
         response = render(request, self.template_name, self.get_context_data(**context))
         return allow_geolocation(response)  # the place field's « Autour de moi » button
+
+    def without_chip(self, query: QueryDict, chip) -> str:
+        """The link that removes one active filter (semaine.filters.Chip): the page's query
+        string without it, page and fixed filters already out; the bare page when nothing
+        is left."""
+        query = query.copy()
+        if chip.value is None:
+            query.pop(chip.name, None)
+        else:
+            query.setlist(chip.name, [v for v in query.getlist(chip.name) if v != chip.value])
+        for name in chip.also:
+            query.pop(name, None)
+        rest = query.urlencode()
+        return f"?{rest}" if rest else self.request.path

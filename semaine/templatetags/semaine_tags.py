@@ -1,5 +1,8 @@
+import datetime
 import json
+import re
 
+import segno
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
@@ -54,3 +57,37 @@ def task_queue():
     from semaine.taskqueue import queue_figures
 
     return queue_figures()
+
+
+# French typography: a no-break space before « : » and inside guillemets, a narrow one before
+# « ; ! ? » (Imprimerie nationale); written-out hours (« 9 h 30 »).
+_BEFORE_COLON = re.compile(r"\s+:")
+_BEFORE_PUNCT = re.compile(r"(?<=\w)\s*([;!?])")
+_AFTER_OPENING = re.compile(r"«\s*")
+_BEFORE_CLOSING = re.compile(r"\s*»")
+
+
+@register.filter
+def french_spacing(text) -> str:
+    """Text with the French spaces around punctuation made unbreakable."""
+    text = _BEFORE_COLON.sub("\u00a0:", str(text))
+    text = _BEFORE_PUNCT.sub("\u202f\\1", text)
+    text = _AFTER_OPENING.sub("«\u00a0", text)
+    return _BEFORE_CLOSING.sub("\u00a0»", text)
+
+
+@register.filter
+def french_time(value) -> str:
+    """« 9 h », « 14 h 30 »."""
+    if not isinstance(value, datetime.datetime | datetime.time):
+        return ""
+    return f"{value.hour}\u00a0h" + (f"\u00a0{value.minute:02d}" if value.minute else "")
+
+
+@register.simple_tag
+def qr_code(url: str, label: str):
+    """A QR code of `url` as inline SVG (segno), named `label` for assistive technologies."""
+    svg = segno.make(url, error="m").svg_inline(
+        scale=3, border=2, title=label, svgclass="qr-code", lineclass=None, omitsize=True
+    )
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308 - segno's SVG

@@ -8,7 +8,9 @@
   "use strict";
 
   function statusOf(button) {
-    var status = button.parentNode.querySelector(".geolocate-status");
+    // The status line is in the button's field, beside the row of the field and the button.
+    var field = button.closest(".field, .search-field") || button.parentNode;
+    var status = field.querySelector(".geolocate-status");
     return status || { textContent: "" };
   }
 

@@ -26,7 +26,12 @@ def public_pages(site) -> dict[str, str | None]:
         "listing-bad-input": _url(
             "events:list", query="?du=2030-13-45&region=XX&type=nope&page=999"
         ),
+        "listing-filtered": _url(
+            "events:list", query="?region=84&type=job_dating&lieu=Lyon&rayon=50&places=1"
+        ),
         "region": _url("events:region", "84"),
+        "programme": _url("events:programme"),
+        "programme-region": _url("events:programme", query="?region=84&type=job_dating"),
         "detail": event.get_absolute_url(),
         "detail-online-overseas": site.guadeloupe_forums[0].get_absolute_url(),
         "detail-cancelled": site.cancelled.get_absolute_url(),
@@ -48,7 +53,10 @@ PAGE_TYPES = [
     "listing-page-2",
     "listing-empty",
     "listing-bad-input",
+    "listing-filtered",
     "region",
+    "programme",
+    "programme-region",
     "detail",
     "detail-online-overseas",
     "detail-cancelled",

@@ -100,7 +100,7 @@ def test_the_home_map_and_search_can_be_used_with_the_keyboard(page, site):
     assert page.locator("#resultats").inner_text() == "4 événements"
 
     page.goto("/")
-    tab_to(page, "svg.map a[aria-label^='Bretagne']")
+    tab_to(page, "svg.map a[aria-label*='Bretagne']")
     page.keyboard.press("Enter")
     page.wait_for_url("**/evenements/region/53/")
 

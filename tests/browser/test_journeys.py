@@ -14,7 +14,7 @@ from tests.browser.pages import fill_registration
 
 def test_a_visitor_finds_the_events_of_a_region_from_the_home_map(page, site):
     page.goto("/")
-    page.locator("svg.map a[aria-label^='Auvergne-Rhône-Alpes']").click()
+    page.locator("svg.map a[aria-label*='Auvergne-Rhône-Alpes']").click()
 
     page.wait_for_url("**/evenements/region/84/")
     assert page.locator("h1").inner_text() == "Événements en Auvergne-Rhône-Alpes"

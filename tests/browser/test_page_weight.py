@@ -29,7 +29,7 @@ def measure(page, url) -> dict:
     }
 
 
-@pytest.mark.parametrize("page_type", ["listing", "home", "detail"])
+@pytest.mark.parametrize("page_type", ["listing", "home", "detail", "programme"])
 def test_the_page_is_light_on_first_load(new_context, site, page_type):
     from tests.browser.pages import public_pages
 

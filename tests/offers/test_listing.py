@@ -270,3 +270,18 @@ def test_total_counts_every_offer_when_several_contracts_are_chosen(client):
     response = client.get("/offres/", {"contrat": ["CDI", "CDD"]})
     assert response.context["facets"].total == 5
     assert len(response.context["page_obj"].object_list) == 5
+
+
+def test_offers_active_filters_are_chips_whose_links_remove_them(client):
+    OfferFactory()
+    response = client.get(
+        "/offres/", {"nature": "emploi", "contrat": ["CDI", "CDD"], "alternance": "1"}
+    )
+
+    assert [(chip.label, href) for chip, href in response.context["chips"]] == [
+        ("Offre d'emploi", "?contrat=CDI&contrat=CDD&alternance=1"),
+        ("CDI", "?nature=emploi&contrat=CDD&alternance=1"),
+        ("CDD", "?nature=emploi&contrat=CDI&alternance=1"),
+        ("En alternance", "?nature=emploi&contrat=CDI&contrat=CDD"),
+    ]
+    assert response.context["panel_filter_count"] == 4

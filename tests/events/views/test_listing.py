@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -366,3 +367,85 @@ def test_the_last_seats_show_on_the_listing_at_once(client):
     register(event, 10)
     assert "Complet" in seats_on_card(client, event)
     assert event.title not in client.get("/evenements/?places=1").text
+
+
+def chips(response) -> list[tuple[str, str]]:
+    return [(chip.label, href) for chip, href in response.context["chips"]]
+
+
+def test_active_filters_are_chips_whose_links_remove_them(client):
+    EventFactory()
+    response = client.get(
+        LIST,
+        {
+            "q": "soin",
+            "region": "84",
+            "lieu": "Lyon",
+            "rayon": "10",
+            "tri": "date",
+            "type": ["job_dating", "forum"],
+            "du": "2030-04-22",
+            "places": "1",
+            "page": "2",
+        },
+    )
+
+    base = "q=soin&region=84&lieu=Lyon&rayon=10&tri=date&type=job_dating&type=forum"
+    assert chips(response) == [
+        ("« soin »", "?" + base.replace("q=soin&", "") + "&du=2030-04-22&places=1"),
+        ("Auvergne-Rhône-Alpes", "?" + base.replace("region=84&", "") + "&du=2030-04-22&places=1"),
+        (
+            "Autour de Lyon (69), 10 km",
+            "?q=soin&region=84&type=job_dating&type=forum&du=2030-04-22&places=1",
+        ),
+        ("Job dating", "?" + base.replace("type=job_dating&", "") + "&du=2030-04-22&places=1"),
+        ("Forum", "?" + base.replace("&type=forum", "") + "&du=2030-04-22&places=1"),
+        ("À partir du 22 avril 2030", "?" + base + "&places=1"),
+        ("Avec des places", "?" + base + "&du=2030-04-22"),
+    ]
+    # The « Filtres » button counts what its panel holds: not the keywords nor the place.
+    assert response.context["panel_filter_count"] == 5
+    html = response.content.decode()
+    assert '<a class="chip chip-clear" href="/evenements/">Tout effacer</a>' in html
+    assert 'Filtres <span class="filters-count">(5<span class="visually-hidden"> actifs' in html
+
+
+def test_the_last_chip_removed_leads_to_the_bare_listing(client):
+    response = client.get(LIST, {"modalite": "distanciel", "page": "3"})
+    assert chips(response) == [("En ligne", "/evenements/")]
+
+
+def test_invalid_filters_make_no_chip_and_open_the_filter_panel(client):
+    response = client.get(LIST, {"region": "XX", "type": "nope", "du": "2030-13-45"})
+
+    assert chips(response) == []
+    assert response.context["panel_filter_count"] == 0
+    assert 'class="filter-panel is-open" id="filtres"' in response.content.decode()
+
+
+def test_without_the_online_events_near_a_place_is_a_chip_of_its_own(client):
+    response = client.get(LIST, {"lieu": "Lyon", "en_ligne": ["0"]})
+    assert chips(response) == [
+        ("Autour de Lyon (69), 30 km", "/evenements/"),
+        ("Sans les événements en ligne", "?lieu=Lyon"),
+    ]
+    # Without a place, the online events are no filter at all.
+    assert chips(client.get(LIST, {"en_ligne": "0"})) == []
+
+
+def test_a_region_page_shows_no_chip_for_its_own_region(client):
+    response = client.get("/evenements/region/84/", {"type": "forum"})
+    assert chips(response) == [("Forum", "/evenements/region/84/")]
+    assert 'class="chip chip-clear" href="/evenements/region/84/"' in response.content.decode()
+
+
+def test_the_filter_form_lists_only_departments_and_trades_with_events(client):
+    EventFactory(trades=["J1501"])  # Rhône
+    html = client.get(LIST).content.decode()
+    departments = re.findall(
+        r'<option value="([0-9AB]+)"', html.split('id="id_departement"')[1].split("</select>")[0]
+    )
+    assert departments == ["69"]
+    assert (
+        client.get(LIST, {"departement": "35"}).content.decode().count('value="35" selected') == 1
+    )
