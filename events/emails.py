@@ -27,6 +27,7 @@ from procrastinate.contrib.django import app
 
 from events.ical import event_ics
 from events.models import Registration
+from events.qr import checkin_qr_svg, checkin_url
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ SUBJECTS = {
 ACTIVE_ONLY = {"confirmed", "waitlisted", "promoted", "reminder"}
 
 QUEUE = "emails"
+# E-mails that announce a seat carry the QR code to show at the door.
+CHECKIN_QR_KINDS = {"confirmed", "promoted", "reminder"}
 
 
 class DeliveryError(Exception):
@@ -64,7 +67,10 @@ def _subject(kind: str, registration: Registration) -> str:
 
 def _context(kind: str, registration: Registration) -> dict:
     event = registration.event
+    with_qr = kind in CHECKIN_QR_KINDS
     return {
+        "checkin_qr": checkin_qr_svg(registration) if with_qr else "",
+        "checkin_url": checkin_url(registration) if with_qr else "",
         "kind": kind,
         "registration": registration,
         "event": event,
@@ -107,6 +113,9 @@ def build_message(
             event_ics(registration.event, private=True),
             "text/calendar",
         )
+    if context["checkin_qr"]:
+        # Many mail clients drop inline SVG: the code is attached as well.
+        message.attach("code-accueil.svg", str(context["checkin_qr"]), "image/svg+xml")
     return message
 
 

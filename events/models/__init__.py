@@ -12,7 +12,7 @@ from events.models.event import (
     EventQuerySet,
 )
 from events.models.organiser import Organiser
-from events.models.registration import Registration, RegistrationQuerySet
+from events.models.registration import Registration, RegistrationQuerySet, WalkIn
 from events.models.rules import MAX_DURATION
 from events.models.staff import RegistrantAccess, StaffProfile
 
@@ -28,4 +28,5 @@ __all__ = [
     "Registration",
     "RegistrationQuerySet",
     "StaffProfile",
+    "WalkIn",
 ]

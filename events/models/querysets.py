@@ -76,3 +76,15 @@ class RegistrationQuerySet(models.QuerySet):
         """Registrations whose event is published (neither a draft nor cancelled)."""
         event = self.model._meta.get_field("event").related_model
         return self.filter(event__status=event.Status.PUBLISHED)
+
+    def present(self):
+        """Registrations whose person was recorded present at the event."""
+        return self.filter(attendance=self.model.Attendance.PRESENT)
+
+    def absent(self):
+        """Registrations whose person was recorded absent (a no-show)."""
+        return self.filter(attendance=self.model.Attendance.ABSENT)
+
+    def attendance_unrecorded(self):
+        """Registrations whose attendance nobody recorded yet."""
+        return self.filter(attendance=self.model.Attendance.UNRECORDED)
