@@ -7,22 +7,28 @@ that redirects back to the page (no JavaScript needed), keeping the search.
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.postgres.lookups import Unaccent
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from events.models import RegistrantAccess, Registration
-from events.scoping import registrations_in_scope
+from events.exports.attendance_sheet import (
+    attendance_sheet_pdf,
+    attendance_sheet_xlsx,
+    sheet_events,
+)
+from events.models import Event, RegistrantAccess, Registration
+from events.scoping import events_in_scope, registrations_in_scope
 from events.services.attendance import (
     AttendanceError,
     attendance_counts,
     attendance_record,
     attendance_refusal,
+    mark_unrecorded_absent,
     walk_in_add,
 )
 from events.services.audit import record_registrant_access
@@ -47,8 +53,18 @@ def registrants_matching(registrations, query: str):
     return registrations.filter(words)
 
 
+SHEET_FORMATS = {
+    "pdf": (attendance_sheet_pdf, "application/pdf"),
+    "xlsx": (
+        attendance_sheet_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
 class EventAttendanceMixin:
-    """The check-in page of EventAdmin (a link of the event's page)."""
+    """The check-in page of EventAdmin (a link of the event's page), the attendance sheets
+    (a link of the page and actions on a selection) and the no-shows' action."""
 
     def get_urls(self):
         return [
@@ -57,8 +73,67 @@ class EventAttendanceMixin:
                 self.admin_site.admin_view(self.checkin_view),
                 name="events_event_checkin",
             ),
+            path(
+                "<path:object_id>/emargement.pdf",
+                self.admin_site.admin_view(self.attendance_sheet_view),
+                {"fmt": "pdf"},
+                name="events_event_attendance_sheet_pdf",
+            ),
+            path(
+                "<path:object_id>/emargement.xlsx",
+                self.admin_site.admin_view(self.attendance_sheet_view),
+                {"fmt": "xlsx"},
+                name="events_event_attendance_sheet_xlsx",
+            ),
             *super().get_urls(),
         ]
+
+    # -- attendance sheets ----------------------------------------------------------------------
+
+    def _attendance_sheet(self, request, events, fmt: str, filename: str) -> HttpResponse:
+        render, content_type = SHEET_FORMATS[fmt]
+        # Scoped twice: the selection (already the admin's queryset) and its registrants.
+        events = Event.objects.filter(pk__in=events_in_scope(request.user, events).values("pk"))
+        sheets = sheet_events(events, registrations_in_scope(request.user))
+        record_registrant_access(
+            request.user,
+            RegistrantAccess.Action.SHEET,
+            [sheet.event for sheet in sheets],
+            rows=sum(len(s.confirmed) + len(s.waitlisted) for s in sheets),
+        )
+        response = HttpResponse(render(sheets), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+        return response
+
+    def attendance_sheet_view(self, request, object_id, fmt):
+        event = self._checkin_event(request, object_id)
+        return self._attendance_sheet(
+            request, Event.objects.filter(pk=event.pk), fmt, f"emargement-evenement-{event.pk}"
+        )
+
+    @admin.action(description="Feuilles d'émargement des événements sélectionnés (PDF)")
+    def attendance_sheets_pdf(self, request, queryset):
+        return self._attendance_sheet(request, queryset, "pdf", "emargement")
+
+    @admin.action(description="Feuilles d'émargement des événements sélectionnés (XLSX)")
+    def attendance_sheets_xlsx(self, request, queryset):
+        return self._attendance_sheet(request, queryset, "xlsx", "emargement")
+
+    @admin.action(description="Événements terminés : marquer absent·es les présences non relevées")
+    def mark_absent(self, request, queryset):
+        marked, skipped = mark_unrecorded_absent(events=queryset, user=request.user)
+        self.message_user(
+            request,
+            f"{marked} inscrit·e(s) marqué·e(s) absent·e(s)."
+            + (
+                f" {skipped} événement(s) ignoré(s) : pas encore terminé(s) ou annulé(s)."
+                if skipped
+                else ""
+            ),
+            messages.SUCCESS if not skipped else messages.WARNING,
+        )
+
+    # -- check-in at the door -------------------------------------------------------------------
 
     def _checkin_event(self, request, object_id):
         event = self.get_object(request, object_id)

@@ -31,6 +31,7 @@ REGISTRANT_COLUMNS = [
     "accepte d'être contacté·e",
     "statut",
     "inscrit le",
+    "présence",
 ]
 
 
@@ -65,6 +66,7 @@ def registrants_csv_response(registrations, filename: str) -> StreamingHttpRespo
                     "oui" if r.consent_contact else "non",
                     r.get_status_display(),
                     timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
+                    r.get_attendance_display() if r.is_confirmed else "",
                 ]
             )
 
