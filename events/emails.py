@@ -26,7 +26,7 @@ from procrastinate import BaseRetryStrategy, JobContext, RetryDecision
 from procrastinate.contrib.django import app
 
 from events.ical import event_ics
-from events.models import Registration
+from events.models import QUESTIONS, Event, Registration
 from events.qr import checkin_qr_svg, checkin_url
 
 logger = logging.getLogger(__name__)
@@ -37,10 +37,21 @@ SUBJECTS = {
     "promoted": "Une place s'est libérée : votre inscription à {title} est confirmée",
     "reminder": "Rappel : {title}, {date}",
     "event_cancelled": "Événement annulé : {title}, {date}",
+    "followup_survey": "Merci d'être venu·e : {title}, trois questions en un clic",
+    "followup_missed": "Vous n'avez pas pu venir : d'autres événements près de chez vous",
 }
 # Kinds that only make sense while the person still holds a seat or a waitlist place: queued
 # before they cancelled, such an e-mail is dropped rather than announcing a seat they gave up.
-ACTIVE_ONLY = {"confirmed", "waitlisted", "promoted", "reminder"}
+ACTIVE_ONLY = {
+    "confirmed",
+    "waitlisted",
+    "promoted",
+    "reminder",
+    "followup_survey",
+    "followup_missed",
+}
+# How many events of the same trades a person who did not come is offered.
+NEXT_EVENTS = 3
 
 QUEUE = "emails"
 # E-mails that announce a seat carry the QR code to show at the door.
@@ -81,7 +92,42 @@ def _context(kind: str, registration: Registration) -> dict:
         "privacy_url": settings.SITE_URL + reverse("donnees_personnelles"),
         "online": registration.mode == Registration.Mode.DISTANCIEL,
         "site_url": settings.SITE_URL,
+        **_followup_context(kind, registration),
     }
+
+
+def _followup_context(kind: str, registration: Registration) -> dict:
+    """The one-click answers of the survey, or the next events offered to a no-show."""
+    if kind == "followup_survey":
+        questions = [
+            (
+                question,
+                [
+                    (
+                        label,
+                        settings.SITE_URL
+                        + reverse(
+                            "survey_answer",
+                            kwargs={"token": registration.survey_token(key, answer)},
+                        ),
+                    )
+                    for answer, label in answers.items()
+                ],
+            )
+            for key, (question, answers) in QUESTIONS.items()
+        ]
+        return {"questions": questions}
+    if kind == "followup_missed":
+        events = Event.objects.next_of_same_trades(registration.event).select_related("organiser")[
+            :NEXT_EVENTS
+        ]
+        return {
+            "next_events": [
+                (event, settings.SITE_URL + event.get_absolute_url()) for event in events
+            ],
+            "events_url": settings.SITE_URL + reverse("events:list"),
+        }
+    return {}
 
 
 def message_id(kind: str, registration_id: int, job_id: int) -> str:

@@ -1,12 +1,14 @@
 """Jobseekers' registrations to events."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core import signing
 from django.db import models
 
 from events.models import rules
 from events.models.event import Event
 from events.models.querysets import RegistrationQuerySet
+from events.models.survey import SURVEY_TOKEN_SALT
 
 CANCEL_TOKEN_SALT = "events.registration.cancel"  # noqa: S105 - a namespace, not a secret
 CHECKIN_TOKEN_SALT = "events.registration.checkin"  # noqa: S105 - a namespace, not a secret
@@ -70,6 +72,15 @@ class Registration(models.Model):
         related_name="+",
         verbose_name="présence relevée par",
     )
+    # Set when the follow-up e-mail (survey, or next events for a no-show) is queued: once.
+    followup_sent_at = models.DateTimeField("suivi envoyé le", null=True, blank=True)
+    # Which survey questions were answered (not the answers, stored apart): each counts once.
+    survey_answered = ArrayField(
+        models.CharField(max_length=20),
+        default=list,
+        blank=True,
+        verbose_name="questions répondues",
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -128,6 +139,10 @@ class Registration(models.Model):
         """Signed token of the check-in link (the QR code shown at the door); it names no
         person, and is bound to the event so that it cannot check anyone in elsewhere."""
         return signing.dumps({"r": self.pk, "e": self.event_id}, salt=CHECKIN_TOKEN_SALT)
+
+    def survey_token(self, question: str, answer: str) -> str:
+        """Signed token of one one-click answer of the follow-up survey."""
+        return signing.dumps({"r": self.pk, "q": question, "a": answer}, salt=SURVEY_TOKEN_SALT)
 
 
 class WalkIn(models.Model):

@@ -176,16 +176,17 @@ def mark_unrecorded_absent(
 def attendance_purge(*, months: int | None = None, now: datetime.datetime | None = None) -> int:
     """Anonymise the walk-ins of events finished more than `months` months ago, as
     `registrations_purge` does registrations; and forget which staff member recorded the
-    attendance of those registrations. Whether each one came stays, for the statistics.
+    attendance of those registrations and which survey questions they answered. Whether each
+    one came stays, for the statistics; the survey's answers were never tied to anyone.
 
     Returns the number of walk-ins anonymised.
     """
     months = settings.REGISTRATION_RETENTION_MONTHS if months is None else months
     now = now or timezone.now()
     cutoff = now - relativedelta(months=months)
-    Registration.objects.filter(event__end__lt=cutoff, attendance_by__isnull=False).update(
-        attendance_by=None
-    )
+    Registration.objects.filter(event__end__lt=cutoff).exclude(
+        attendance_by__isnull=True, survey_answered=[]
+    ).update(attendance_by=None, survey_answered=[])
     return WalkIn.objects.filter(event__end__lt=cutoff, anonymised_at__isnull=True).update(
         first_name="", last_name="", email="", anonymised_at=now
     )
