@@ -17,7 +17,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from events.models import Event, Registration, WalkIn
+from events.models import QUESTIONS, Event, Registration, SurveyAnswer, WalkIn
 from semaine import cartogram
 from semaine.models import Edition, Region
 
@@ -209,6 +209,54 @@ def turnout_figures(events, registrations, now=None) -> dict:
     }
 
 
+@dataclasses.dataclass
+class SurveyRow:
+    label: str
+    counts: list[int]
+    event_id: int | None = None
+
+
+def survey_figures(events) -> dict:
+    """The follow-up survey's answers to `events` (scoped): one column per possible answer,
+    for the whole selection, per organiser and per event."""
+    columns = [
+        (question, answer, f"{label} — {answer_label}")
+        for question, (label, answers) in QUESTIONS.items()
+        for answer, answer_label in answers.items()
+    ]
+    answers = SurveyAnswer.objects.filter(event__in=events)
+
+    def rows(key: str, label: str) -> list[SurveyRow]:
+        grouped: dict = {}
+        for row in answers.values(key, label, "question", "answer").annotate(n=Count("id")):
+            grouped.setdefault((row[key], row[label]), {})[(row["question"], row["answer"])] = row[
+                "n"
+            ]
+        return sorted(
+            (
+                SurveyRow(
+                    label=name or "—",
+                    counts=[counts.get((q, a), 0) for q, a, _ in columns],
+                    event_id=group_key if key == "event_id" else None,
+                )
+                for (group_key, name), counts in grouped.items()
+            ),
+            key=lambda r: r.label,
+        )
+
+    total = {
+        (q, a): n
+        for q, a, n in answers.values_list("question", "answer").annotate(n=Count("id")).order_by()
+    }
+    return {
+        "survey_columns": [label for _, _, label in columns],
+        "survey_total": SurveyRow("Total", [total.get((q, a), 0) for q, a, _ in columns]),
+        "survey_answers": sum(total.values()),
+        "survey_organisers": rows("event__organiser_id", "event__organiser__name"),
+        "survey_events": rows("event_id", "event__title")[:TURNOUT_EVENT_ROWS],
+    }
+
+
 def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
     """Everything the dashboard shows; `events`/`registrations` are already scoped."""
     if edition:
@@ -236,6 +284,7 @@ def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
         "registrations_total": registrations.confirmed().count(),
         "emails_failed": registrations.exclude(email_failure="").count(),
         **turnout_figures(events, registrations),
+        **survey_figures(events),
     }
 
 

@@ -99,3 +99,25 @@ def test_without_any_recorded_attendance_the_rates_are_a_dash(agency_client, lyo
     total = dashboard(agency_client).context["turnout_total"]
 
     assert total.attendance_rate is None and total.no_show_rate is None
+
+
+def test_the_survey_answers_are_shown_per_organiser_and_per_event(agency_client, lyon, marseille):
+    from events.models import SurveyAnswer
+
+    ours = finished(lyon, title="Job dating EHPAD")
+    theirs = finished(marseille, department="13", title="Forum santé")
+    for answer in ["oui", "oui", "non"]:
+        SurveyAnswer.objects.create(event=ours, question="useful", answer=answer)
+    SurveyAnswer.objects.create(event=ours, question="next", answer="se_former")
+    SurveyAnswer.objects.create(event=theirs, question="useful", answer="oui")
+
+    context = dashboard(agency_client).context
+
+    columns = context["survey_columns"]
+    useful_yes = columns.index("Cet événement vous a-t-il été utile ? — Oui")
+    train = columns.index("Et maintenant ? — Je vais me former")
+    (organiser,) = context["survey_organisers"]
+    assert organiser.label == "France Travail Lyon"
+    assert (organiser.counts[useful_yes], organiser.counts[train]) == (2, 1)
+    assert [row.label for row in context["survey_events"]] == ["Job dating EHPAD"]
+    assert context["survey_answers"] == 4
