@@ -22,6 +22,12 @@ RUN pip install --no-cache-dir .
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH
 RUN useradd --system --uid 10001 --no-create-home --home-dir /app semaine
+# WeasyPrint (the attendance sheet's PDF) lays text out with Pango and needs a font. Debian's
+# security updates, not a pinned version, keep these current: hence no version pins.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 # Owned by root, read-only for the app's user: a compromised process cannot rewrite the code.
