@@ -115,6 +115,7 @@ class RegistrationInline(admin.TabularInline):
         "situation",
         "created_at",
         "status",
+        "attendance",
     ]
     readonly_fields = [f for f in fields if f != "status"]
     verbose_name_plural = "inscriptions (données personnelles en lecture seule)"
@@ -168,11 +169,13 @@ class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
         "event_start",
         "mode",
         "status",
+        "attendance",
         "created_at",
         "email_failure",
     ]
     list_filter = [
         "status",
+        "attendance",
         "mode",
         EmailFailureFilter,
         ("event__region", admin.RelatedOnlyFieldListFilter),
@@ -194,6 +197,11 @@ class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
         "anonymised_at",
         "email_failed_at",
         "email_failure",
+        # Recorded at the door (the event's « Accueil » page), not edited here.
+        "attendance",
+        "attendance_at",
+        "attendance_by",
+        "followup_sent_at",
     ]
     fields = readonly_fields[:9] + ["status"] + readonly_fields[9:]
     form = RegistrationInlineForm
