@@ -22,8 +22,8 @@ RUN pip install --no-cache-dir .
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH
 RUN useradd --system --uid 10001 --no-create-home --home-dir /app semaine
-# WeasyPrint (the programme's PDF poster) lays text out with Pango and needs a font. Debian's
-# security updates, not a pinned version, keep these current: hence no version pins.
+# WeasyPrint (the programme's poster, the attendance sheets) lays text out with Pango and needs
+# a font. Debian's security updates, not a pinned version, keep these current: no version pins.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \

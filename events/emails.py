@@ -26,7 +26,8 @@ from procrastinate import BaseRetryStrategy, JobContext, RetryDecision
 from procrastinate.contrib.django import app
 
 from events.ical import event_ics
-from events.models import Registration
+from events.models import QUESTIONS, Event, Registration
+from events.qr import checkin_qr_svg, checkin_url
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +37,25 @@ SUBJECTS = {
     "promoted": "Une place s'est libérée : votre inscription à {title} est confirmée",
     "reminder": "Rappel : {title}, {date}",
     "event_cancelled": "Événement annulé : {title}, {date}",
+    "followup_survey": "Merci d'être venu·e : {title}, trois questions en un clic",
+    "followup_missed": "Vous n'avez pas pu venir : d'autres événements près de chez vous",
 }
 # Kinds that only make sense while the person still holds a seat or a waitlist place: queued
 # before they cancelled, such an e-mail is dropped rather than announcing a seat they gave up.
-ACTIVE_ONLY = {"confirmed", "waitlisted", "promoted", "reminder"}
+ACTIVE_ONLY = {
+    "confirmed",
+    "waitlisted",
+    "promoted",
+    "reminder",
+    "followup_survey",
+    "followup_missed",
+}
+# How many events of the same trades a person who did not come is offered.
+NEXT_EVENTS = 3
 
 QUEUE = "emails"
+# E-mails that announce a seat carry the QR code to show at the door.
+CHECKIN_QR_KINDS = {"confirmed", "promoted", "reminder"}
 
 
 class DeliveryError(Exception):
@@ -64,7 +78,10 @@ def _subject(kind: str, registration: Registration) -> str:
 
 def _context(kind: str, registration: Registration) -> dict:
     event = registration.event
+    with_qr = kind in CHECKIN_QR_KINDS
     return {
+        "checkin_qr": checkin_qr_svg(registration) if with_qr else "",
+        "checkin_url": checkin_url(registration) if with_qr else "",
         "kind": kind,
         "registration": registration,
         "event": event,
@@ -75,7 +92,42 @@ def _context(kind: str, registration: Registration) -> dict:
         "privacy_url": settings.SITE_URL + reverse("donnees_personnelles"),
         "online": registration.mode == Registration.Mode.DISTANCIEL,
         "site_url": settings.SITE_URL,
+        **_followup_context(kind, registration),
     }
+
+
+def _followup_context(kind: str, registration: Registration) -> dict:
+    """The one-click answers of the survey, or the next events offered to a no-show."""
+    if kind == "followup_survey":
+        questions = [
+            (
+                question,
+                [
+                    (
+                        label,
+                        settings.SITE_URL
+                        + reverse(
+                            "survey_answer",
+                            kwargs={"token": registration.survey_token(key, answer)},
+                        ),
+                    )
+                    for answer, label in answers.items()
+                ],
+            )
+            for key, (question, answers) in QUESTIONS.items()
+        ]
+        return {"questions": questions}
+    if kind == "followup_missed":
+        events = Event.objects.next_of_same_trades(registration.event).select_related("organiser")[
+            :NEXT_EVENTS
+        ]
+        return {
+            "next_events": [
+                (event, settings.SITE_URL + event.get_absolute_url()) for event in events
+            ],
+            "events_url": settings.SITE_URL + reverse("events:list"),
+        }
+    return {}
 
 
 def message_id(kind: str, registration_id: int, job_id: int) -> str:
@@ -107,6 +159,9 @@ def build_message(
             event_ics(registration.event, private=True),
             "text/calendar",
         )
+    if context["checkin_qr"]:
+        # Many mail clients drop inline SVG: the code is attached as well.
+        message.attach("code-accueil.svg", str(context["checkin_qr"]), "image/svg+xml")
     return message
 
 

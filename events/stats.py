@@ -2,12 +2,22 @@
 
 import dataclasses
 
-from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Q, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from events.models import Event
+from events.models import QUESTIONS, Event, Registration, SurveyAnswer, WalkIn
 from semaine import cartogram
 from semaine.models import Edition, Region
 
@@ -89,6 +99,164 @@ def _registrations_per_day(registrations, edition: Edition | None) -> list:
     return [(day, counts.get(day, 0)) for day in edition.days]
 
 
+TURNOUT_EVENT_ROWS = 50  # events in the turnout table, most no-shows first
+
+
+@dataclasses.dataclass
+class Turnout:
+    """Who came to finished events: registrants present, absent (no-shows), not recorded, and
+    walk-ins. The rates are over the recorded registrants only: an unrecorded one is neither."""
+
+    label: str
+    present: int = 0
+    absent: int = 0
+    unrecorded: int = 0
+    walk_ins: int = 0
+    event_id: int | None = None
+
+    @property
+    def recorded(self) -> int:
+        return self.present + self.absent
+
+    @property
+    def attendance_rate(self) -> int | None:
+        return round(100 * self.present / self.recorded) if self.recorded else None
+
+    @property
+    def no_show_rate(self) -> int | None:
+        return round(100 * self.absent / self.recorded) if self.recorded else None
+
+    @property
+    def arrived(self) -> int:
+        return self.present + self.walk_ins
+
+
+def _turnout_by(registrations, walk_ins, key: str, label: str) -> list[Turnout]:
+    """Turnout grouped by `key` (a field path from a registration), labelled by `label`."""
+    attendance = Registration.Attendance
+    rows = (
+        registrations.values(key, label)
+        .annotate(
+            present=Count("id", filter=Q(attendance=attendance.PRESENT)),
+            absent=Count("id", filter=Q(attendance=attendance.ABSENT)),
+            unrecorded=Count("id", filter=Q(attendance=attendance.UNRECORDED)),
+        )
+        .order_by()
+    )
+    groups = {
+        row[key]: Turnout(
+            label=row[label] or "—",
+            present=row["present"],
+            absent=row["absent"],
+            unrecorded=row["unrecorded"],
+        )
+        for row in rows
+    }
+    for row in walk_ins.values(key, label).annotate(n=Count("id")).order_by():
+        group = groups.setdefault(row[key], Turnout(label=row[label] or "—"))
+        group.walk_ins = row["n"]
+    for group_key, group in groups.items():
+        if key == "event_id":
+            group.event_id = group_key
+    return list(groups.values())
+
+
+def turnout_figures(events, registrations, now=None) -> dict:
+    """Turnout and no-shows of the finished events of `events` (scoped, not cancelled): for the
+    whole selection, per region, per organiser and per event; and the events whose attendance
+    was not (fully) recorded, to be completed."""
+    finished = events.not_cancelled().past(now)
+    confirmed = registrations.confirmed().filter(event__in=finished)
+    walk_ins = WalkIn.objects.filter(event__in=finished)
+    total = _turnout_by(
+        confirmed.annotate(all=Value(1), all_label=Value("Total")),
+        walk_ins.annotate(all=Value(1), all_label=Value("Total")),
+        "all",
+        "all_label",
+    )
+    per_event = _turnout_by(confirmed, walk_ins, "event_id", "event__title")
+    incomplete = (
+        finished.filter(
+            pk__in=confirmed.attendance_unrecorded().values("event_id"),
+        )
+        .select_related("organiser")
+        .annotate(
+            unrecorded=Count(
+                "registrations",
+                filter=Q(
+                    registrations__status=Registration.Status.CONFIRMED,
+                    registrations__attendance=Registration.Attendance.UNRECORDED,
+                ),
+            )
+        )
+        .order_by("start", "id")
+    )
+    return {
+        "turnout_total": total[0] if total else Turnout(label="Total"),
+        "turnout_regions": sorted(
+            _turnout_by(confirmed, walk_ins, "event__region_id", "event__region__name"),
+            key=lambda t: t.label,
+        ),
+        "turnout_organisers": sorted(
+            _turnout_by(confirmed, walk_ins, "event__organiser_id", "event__organiser__name"),
+            key=lambda t: t.label,
+        ),
+        "turnout_events": sorted(per_event, key=lambda t: (-t.absent, t.label))[
+            :TURNOUT_EVENT_ROWS
+        ],
+        "attendance_unrecorded": list(incomplete[:TURNOUT_EVENT_ROWS]),
+        "attendance_unrecorded_count": incomplete.count(),
+    }
+
+
+@dataclasses.dataclass
+class SurveyRow:
+    label: str
+    counts: list[int]
+    event_id: int | None = None
+
+
+def survey_figures(events) -> dict:
+    """The follow-up survey's answers to `events` (scoped): one column per possible answer,
+    for the whole selection, per organiser and per event."""
+    columns = [
+        (question, answer, f"{label} — {answer_label}")
+        for question, (label, answers) in QUESTIONS.items()
+        for answer, answer_label in answers.items()
+    ]
+    answers = SurveyAnswer.objects.filter(event__in=events)
+
+    def rows(key: str, label: str) -> list[SurveyRow]:
+        grouped: dict = {}
+        for row in answers.values(key, label, "question", "answer").annotate(n=Count("id")):
+            grouped.setdefault((row[key], row[label]), {})[(row["question"], row["answer"])] = row[
+                "n"
+            ]
+        return sorted(
+            (
+                SurveyRow(
+                    label=name or "—",
+                    counts=[counts.get((q, a), 0) for q, a, _ in columns],
+                    event_id=group_key if key == "event_id" else None,
+                )
+                for (group_key, name), counts in grouped.items()
+            ),
+            key=lambda r: r.label,
+        )
+
+    total = {
+        (q, a): n
+        for q, a, n in answers.values_list("question", "answer").annotate(n=Count("id")).order_by()
+    }
+    return {
+        "survey_columns": [label for _, _, label in columns],
+        "survey_total": SurveyRow("Total", [total.get((q, a), 0) for q, a, _ in columns]),
+        "survey_answers": sum(total.values()),
+        "survey_organisers": rows("event__organiser_id", "event__organiser__name"),
+        "survey_events": rows("event_id", "event__title")[:TURNOUT_EVENT_ROWS],
+    }
+
+
 def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
     """Everything the dashboard shows; `events`/`registrations` are already scoped."""
     if edition:
@@ -115,6 +283,8 @@ def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
         "per_day_chart": bars([(date_format(day, "l j F"), n) for day, n in per_day]),
         "registrations_total": registrations.confirmed().count(),
         "emails_failed": registrations.exclude(email_failure="").count(),
+        **turnout_figures(events, registrations),
+        **survey_figures(events),
     }
 
 

@@ -11,6 +11,8 @@ import logging
 
 from procrastinate.contrib.django import app
 
+from events.services.attendance import attendance_purge
+from events.services.followup import followups_queue
 from events.services.registration import registrations_purge, registrations_queue_reminders
 
 logger = logging.getLogger(__name__)
@@ -28,7 +30,17 @@ def queue_reminders(timestamp: int) -> int:
 @app.periodic(cron="30 3 * * *")
 @app.task(queue="periodic", queueing_lock="events.purge_registrations")
 def purge_registrations(timestamp: int) -> int:
-    """Every night: anonymise the registrations past the retention period."""
+    """Every night: anonymise the registrations and walk-ins past the retention period."""
     count = registrations_purge()
-    logger.info("%d registration(s) anonymised", count)
+    walk_ins = attendance_purge()
+    logger.info("%d registration(s), %d walk-in(s) anonymised", count, walk_ins)
     return count
+
+
+@app.periodic(cron="0 10 * * *")
+@app.task(queue="periodic", queueing_lock="events.queue_followups")
+def queue_followups(timestamp: int) -> int:
+    """Every morning: the follow-up e-mails of the events that ended before today."""
+    queued = followups_queue()
+    logger.info("%d follow-up(s) queued", queued)
+    return queued

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from events.views import partners, registration
+from events.views import attendance, followup, partners, registration
 from semaine import views
 
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
         registration.cancel,
         name="registration_cancel",
     ),
+    path("inscriptions/<str:token>/accueil/", attendance.checkin, name="registration_checkin"),
+    path("inscriptions/<str:token>/avis/", followup.answer, name="survey_answer"),
     path("evenements/", include("events.urls")),
     path("api/", include("semaine.api_urls")),
     path("widget/evenements/", partners.widget, name="widget"),

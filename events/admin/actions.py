@@ -32,6 +32,9 @@ class EventActionsMixin:
         "cancel",
         "duplicate",
         "export_registrants",
+        "attendance_sheets_pdf",
+        "attendance_sheets_xlsx",
+        "mark_absent",
     ]
 
     def get_actions(self, request):
@@ -39,7 +42,7 @@ class EventActionsMixin:
         # One by one, so that EventAdmin.has_delete_permission is checked for each event.
         actions.pop("delete_selected", None)
         if not self.has_change_permission(request):
-            for name in ("publish", "unpublish", "cancel"):
+            for name in ("publish", "unpublish", "cancel", "mark_absent"):
                 actions.pop(name, None)
         if not self.has_add_permission(request):
             actions.pop("duplicate", None)

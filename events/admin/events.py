@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportMixin
 
 from events.admin.actions import EventActionsMixin
+from events.admin.attendance import EventAttendanceMixin
 from events.admin.dashboard import EventDashboardMixin
 from events.admin.importexport import EventImportExportMixin
 from events.admin.registrations import RegistrationInline, save_registration_changes
@@ -34,6 +35,7 @@ class EventAdmin(
     HttpsLinksMixin,
     ScopedEventsMixin,
     EventActionsMixin,
+    EventAttendanceMixin,
     EventDashboardMixin,
     EventImportExportMixin,
     ImportMixin,

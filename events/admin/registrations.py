@@ -31,6 +31,7 @@ REGISTRANT_COLUMNS = [
     "accepte d'être contacté·e",
     "statut",
     "inscrit le",
+    "présence",
 ]
 
 
@@ -65,6 +66,7 @@ def registrants_csv_response(registrations, filename: str) -> StreamingHttpRespo
                     "oui" if r.consent_contact else "non",
                     r.get_status_display(),
                     timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
+                    r.get_attendance_display() if r.is_confirmed else "",
                 ]
             )
 
@@ -113,6 +115,7 @@ class RegistrationInline(admin.TabularInline):
         "situation",
         "created_at",
         "status",
+        "attendance",
     ]
     readonly_fields = [f for f in fields if f != "status"]
     verbose_name_plural = "inscriptions (données personnelles en lecture seule)"
@@ -166,11 +169,13 @@ class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
         "event_start",
         "mode",
         "status",
+        "attendance",
         "created_at",
         "email_failure",
     ]
     list_filter = [
         "status",
+        "attendance",
         "mode",
         EmailFailureFilter,
         ("event__region", admin.RelatedOnlyFieldListFilter),
@@ -192,6 +197,11 @@ class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
         "anonymised_at",
         "email_failed_at",
         "email_failure",
+        # Recorded at the door (the event's « Accueil » page), not edited here.
+        "attendance",
+        "attendance_at",
+        "attendance_by",
+        "followup_sent_at",
     ]
     fields = readonly_fields[:9] + ["status"] + readonly_fields[9:]
     form = RegistrationInlineForm

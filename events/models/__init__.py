@@ -12,14 +12,16 @@ from events.models.event import (
     EventQuerySet,
 )
 from events.models.organiser import Organiser
-from events.models.registration import Registration, RegistrationQuerySet
+from events.models.registration import Registration, RegistrationQuerySet, WalkIn
 from events.models.rules import MAX_DURATION
 from events.models.staff import RegistrantAccess, StaffProfile
+from events.models.survey import QUESTIONS, SurveyAnswer
 
 __all__ = [
     "AVAILABILITY_VERSION",
     "LISTING_VERSION",
     "MAX_DURATION",
+    "QUESTIONS",
     "SEATS_VERSION",
     "Event",
     "EventQuerySet",
@@ -28,4 +30,6 @@ __all__ = [
     "Registration",
     "RegistrationQuerySet",
     "StaffProfile",
+    "SurveyAnswer",
+    "WalkIn",
 ]

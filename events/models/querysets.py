@@ -54,6 +54,25 @@ class EventQuerySet(models.QuerySet):
         )
         return self.filter(self.model.NO_SEAT_LIMIT | onsite_left | online_left).not_cancelled()
 
+    def next_of_same_trades(self, event, *, now=None, radius_km: float = 50):
+        """Published events to come sharing a trade with `event`, nearest to it first (within
+        `radius_km` when it has coordinates, else in its department): what a no-show is offered.
+        """
+        from semaine.geo.distance import within_radius
+
+        queryset = (
+            self.published()
+            .upcoming(now)
+            .filter(trades__in=event.trades.all())
+            .exclude(pk=event.pk)
+            .distinct()
+        )
+        if event.latitude is not None and event.longitude is not None:
+            return within_radius(queryset, event.latitude, event.longitude, radius_km).order_by(
+                "distance_km", "start", "id"
+            )
+        return queryset.filter(department_id=event.department_id).order_by("start", "id")
+
     def for_listing(self):
         """With the related rows a listing shows (department, region, organiser) joined."""
         return self.select_related("department", "region", "organiser")
@@ -76,3 +95,15 @@ class RegistrationQuerySet(models.QuerySet):
         """Registrations whose event is published (neither a draft nor cancelled)."""
         event = self.model._meta.get_field("event").related_model
         return self.filter(event__status=event.Status.PUBLISHED)
+
+    def present(self):
+        """Registrations whose person was recorded present at the event."""
+        return self.filter(attendance=self.model.Attendance.PRESENT)
+
+    def absent(self):
+        """Registrations whose person was recorded absent (a no-show)."""
+        return self.filter(attendance=self.model.Attendance.ABSENT)
+
+    def attendance_unrecorded(self):
+        """Registrations whose attendance nobody recorded yet."""
+        return self.filter(attendance=self.model.Attendance.UNRECORDED)

@@ -1,13 +1,17 @@
 """Jobseekers' registrations to events."""
 
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core import signing
 from django.db import models
 
 from events.models import rules
 from events.models.event import Event
 from events.models.querysets import RegistrationQuerySet
+from events.models.survey import SURVEY_TOKEN_SALT
 
 CANCEL_TOKEN_SALT = "events.registration.cancel"  # noqa: S105 - a namespace, not a secret
+CHECKIN_TOKEN_SALT = "events.registration.checkin"  # noqa: S105 - a namespace, not a secret
 
 
 class Registration(models.Model):
@@ -22,6 +26,12 @@ class Registration(models.Model):
 
     # Not cancelled (see RegistrationQuerySet.active).
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITLISTED)
+
+    class Attendance(models.TextChoices):
+        # Empty until someone records it: "not recorded" is not "absent".
+        UNRECORDED = "", "Non relevée"
+        PRESENT = "present", "Présent·e"
+        ABSENT = "absent", "Absent·e"
 
     class Situation(models.TextChoices):
         JOBSEEKER = "demandeur_emploi", "En recherche d'emploi"
@@ -50,6 +60,27 @@ class Registration(models.Model):
     # and a half of retries: what staff see, so that they can call the person.
     email_failed_at = models.DateTimeField("e-mail non délivré le", null=True, blank=True)
     email_failure = models.CharField("e-mail non délivré", max_length=200, blank=True)
+    attendance = models.CharField(
+        "présence", max_length=10, choices=Attendance.choices, default="", blank=True
+    )
+    attendance_at = models.DateTimeField("présence relevée le", null=True, blank=True)
+    attendance_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="présence relevée par",
+    )
+    # Set when the follow-up e-mail (survey, or next events for a no-show) is queued: once.
+    followup_sent_at = models.DateTimeField("suivi envoyé le", null=True, blank=True)
+    # Which survey questions were answered (not the answers, stored apart): each counts once.
+    survey_answered = ArrayField(
+        models.CharField(max_length=20),
+        default=list,
+        blank=True,
+        verbose_name="questions répondues",
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -103,3 +134,45 @@ class Registration(models.Model):
     def cancel_token(self) -> str:
         """Signed, unguessable token of the cancellation link (it names no person)."""
         return signing.dumps({"r": self.pk}, salt=CANCEL_TOKEN_SALT, compress=True)
+
+    def checkin_token(self) -> str:
+        """Signed token of the check-in link (the QR code shown at the door); it names no
+        person, and is bound to the event so that it cannot check anyone in elsewhere."""
+        return signing.dumps({"r": self.pk, "e": self.event_id}, salt=CHECKIN_TOKEN_SALT)
+
+    def survey_token(self, question: str, answer: str) -> str:
+        """Signed token of one one-click answer of the follow-up survey."""
+        return signing.dumps({"r": self.pk, "q": question, "a": answer}, salt=SURVEY_TOKEN_SALT)
+
+
+class WalkIn(models.Model):
+    """A person who came to an event without registering, added at the door: counted present.
+
+    Not a Registration: it takes no seat (the seat counters stay those of registrations) and
+    needs no e-mail address.
+    """
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="walk_ins", verbose_name="événement"
+    )
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    email = models.EmailField("e-mail", max_length=254, blank=True)
+    created_at = models.DateTimeField("arrivé·e le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="ajouté·e par",
+    )
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "participant·e sans inscription"
+        verbose_name_plural = "participant·es sans inscription"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Participant·e sans inscription n° {self.pk} — {self.event}"

@@ -60,6 +60,8 @@ class RegistrantAccess(models.Model):
         EVENT_PAGE = "event_page", "page de l'événement et ses inscrits"
         REGISTRATION = "registration", "fiche d'une inscription"
         LIST = "list", "liste des inscriptions"
+        CHECKIN = "checkin", "accueil de l'événement (présences)"
+        SHEET = "sheet", "feuille d'émargement"
 
     at = models.DateTimeField("date", auto_now_add=True, db_index=True)
     user = models.ForeignKey(

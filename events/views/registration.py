@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from events.forms import RegistrationForm
 from events.models import Event, Registration
+from events.qr import checkin_qr_svg
 from events.services.registration import (
     RegistrationError,
     registration_cancel,
@@ -131,6 +132,7 @@ def registration_done(request, pk):
             "registration": registration,
             "created": done.get("created", True),
             "position": registration.waitlist_position(),
+            "checkin_qr": checkin_qr_svg(registration),
         },
     )
 
@@ -143,7 +145,11 @@ def cancel(request, token):
         registration = registration_from_token(token)
     except RegistrationError as exc:
         return render(request, "events/registration_cancel.html", {"error": str(exc)}, status=400)
-    context = {"registration": registration, "event": registration.event}
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "checkin_qr": checkin_qr_svg(registration),
+    }
     if request.method == "POST" and not registration.is_cancelled:
         try:
             registration_cancel(registration=registration)

@@ -66,7 +66,7 @@ def test_an_event_open_to_all_shows_its_link_everywhere(client):
 
 
 def test_the_confirmed_registrant_gets_the_link_in_the_mail_and_its_calendar_entry(
-    client, django_capture_on_commit_callbacks
+    client, emails_sent
 ):
     event = EventFactory(
         modalite=Event.Modalite.DISTANCIEL,
@@ -75,7 +75,7 @@ def test_the_confirmed_registrant_gets_the_link_in_the_mail_and_its_calendar_ent
         online_url=LINK,
         capacity_online=5,
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with emails_sent():
         response = client.post(
             reverse("events:register", args=[event.pk]),
             {

@@ -3,13 +3,15 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from events.services.attendance import attendance_purge
 from events.services.registration import registrations_purge
 
 
 class Command(BaseCommand):
     help = (
         "Erase names, e-mails and phones of registrations to events finished more than "
-        "REGISTRATION_RETENTION_MONTHS months ago (default 6); counts and statistics remain."
+        "REGISTRATION_RETENTION_MONTHS months ago (default 6), and of the people who came "
+        "without registering; counts, attendance and statistics remain."
     )
 
     def add_arguments(self, parser):
@@ -24,4 +26,6 @@ class Command(BaseCommand):
         if months is not None and months < 0:
             raise CommandError("--months must be zero or more.")
         count = registrations_purge(months=months)
+        walk_ins = attendance_purge(months=months)
         self.stdout.write(f"{count} registration(s) anonymised.")
+        self.stdout.write(f"{walk_ins} walk-in(s) anonymised.")

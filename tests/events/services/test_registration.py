@@ -209,7 +209,8 @@ def test_the_confirmation_email_is_french_with_html_an_ics_and_a_cancel_link(
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert '<html lang="fr">' in html
-    (attachment,) = message.attachments
+    attachment, qr_code = message.attachments
+    assert (qr_code[0], qr_code[2]) == ("code-accueil.svg", "image/svg+xml")
     name, content, mimetype = attachment
     assert (name, mimetype) == (f"evenement-{event.pk}.ics", "text/calendar")
     calendar = icalendar.Calendar.from_ical(content)

@@ -149,7 +149,9 @@ def test_purge_anonymises_registrations_of_events_finished_more_than_six_months_
     RegistrationFactory(event=old, status=Registration.Status.CANCELLED)
     recent_one = RegistrationFactory(event=recent, first_name="Récent")
 
-    assert run("purge_registrations") == "2 registration(s) anonymised.\n"
+    assert run("purge_registrations") == (
+        "2 registration(s) anonymised.\n0 walk-in(s) anonymised.\n"
+    )
 
     old_one.refresh_from_db()
     assert (old_one.first_name, old_one.last_name, old_one.phone) == ("", "", "")
@@ -162,7 +164,9 @@ def test_purge_anonymises_registrations_of_events_finished_more_than_six_months_
     )
     recent_one.refresh_from_db()
     assert recent_one.first_name == "Récent"
-    assert run("purge_registrations") == "0 registration(s) anonymised.\n"
+    assert run("purge_registrations") == (
+        "0 registration(s) anonymised.\n0 walk-in(s) anonymised.\n"
+    )
 
 
 def test_the_workers_purge_every_night_without_cron():
