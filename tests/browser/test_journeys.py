@@ -30,7 +30,7 @@ def test_a_visitor_finds_the_events_of_a_region_from_the_home_map(page, site):
 def test_a_visitor_filters_by_type_format_dates_and_words_then_paginates(page, site):
     today = timezone.localdate()
     page.goto("/evenements/")
-    page.get_by_label("Mots-clés").fill("aide-soignant")
+    page.get_by_role("combobox", name="Mots-clés").fill("aide-soignant")
     page.get_by_role("checkbox", name=re.compile("^Job dating")).check()
     page.get_by_role("checkbox", name=re.compile("^Sur place \\(")).check()
     page.get_by_label("À partir du").fill(today.isoformat())
@@ -46,7 +46,7 @@ def test_a_visitor_filters_by_type_format_dates_and_words_then_paginates(page, s
     assert "page=2" in page.url
     assert page.locator(".cards .card").count() == 5
     # The filters travel with the pagination: the form still shows them.
-    assert page.get_by_label("Mots-clés").input_value() == "aide-soignant"
+    assert page.get_by_role("combobox", name="Mots-clés").input_value() == "aide-soignant"
     assert page.get_by_role("checkbox", name=re.compile("^Job dating")).is_checked()
     assert page.locator("[aria-current='page']", has_text="2").count() == 1
 
