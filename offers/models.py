@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
-from semaine.geo.locate import LocationSource, locate
+from semaine.geo.locate import LocationSource, locate_row
 from semaine.models import Department, Region, Trade
 
 # The row of semaine_data_version this app's trigger bumps (migration 0005): see semaine.pagecache.
@@ -234,18 +234,5 @@ class Offer(models.Model):
         super().save(*args, **kwargs)
 
     def locate(self) -> None:
-        """Coordinates of the workplace: precise ones kept, else its commune's centre; none
-        (flagged « Adresse non localisée ») when no commune matches its postcode and city."""
-        if not (self.postcode or self.city):
-            self.latitude = self.longitude = None
-            self.location_source = LocationSource.NONE
-            return
-        precise = self.location_source == LocationSource.PRECISE
-        location = locate(
-            postcode=self.postcode,
-            city=self.city,
-            latitude=self.latitude if precise else None,
-            longitude=self.longitude if precise else None,
-        )
-        self.latitude, self.longitude = location.latitude, location.longitude
-        self.location_source = location.source
+        """Coordinates of the workplace (semaine.geo.locate.locate_row), when it has a place."""
+        locate_row(self, has_place=bool(self.postcode or self.city))

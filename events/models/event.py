@@ -18,7 +18,7 @@ from events.models.organiser import Organiser
 from events.models.querysets import EventQuerySet
 from events.models.rules import MAX_DURATION
 from semaine.geo.distance import is_valid_point
-from semaine.geo.locate import LocationSource, locate
+from semaine.geo.locate import LocationSource, locate_row
 from semaine.models import Department, Edition, Region, Trade
 
 # Rows of semaine_data_version this app's triggers bump, under which the page and facet caches
@@ -454,22 +454,9 @@ class Event(models.Model):
             self.refresh_from_db(fields=SEAT_COUNTERS)
 
     def locate(self) -> None:
-        """Give the venue its coordinates: the precise ones kept, else its commune's centre;
-        an online event has none. An address matching no commune stays without coordinates,
-        flagged « Adresse non localisée » in the admin."""
-        if not self.is_onsite:
-            self.latitude = self.longitude = None
-            self.location_source = LocationSource.NONE
-            return
-        precise = self.location_source == LocationSource.PRECISE
-        location = locate(
-            postcode=self.postcode,
-            city=self.city,
-            latitude=self.latitude if precise else None,
-            longitude=self.longitude if precise else None,
-        )
-        self.latitude, self.longitude = location.latitude, location.longitude
-        self.location_source = location.source
+        """Give the venue its coordinates (semaine.geo.locate.locate_row); an online event has
+        none. An address matching no commune is flagged « Adresse non localisée » in the admin."""
+        locate_row(self, has_place=self.is_onsite)
 
     @property
     def is_located(self) -> bool:

@@ -100,6 +100,25 @@ def locate(
     return Location(commune.latitude, commune.longitude, LocationSource.COMMUNE, commune)
 
 
+def locate_row(row, *, has_place: bool) -> None:
+    """Set `row`'s latitude, longitude and location_source (an event's venue, an offer's
+    workplace): precise coordinates kept, else its commune's centre; none without a place, or
+    flagged NOT_FOUND when no commune matches its postcode and city."""
+    if not has_place:
+        row.latitude = row.longitude = None
+        row.location_source = LocationSource.NONE
+        return
+    precise = row.location_source == LocationSource.PRECISE
+    location = locate(
+        postcode=row.postcode,
+        city=row.city,
+        latitude=row.latitude if precise else None,
+        longitude=row.longitude if precise else None,
+    )
+    row.latitude, row.longitude = location.latitude, location.longitude
+    row.location_source = location.source
+
+
 def coordinates_doubt(latitude, longitude, commune: Commune | None) -> str:
     """Why coordinates given for a venue cannot be right, in French ("" when they can be):
     not a point on the globe; on no French soil, metropolitan or overseas (no commune centre
