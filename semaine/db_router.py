@@ -103,11 +103,13 @@ class ReplicaMiddleware:
 
     @staticmethod
     def _public_read(request) -> bool:
-        return (
-            request.method in ("GET", "HEAD")
-            and not request.path.startswith("/admin/")
-            and not _pinned(request)
-        )
+        return public_read(request) and not _pinned(request)
+
+
+def public_read(request) -> bool:
+    """A visitor's read: a GET or HEAD outside the admin (semaine.middleware's statement
+    timeout keys on it too)."""
+    return request.method in ("GET", "HEAD") and not request.path.startswith("/admin/")
 
 
 def _pinned(request) -> bool:

@@ -7,6 +7,7 @@ from django.core.signals import request_finished
 from django.db import DatabaseError, connection
 from django.dispatch import receiver
 
+from semaine.db_router import public_read
 from semaine.logging import request_id_var
 
 # Letters, digits and - _ . : up to 128 characters (UUIDs, AWS/GCP trace ids); nothing that could
@@ -71,10 +72,7 @@ class StatementTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        longer = settings.READ_STATEMENT_TIMEOUT_MS and (
-            request.method not in ("GET", "HEAD") or request.path.startswith("/admin/")
-        )
-        if not longer:
+        if not settings.READ_STATEMENT_TIMEOUT_MS or public_read(request):
             return self.get_response(request)
         try:
             with connection.cursor() as cursor:
