@@ -57,6 +57,24 @@ def _cache_versions_per_statement(request):
 # -- the task queue -----------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _empty_task_queue_after_committed_tests(request, django_db_blocker):
+    """A test that commits (browser tests, parallel connections) leaves its queued jobs behind:
+    Django's flush empties only the tables of its models, and procrastinate's are not. The next
+    test would otherwise find, and send, jobs it never queued."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = (marker and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not committed:
+        return
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE procrastinate_jobs CASCADE")
+
+
 def run_queued_emails(*, after_job: int = 0) -> int:
     """Send, as a worker would, the e-mails queued so far, reading their jobs through the test's
     own connection (so, inside its transaction: what was queued is what a commit would have
