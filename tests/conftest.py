@@ -17,6 +17,74 @@ def _fresh_cache():
         caches[alias].clear()
 
 
+# -- the reference data, restored after tests that commit ---------------------------------------
+
+
+class ReferenceSnapshot:
+    """Serialized rollback restores the rows migrations load (regions, communes, trades, the
+    search vocabulary: some 60,000 rows) through the ORM, one save() a row: half a minute before
+    every test that commits. The same rows, copied once into a schema of their own, come back in
+    one INSERT a table."""
+
+    SCHEMA = "test_reference_snapshot"
+
+    def __init__(self):
+        self.tables = {}  # table -> its insertable (non-generated) columns, quoted
+
+    def take(self, connection):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE")
+            cursor.execute(f"CREATE SCHEMA {self.SCHEMA}")
+            for table in connection.introspection.django_table_names(only_existing=True):
+                quoted = connection.ops.quote_name(table)
+                cursor.execute(f"SELECT EXISTS (SELECT FROM {quoted})")
+                if not cursor.fetchone()[0]:
+                    continue
+                cursor.execute(
+                    "SELECT column_name FROM information_schema.columns"
+                    " WHERE table_schema = current_schema() AND table_name = %s"
+                    " AND is_generated = 'NEVER' ORDER BY ordinal_position",
+                    [table],
+                )
+                columns = ", ".join(connection.ops.quote_name(c) for (c,) in cursor.fetchall())
+                cursor.execute(
+                    f"CREATE TABLE {self.SCHEMA}.{quoted} AS SELECT {columns} FROM {quoted}"
+                )
+                self.tables[quoted] = columns
+
+    def restore(self, connection):
+        from django.db import transaction
+
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            # Tests without serialized rollback get content types and permissions back from
+            # post_migrate after their flush: those rows are replaced, not duplicated.
+            cursor.execute(f"TRUNCATE {', '.join(self.tables)} CASCADE")
+            # The rows come back as they were taken: no trigger is to derive rows from them
+            # again (the search words are derived from the trades), nor check their keys again.
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            for table, columns in self.tables.items():
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {self.SCHEMA}.{table}"
+                )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+    from django.db.backends.postgresql.creation import DatabaseCreation
+
+    snapshot = ReferenceSnapshot()
+    with django_db_blocker.unblock():
+        snapshot.take(connection)
+    # On the class: the browser tests' thread opens connection objects of its own.
+    original = DatabaseCreation.deserialize_db_from_string
+    DatabaseCreation.deserialize_db_from_string = lambda self, data: snapshot.restore(
+        self.connection
+    )
+    yield
+    DatabaseCreation.deserialize_db_from_string = original
+
+
 @pytest.fixture
 def shared_reference():
     if not SHARED_REFERENCE.is_dir():
