@@ -31,6 +31,8 @@ from events.models import Registration
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
+    "confirm": "Confirmez votre inscription : {title}",
+    "already_registered": "Votre inscription : {title}",
     "confirmed": "Inscription confirmée : {title}",
     "waitlisted": "Liste d'attente : {title}",
     "promoted": "Une place s'est libérée : votre inscription à {title} est confirmée",
@@ -39,7 +41,9 @@ SUBJECTS = {
 }
 # Kinds that only make sense while the person still holds a seat or a waitlist place: queued
 # before they cancelled, such an e-mail is dropped rather than announcing a seat they gave up.
-ACTIVE_ONLY = {"confirmed", "waitlisted", "promoted", "reminder"}
+ACTIVE_ONLY = {"confirmed", "waitlisted", "promoted", "reminder", "already_registered"}
+# A confirmation link is only worth sending while the registration waits for it.
+PENDING_ONLY = {"confirm"}
 
 QUEUE = "emails"
 
@@ -64,7 +68,7 @@ def _subject(kind: str, registration: Registration) -> str:
 
 def _context(kind: str, registration: Registration) -> dict:
     event = registration.event
-    return {
+    context = {
         "kind": kind,
         "registration": registration,
         "event": event,
@@ -75,7 +79,19 @@ def _context(kind: str, registration: Registration) -> dict:
         "privacy_url": settings.SITE_URL + reverse("donnees_personnelles"),
         "online": registration.mode == Registration.Mode.DISTANCIEL,
         "site_url": settings.SITE_URL,
+        # A pending registration is cancelled by not confirming it.
+        "show_cancel": kind not in {"event_cancelled", "confirm"} and not registration.is_pending,
     }
+    if registration.is_pending:
+        context["confirm_url"] = settings.SITE_URL + reverse(
+            "registration_confirm", kwargs={"token": registration.confirm_token()}
+        )
+        # The time of the event's own zone, as every time of these e-mails.
+        context["confirm_by"] = dateformat.format(
+            timezone.localtime(registration.confirm_by, event.tzinfo), "H\\hi"
+        )
+        context["confirm_minutes"] = settings.REGISTRATION_CONFIRM_MINUTES
+    return context
 
 
 def message_id(kind: str, registration_id: int, job_id: int) -> str:
@@ -175,7 +191,11 @@ def send_queued(*, kind: str, registration_id: int, job_id: int, attempts: int =
         .filter(pk=registration_id, anonymised_at__isnull=True)
         .first()
     )
-    if registration is None or (kind in ACTIVE_ONLY and registration.is_cancelled):
+    if (
+        registration is None
+        or (kind in ACTIVE_ONLY and registration.is_cancelled)
+        or (kind in PENDING_ONLY and not registration.is_pending)
+    ):
         logger.info("%s e-mail of registration %s dropped: no longer due", kind, registration_id)
         return False
     message = build_message(kind, registration, msgid=message_id(kind, registration_id, job_id))

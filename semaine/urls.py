@@ -17,6 +17,11 @@ urlpatterns = [
         registration.cancel,
         name="registration_cancel",
     ),
+    path(
+        "inscriptions/<str:token>/confirmer/",
+        registration.confirm,
+        name="registration_confirm",
+    ),
     path("evenements/", include("events.urls")),
     path("api/", include("semaine.api_urls")),
     path("widget/evenements/", partners.widget, name="widget"),

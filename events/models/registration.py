@@ -8,6 +8,7 @@ from events.models.event import Event
 from events.models.querysets import RegistrationQuerySet
 
 CANCEL_TOKEN_SALT = "events.registration.cancel"  # noqa: S105 - a namespace, not a secret
+CONFIRM_TOKEN_SALT = "events.registration.confirm"  # noqa: S105 - a namespace, not a secret
 
 
 class Registration(models.Model):
@@ -16,6 +17,8 @@ class Registration(models.Model):
         DISTANCIEL = "distanciel", "En ligne"
 
     class Status(models.TextChoices):
+        # Submitted, its e-mail address not confirmed yet (double opt-in): until `confirm_by`.
+        PENDING = "pending", "E-mail à confirmer"
         CONFIRMED = "confirmed", "Confirmée"
         WAITLISTED = "waitlisted", "Liste d'attente"
         CANCELLED = "cancelled", "Annulée"
@@ -50,6 +53,14 @@ class Registration(models.Model):
     # and a half of retries: what staff see, so that they can call the person.
     email_failed_at = models.DateTimeField("e-mail non délivré le", null=True, blank=True)
     email_failure = models.CharField("e-mail non délivré", max_length=200, blank=True)
+    # Double opt-in: a pending registration is deleted if its address is not confirmed by then.
+    confirm_by = models.DateTimeField("à confirmer avant", null=True, blank=True)
+    # A pending registration that holds a seat (there was one left when it was submitted): it
+    # counts in the event's seat counters until it is confirmed or expires.
+    seat_held = models.BooleanField("place retenue", default=False)
+    # The submitter's network (IPv4 address or IPv6 /64) hashed with the secret key, to cap the
+    # registrations to one event from one network; erased with the rest by the purge.
+    network = models.CharField("réseau (empreinte)", max_length=64, blank=True, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -64,10 +75,23 @@ class Registration(models.Model):
                 name="registration_one_per_email",
                 violation_error_message=rules.ONE_REGISTRATION_PER_EMAIL,
             ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", confirm_by__isnull=False)
+                | (
+                    ~models.Q(status="pending") & models.Q(confirm_by__isnull=True, seat_held=False)
+                ),
+                name="registration_pending_has_deadline",
+            ),
         ]
         indexes = [
             models.Index(
                 fields=["event", "mode", "status", "created_at"], name="registration_queue"
+            ),
+            # The expiry task's scan: pending registrations only, by deadline.
+            models.Index(
+                fields=["confirm_by"],
+                name="registration_pending",
+                condition=models.Q(status="pending"),
             ),
         ]
 
@@ -75,6 +99,10 @@ class Registration(models.Model):
         # Admin history (django_admin_log) keeps str() of what staff changed, for good: a
         # registrant's name there would outlive the retention period.
         return f"Inscription n° {self.pk} — {self.event}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
     @property
     def is_confirmed(self) -> bool:
@@ -103,3 +131,11 @@ class Registration(models.Model):
     def cancel_token(self) -> str:
         """Signed, unguessable token of the cancellation link (it names no person)."""
         return signing.dumps({"r": self.pk}, salt=CANCEL_TOKEN_SALT, compress=True)
+
+    def confirm_token(self) -> str:
+        """Signed token of the confirmation link of a pending registration. It carries the
+        deadline and the event, so that an expired link says so, and leads back to the event's
+        form, even after the registration is deleted."""
+        deadline = int(self.confirm_by.timestamp()) if self.confirm_by else 0
+        data = {"r": self.pk, "e": self.event_id, "by": deadline}
+        return signing.dumps(data, salt=CONFIRM_TOKEN_SALT, compress=True)
