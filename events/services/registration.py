@@ -329,6 +329,7 @@ def registration_confirm(*, token: str) -> ConfirmationResult:
             expired = RegistrationError(event.registration_closed_reason())
         else:
             expired = None
+            held_since_submission = current.seat_held
             if not current.seat_held:
                 if _seat_left(event, current.mode):
                     _take_seat(event, current.mode)
@@ -341,6 +342,10 @@ def registration_confirm(*, token: str) -> ConfirmationResult:
                         current.delete()
                         expired = full
         if expired is None:
+            if not held_since_submission:
+                # Its place was decided now: the waitlist is served in the order of confirmed
+                # addresses. (One holding a seat keeps the time it took it.)
+                current.created_at = timezone.now()
             current.status = (
                 Registration.Status.CONFIRMED
                 if current.seat_held
@@ -348,8 +353,6 @@ def registration_confirm(*, token: str) -> ConfirmationResult:
             )
             current.seat_held = False
             current.confirm_by = None
-            # The waitlist is served in the order of confirmed addresses.
-            current.created_at = timezone.now()
             current.save(update_fields=["status", "seat_held", "confirm_by", "created_at"])
             logger.info(
                 "registration %s to event %s: address confirmed, %s",
