@@ -4,11 +4,12 @@ cancellations on 50 events.
 Serves a separate database (semaine_loadtest) with gunicorn as in production, rate limits off,
 and a task queue worker sending the e-mails to a local SMTP sink (aiosmtpd); then checks in the
 database that no registration was lost or overbooked, and in the sink that every registration
-and every promotion from a waitlist got its e-mail, once. A cancellation uses the link of the
-person's e-mail, as a person would, and only for someone who got a seat: the seat goes to the
-waitlist. Environment:
-LOADTEST_SECONDS (60), LOADTEST_CONCURRENCY (64), LOADTEST_EVENTS (50), BENCH_PORT (8775),
-WEB_CONCURRENCY (gunicorn workers). Exits non-zero when a check fails.
+got its confirmation link, every confirmation its outcome and every promotion from a waitlist
+its e-mail, once. After registering, a client waits for the e-mail and confirms its address
+through the link, as a person would (double opt-in); a cancellation uses the link of the
+person's e-mail too, and only for someone who got a seat: the seat goes to the waitlist.
+Environment: LOADTEST_SECONDS (60), LOADTEST_CONCURRENCY (64), LOADTEST_EVENTS (50),
+BENCH_PORT (8775), WEB_CONCURRENCY (gunicorn workers). Exits non-zero when a check fails.
 
 A Python load generator rather than wrk: a registration is a GET of the form (CSRF token and
 cookie) then a POST, and each answer has to be classified. One thread per connection; the
@@ -44,6 +45,9 @@ bench.PORT = int(os.environ.get("BENCH_PORT", "8775"))
 bench.DB_NAME = "semaine_loadtest"
 HOST = "127.0.0.1"
 CANCEL_RE = re.compile(r"/inscriptions/([^/\s\"<>]+)/annuler/")
+CONFIRM_RE = re.compile(r"/inscriptions/([^/\s\"<>]+)/confirmer/")
+# How long a client waits for the e-mail with the confirmation link.
+CONFIRM_WAIT_SECONDS = 30
 # After the run, how long the worker may take to send what is still queued.
 DRAIN_SECONDS = int(os.environ.get("LOADTEST_DRAIN_SECONDS", "180"))
 
@@ -89,6 +93,9 @@ class Stats:
         self.max_in_flight = 0
         self.stored = []  # (event id, e-mail) answered by a redirect to the confirmation page
         self.cancelled = []  # e-mails cancelled through the link of their e-mail
+        self.confirmed = []  # e-mails confirmed through their link: an outcome e-mail each
+        self.refused_at_confirmation = []  # full waitlist when the address was confirmed
+        self.unconfirmed = 0  # no confirmation e-mail within CONFIRM_WAIT_SECONDS
         self.refused = []  # (event id, e-mail, message) answered 400 with a message
         self.unclassified = []  # registration answers that are none of the above
         self.server_errors = []
@@ -168,10 +175,42 @@ def register(client, rng, event_id, serial, mine):
         elif status:
             stats.unclassified.append((event_id, email, status, body[:200]))
     if stored:
-        # Those given a seat may cancel it later, freeing it for the waitlist.
-        status, _, done = client.request("registration_done", "GET", location)
-        if status == 200 and "Votre inscription est confirmée" in done:
+        confirm(client, email, mine)
+
+
+def confirm(client, email, mine):
+    """Open the link of the confirmation e-mail, then press its button, as the person would."""
+    deadline = time.monotonic() + CONFIRM_WAIT_SECONDS
+    link = None
+    while link is None and time.monotonic() < deadline:
+        messages = client.sink.received(email)
+        link = next((CONFIRM_RE.search(m["body"]) for m in messages), None)
+        if link is None:
+            time.sleep(0.2)
+    stats = client.stats
+    if link is None:
+        with stats.lock:
+            stats.unconfirmed += 1
+        return
+    path = link.group(0)
+    status, _, page = client.request("confirm_form", "GET", path)
+    token = bench.CSRF_RE.search(page)
+    if status != 200 or not token:
+        return
+    status, _, page = client.request(
+        "confirm_post", "POST", path, {"csrfmiddlewaretoken": token.group(1)}
+    )
+    with stats.lock:
+        if status == 200 and "Votre inscription est confirmée" in page:
+            stats.confirmed.append(email)
+            # Those given a seat may cancel it later, freeing it for the waitlist.
             mine.append(email)
+        elif status == 200 and "liste d" in page:
+            stats.confirmed.append(email)
+        elif status == 400 and "complet" in page:
+            stats.refused_at_confirmation.append(email)
+        elif status:
+            stats.unclassified.append(("confirm", email, status, page[:200]))
 
 
 def cancel(client, sink, mine):
@@ -199,6 +238,7 @@ def cancel(client, sink, mine):
 def worker(index, urls, event_ids, stats, deadline, sink):
     rng = random.Random(index)
     client = Client(stats)
+    client.sink = sink
     serial = 0
     mine = []  # this client's confirmed registrations, not cancelled yet
     while time.monotonic() < deadline:
@@ -246,6 +286,13 @@ def replay_promotions() -> tuple[int, list[int]]:
     timelines = collections.defaultdict(list)
     for row in rows:
         key = (row.event_id, row.mode)
+        # `created_at`: when a seat was held (at submission), or, for one who had none, when
+        # the address was confirmed and the seat or waitlist place given. A pending row without
+        # a seat has taken nothing yet. (Rows refused at confirmation were deleted: they never
+        # held anything.)
+        if row.is_pending and not row.seat_held:
+            timelines[key].append((row.created_at, 2, row))
+            continue
         timelines[key].append((row.created_at, 0, row))
         if row.is_cancelled:
             timelines[key].append((row.updated_at, 1, row))
@@ -257,9 +304,14 @@ def replay_promotions() -> tuple[int, list[int]]:
         )
         confirmed, waiting, final = set(), collections.deque(), {}
         for _, kind, row in sorted(timeline, key=lambda item: (item[0], item[1], item[2].id)):
-            if kind == 0 and (capacity is None or len(confirmed) < capacity):
+            if kind == 2:
+                final[row.id] = Registration.Status.PENDING
+            elif kind == 0 and (capacity is None or len(confirmed) < capacity):
                 confirmed.add(row.id)
-                final[row.id] = Registration.Status.CONFIRMED
+                # Still pending when the run ended: it holds its seat.
+                final[row.id] = (
+                    Registration.Status.PENDING if row.is_pending else Registration.Status.CONFIRMED
+                )
             elif kind == 0:
                 waiting.append(row.id)
                 final[row.id] = Registration.Status.WAITLISTED
@@ -285,17 +337,24 @@ def check_database(stats) -> dict:
 
     rows = dict(Registration.objects.values_list("email", "status"))
     cancelled = set(stats.cancelled)
+    refused_at_confirmation = set(stats.refused_at_confirmation)
     lost = [
         email
         for _, email in stats.stored
-        if rows.get(email) not in Registration.ACTIVE_STATUSES and email not in cancelled
+        if rows.get(email) not in (*Registration.ACTIVE_STATUSES, Registration.Status.PENDING)
+        and email not in cancelled
+        and email not in refused_at_confirmation
     ]
     stored_emails = {email for _, email in stats.stored}
     refused_but_stored = [email for _, email, _ in stats.refused if email in rows]
     # Rows nobody was told about: only possible for answers cut off by a socket error.
     unreported = [email for email in rows if email not in stored_emails]
     overbooked, counter_mismatch = [], []
-    confirmed, Mode = Q(registrations__status=Registration.Status.CONFIRMED), Registration.Mode
+    # Seats taken: confirmed, or held by a registration still pending when the run ended.
+    confirmed = Q(registrations__status=Registration.Status.CONFIRMED) | Q(
+        registrations__status=Registration.Status.PENDING, registrations__seat_held=True
+    )
+    Mode = Registration.Mode
     events = (
         Event.objects.filter(registrations__isnull=False)
         .distinct()
@@ -439,7 +498,10 @@ def main():
     bench.log(
         f"registrations: {registrations} submitted, {len(stats.stored)} stored "
         f"({db['confirmed']} confirmed, {db['waitlisted']} waitlisted in the database), "
-        f"{len(stats.refused)} refused with a message, {len(stats.unclassified)} unclassified"
+        f"{len(stats.refused)} refused with a message, {len(stats.unclassified)} unclassified; "
+        f"{len(stats.confirmed)} confirmed through the e-mail's link, "
+        f"{len(stats.refused_at_confirmation)} refused then (waitlist full), "
+        f"{stats.unconfirmed} without the e-mail in {CONFIRM_WAIT_SECONDS} s"
     )
     bench.log(
         f"database: {db['rows']} rows, lost={len(db['lost'])}, refused_but_stored="
@@ -449,13 +511,15 @@ def main():
     )
     bench.log(f"overbooking={len(db['overbooked'])}")
     received = sink.received("charge-")
-    expected = len(stats.stored) + db["promoted"]
+    # A confirmation link per registration, an outcome per confirmation, and the promotions.
+    expected = len(stats.stored) + len(stats.confirmed) + db["promoted"]
     copies = collections.Counter(m["message_id"] for m in received)
     duplicates = sum(n - 1 for n in copies.values())
     emails_ok = drained and len(received) == expected and not duplicates
     bench.log(
         f"e-mails: {len(received)} received = {len(stats.stored)} registrations + "
-        f"{db['promoted']} promotions ({len(stats.cancelled)} cancellations)? "
+        f"{len(stats.confirmed)} confirmations + {db['promoted']} promotions "
+        f"({len(stats.cancelled)} cancellations)? "
         f"{'yes' if len(received) == expected else 'NO, expected ' + str(expected)}; "
         f"duplicates={duplicates}; queue drained={'yes' if drained else 'NO'} "
         f"(worker output in {worker_log})"

@@ -32,6 +32,8 @@ from events.qr import checkin_qr_svg, checkin_url
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
+    "confirm": "Confirmez votre inscription : {title}",
+    "already_registered": "Votre inscription : {title}",
     "confirmed": "Inscription confirmée : {title}",
     "waitlisted": "Liste d'attente : {title}",
     "promoted": "Une place s'est libérée : votre inscription à {title} est confirmée",
@@ -49,7 +51,10 @@ ACTIVE_ONLY = {
     "reminder",
     "followup_survey",
     "followup_missed",
+    "already_registered",
 }
+# A confirmation link is only worth sending while the registration waits for it.
+PENDING_ONLY = {"confirm"}
 # How many events of the same trades a person who did not come is offered.
 NEXT_EVENTS = 3
 
@@ -79,7 +84,7 @@ def _subject(kind: str, registration: Registration) -> str:
 def _context(kind: str, registration: Registration) -> dict:
     event = registration.event
     with_qr = kind in CHECKIN_QR_KINDS
-    return {
+    context = {
         "checkin_qr": checkin_qr_svg(registration) if with_qr else "",
         "checkin_url": checkin_url(registration) if with_qr else "",
         "kind": kind,
@@ -93,7 +98,19 @@ def _context(kind: str, registration: Registration) -> dict:
         "online": registration.mode == Registration.Mode.DISTANCIEL,
         "site_url": settings.SITE_URL,
         **_followup_context(kind, registration),
+        # A pending registration is cancelled by not confirming it.
+        "show_cancel": kind not in {"event_cancelled", "confirm"} and not registration.is_pending,
     }
+    if registration.is_pending:
+        context["confirm_url"] = settings.SITE_URL + reverse(
+            "registration_confirm", kwargs={"token": registration.confirm_token()}
+        )
+        # The time of the event's own zone, as every time of these e-mails.
+        context["confirm_by"] = dateformat.format(
+            timezone.localtime(registration.confirm_by, event.tzinfo), "H\\hi"
+        )
+        context["confirm_minutes"] = settings.REGISTRATION_CONFIRM_MINUTES
+    return context
 
 
 def _followup_context(kind: str, registration: Registration) -> dict:
@@ -230,7 +247,11 @@ def send_queued(*, kind: str, registration_id: int, job_id: int, attempts: int =
         .filter(pk=registration_id, anonymised_at__isnull=True)
         .first()
     )
-    if registration is None or (kind in ACTIVE_ONLY and registration.is_cancelled):
+    if (
+        registration is None
+        or (kind in ACTIVE_ONLY and registration.is_cancelled)
+        or (kind in PENDING_ONLY and not registration.is_pending)
+    ):
         logger.info("%s e-mail of registration %s dropped: no longer due", kind, registration_id)
         return False
     message = build_message(kind, registration, msgid=message_id(kind, registration_id, job_id))

@@ -4,7 +4,7 @@ Found by procrastinate's autodiscovery (a `tasks` module of an installed app). T
 delivery task itself lives with the messages, in `events/emails.py`, so that the services can
 queue it. A periodic job is deferred once per tick whatever the number of workers
 (procrastinate records each tick), and each job is idempotent anyway: running one twice queues
-one reminder per person and anonymises nothing twice.
+one reminder per person, anonymises nothing twice and expires each registration once.
 """
 
 import logging
@@ -13,9 +13,24 @@ from procrastinate.contrib.django import app
 
 from events.services.attendance import attendance_purge
 from events.services.followup import followups_queue
-from events.services.registration import registrations_purge, registrations_queue_reminders
+from events.services.registration import (
+    registrations_expire,
+    registrations_purge,
+    registrations_queue_reminders,
+)
 
 logger = logging.getLogger(__name__)
+
+
+@app.periodic(cron="* * * * *")
+@app.task(queue="periodic", queueing_lock="events.expire_registrations")
+def expire_registrations(timestamp: int) -> int:
+    """Every minute: delete the registrations whose address was not confirmed in time, and
+    give their held seats to the waitlists. (A link clicked late expires its registration
+    itself: the minute between two runs never lets anyone confirm after the deadline.)"""
+    expired = registrations_expire()
+    logger.info("%d unconfirmed registration(s) expired", expired)
+    return expired
 
 
 @app.periodic(cron="*/15 * * * *")

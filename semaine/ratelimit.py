@@ -2,7 +2,8 @@
 
 django-ratelimit counts: one atomic increment per request in the default cache (Redis with
 CACHE_URL, so the count holds across every web process), in a fixed window per rate period.
-What stays here is what it leaves to its user: the key (the client's address, `client_ip`), the
+What stays here is what it leaves to its user: the key (the client's network, `client_network`:
+its IPv4 address, or the /64 of its IPv6 address, since one subscriber holds a whole /64), the
 rates (the settings `<SCOPE>_RATE_LIMIT`, parsed by `parse_rate`; `RATE_LIMITS=off` turns every
 scope off) and the 429 answers with Retry-After. Its `ratelimit` decorator is not used: the
 exception it raises carries neither the scope nor the wait, which the answers need.
@@ -12,6 +13,7 @@ with `retry_after`): DRF's built-in throttles would rewrite a list of timestamps
 every request, racing between processes (DRF's docs say so).
 """
 
+import ipaddress
 from functools import wraps
 
 from django.conf import settings
@@ -53,10 +55,40 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+# An IPv6 subscriber (a home, a phone, a server) is given a whole /64 and picks any address in
+# it: counted address by address, one machine would have 2**64 budgets.
+IPV6_NETWORK_PREFIX = 64
+
+
+def network_of(address: str) -> str:
+    """What one client is counted as: an IPv4 address itself, an IPv6 address's /64 (an
+    IPv4-mapped IPv6 address as its IPv4). Anything else (no address, a unix socket) as is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.IPv6Network(f"{ip}/{IPV6_NETWORK_PREFIX}", strict=False))
+    return str(ip)
+
+
+def client_network(request) -> str:
+    """The client's network (`network_of` its `client_ip`): the unit of every per-client count.
+    django-axes keeps `client_ip`, the address itself, which it stores and shows to staff."""
+    return network_of(client_ip(request))
+
+
+def network_key(request, *, purpose: str = "semaine.ratelimit") -> str:
+    """The client's network hashed with the secret key: what the cache and the database keep,
+    never the address in clear (IPv4 addresses are few enough to be tried one by one, so
+    django-ratelimit's own unsalted hash would not hide them)."""
+    return salted_hmac(purpose, client_network(request)).hexdigest()
+
+
 def _key(scope: str, request) -> str:
-    # Hashed with the secret key: the cache holds no address in clear (django-ratelimit's own
-    # hash of the key is unsalted, and IPv4 addresses are few enough to be tried one by one).
-    return salted_hmac("semaine.ratelimit", client_ip(request)).hexdigest()
+    return network_key(request)
 
 
 def _rate(scope: str, request) -> tuple[int, int] | None:
@@ -68,7 +100,8 @@ def _rate(scope: str, request) -> tuple[int, int] | None:
 
 
 def retry_after(request, *, scope: str) -> int:
-    """Count this request against its IP's budget in `scope`; seconds to wait if over it, else 0."""
+    """Count this request against its network's budget in `scope`; seconds to wait if over it,
+    else 0."""
     usage = get_usage(request, group=scope, key=_key, rate=_rate, increment=True)
     if usage is None or not usage["should_limit"]:
         return 0

@@ -425,6 +425,13 @@ PAGES_RATE_LIMIT = _rate("PAGES_RATE_LIMIT", "600/m")
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # People kept on each waitlist (on site, online) of an event; 0: a full event refuses registrations.
 REGISTRATION_WAITLIST_LIMIT = env_int("REGISTRATION_WAITLIST_LIMIT", 100)
+# Double opt-in: minutes a registration waits for the click on the link of its e-mail, holding
+# its seat meanwhile; unconfirmed by then, it is deleted and the seat goes to the waitlist.
+REGISTRATION_CONFIRM_MINUTES = env_int("REGISTRATION_CONFIRM_MINUTES", 30)
+# Registrations (pending, confirmed or waitlisted) to one event from one network (an IPv4
+# address, an IPv6 /64); 0 turns the cap off. A room of jobseekers registering together from an
+# agency's one address stays below; a script filling a job dating's seats does not.
+REGISTRATION_NETWORK_LIMIT = env_int("REGISTRATION_NETWORK_LIMIT", 10)
 # Lifetime of the cancellation links sent by e-mail (days).
 REGISTRATION_TOKEN_MAX_AGE_DAYS = env_int("REGISTRATION_TOKEN_MAX_AGE_DAYS", 365)
 

@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("inscriptions/<str:token>/accueil/", attendance.checkin, name="registration_checkin"),
     path("inscriptions/<str:token>/avis/", followup.answer, name="survey_answer"),
+    path(
+        "inscriptions/<str:token>/confirmer/",
+        registration.confirm,
+        name="registration_confirm",
+    ),
     path("evenements/", include("events.urls")),
     path("api/", include("semaine.api_urls")),
     path("widget/evenements/", partners.widget, name="widget"),

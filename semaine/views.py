@@ -116,5 +116,7 @@ def privacy(request):
         {
             "retention_months": settings.REGISTRATION_RETENTION_MONTHS,
             "backup_keep": settings.BACKUP_KEEP,
+            "confirm_minutes": settings.REGISTRATION_CONFIRM_MINUTES,
+            "network_limit": settings.REGISTRATION_NETWORK_LIMIT,
         },
     )

@@ -167,6 +167,21 @@ def run_queued_emails(*, after_job: int = 0) -> int:
     return len(jobs)
 
 
+def confirm_registration(registration):
+    """Confirm a pending registration's address, as its e-mail's link would (double opt-in)."""
+    from events.services.registration import registration_confirm
+
+    return registration_confirm(token=registration.confirm_token()).registration
+
+
+def register_confirmed(**kwargs):
+    """`registration_create` then the click on the confirmation link: a confirmed (or
+    waitlisted) registration."""
+    from events.services.registration import registration_create
+
+    return confirm_registration(registration_create(**kwargs).registration)
+
+
 @pytest.fixture
 def emails_sent(db):
     """`with emails_sent(): ...` sends the e-mails the block queued (only those), when it ends."""

@@ -109,6 +109,14 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Martin{n}")
     email = factory.Sequence(lambda n: f"camille{n}@example.org")
     status = Registration.Status.CONFIRMED
+    # A pending registration waits for its address until a deadline (a check constraint).
+    confirm_by = factory.LazyAttribute(
+        lambda o: (
+            timezone.now() + datetime.timedelta(minutes=30)
+            if o.status == Registration.Status.PENDING
+            else None
+        )
+    )
 
 
 class OfferFactory(factory.django.DjangoModelFactory):

@@ -138,7 +138,9 @@ class Event(models.Model):
     capacity_online = models.PositiveIntegerField(
         "places en ligne", null=True, blank=True, help_text="Vide : pas de limite."
     )
-    # Confirmed registrations, maintained under a row lock by the registration services.
+    # Seats taken: confirmed registrations, and pending ones holding a seat until their address
+    # is confirmed (at most REGISTRATION_CONFIRM_MINUTES), so that what is shown as left is free.
+    # Maintained under the event's row lock by the registration services only.
     confirmed_onsite = models.PositiveIntegerField("inscrits sur place", default=0, editable=False)
     confirmed_online = models.PositiveIntegerField("inscrits en ligne", default=0, editable=False)
     registration_required = models.BooleanField("inscription obligatoire", default=True)

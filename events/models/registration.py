@@ -12,6 +12,7 @@ from events.models.survey import SURVEY_TOKEN_SALT
 
 CANCEL_TOKEN_SALT = "events.registration.cancel"  # noqa: S105 - a namespace, not a secret
 CHECKIN_TOKEN_SALT = "events.registration.checkin"  # noqa: S105 - a namespace, not a secret
+CONFIRM_TOKEN_SALT = "events.registration.confirm"  # noqa: S105 - a namespace, not a secret
 
 
 class Registration(models.Model):
@@ -20,6 +21,8 @@ class Registration(models.Model):
         DISTANCIEL = "distanciel", "En ligne"
 
     class Status(models.TextChoices):
+        # Submitted, its e-mail address not confirmed yet (double opt-in): until `confirm_by`.
+        PENDING = "pending", "E-mail à confirmer"
         CONFIRMED = "confirmed", "Confirmée"
         WAITLISTED = "waitlisted", "Liste d'attente"
         CANCELLED = "cancelled", "Annulée"
@@ -81,6 +84,14 @@ class Registration(models.Model):
         blank=True,
         verbose_name="questions répondues",
     )
+    # Double opt-in: a pending registration is deleted if its address is not confirmed by then.
+    confirm_by = models.DateTimeField("à confirmer avant", null=True, blank=True)
+    # A pending registration that holds a seat (there was one left when it was submitted): it
+    # counts in the event's seat counters until it is confirmed or expires.
+    seat_held = models.BooleanField("place retenue", default=False)
+    # The submitter's network (IPv4 address or IPv6 /64) hashed with the secret key, to cap the
+    # registrations to one event from one network; erased with the rest by the purge.
+    network = models.CharField("réseau (empreinte)", max_length=64, blank=True, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -95,10 +106,23 @@ class Registration(models.Model):
                 name="registration_one_per_email",
                 violation_error_message=rules.ONE_REGISTRATION_PER_EMAIL,
             ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", confirm_by__isnull=False)
+                | (
+                    ~models.Q(status="pending") & models.Q(confirm_by__isnull=True, seat_held=False)
+                ),
+                name="registration_pending_has_deadline",
+            ),
         ]
         indexes = [
             models.Index(
                 fields=["event", "mode", "status", "created_at"], name="registration_queue"
+            ),
+            # The expiry task's scan: pending registrations only, by deadline.
+            models.Index(
+                fields=["confirm_by"],
+                name="registration_pending",
+                condition=models.Q(status="pending"),
             ),
         ]
 
@@ -106,6 +130,10 @@ class Registration(models.Model):
         # Admin history (django_admin_log) keeps str() of what staff changed, for good: a
         # registrant's name there would outlive the retention period.
         return f"Inscription n° {self.pk} — {self.event}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
     @property
     def is_confirmed(self) -> bool:
@@ -143,6 +171,14 @@ class Registration(models.Model):
     def survey_token(self, question: str, answer: str) -> str:
         """Signed token of one one-click answer of the follow-up survey."""
         return signing.dumps({"r": self.pk, "q": question, "a": answer}, salt=SURVEY_TOKEN_SALT)
+
+    def confirm_token(self) -> str:
+        """Signed token of the confirmation link of a pending registration. It carries the
+        deadline and the event, so that an expired link says so, and leads back to the event's
+        form, even after the registration is deleted."""
+        deadline = int(self.confirm_by.timestamp()) if self.confirm_by else 0
+        data = {"r": self.pk, "e": self.event_id, "by": deadline}
+        return signing.dumps(data, salt=CONFIRM_TOKEN_SALT, compress=True)
 
 
 class WalkIn(models.Model):

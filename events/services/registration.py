@@ -1,8 +1,18 @@
-"""Registration writes: book a seat, cancel and promote, remind, purge.
+"""Registration writes: hold a seat, confirm the address, expire, cancel and promote, remind,
+purge.
 
 Every change of a registration's status happens here, under a row lock on its event, so that the
-seat counters `Event.confirmed_onsite` / `confirmed_online` always equal the confirmed rows and
-never exceed the capacity, however many people submit in the same second.
+seat counters `Event.confirmed_onsite` / `confirmed_online` always equal the seats taken (the
+confirmed rows and the pending ones holding a seat) and never exceed the capacity, however many
+people submit in the same second.
+
+Double opt-in: a submitted registration is pending until the person clicks the signed link of
+its e-mail (REGISTRATION_CONFIRM_MINUTES). While seats are left it holds one meanwhile; on time,
+it is confirmed, or put on the waitlist (its place there given then); late, it is deleted and
+its seat goes to the waitlist. Invented addresses therefore hold a seat for half an hour at most.
+
+The answer to a submission never says whether the address was already registered: the person
+is told by e-mail, in both cases.
 """
 
 import dataclasses
@@ -19,7 +29,7 @@ from django.utils import timezone
 
 from events import emails
 from events.models import Event, Registration
-from events.models.registration import CANCEL_TOKEN_SALT
+from events.models.registration import CANCEL_TOKEN_SALT, CONFIRM_TOKEN_SALT
 from events.models.rules import ONE_REGISTRATION_PER_EMAIL
 
 logger = logging.getLogger(__name__)
@@ -30,17 +40,42 @@ COUNTER = {
 }
 
 
+NETWORK_CAP_REACHED = (
+    "Trop d'inscriptions à cet événement ont été faites depuis votre connexion. Si vous "
+    "souhaitez tout de même vous inscrire, contactez l'organisateur."
+)
+CONFIRM_LINK_INVALID = "Ce lien de confirmation n'est pas valide."
+CONFIRM_LINK_EXPIRED = (
+    "Ce lien de confirmation a expiré : l'inscription n'a pas été confirmée à temps, et la place "
+    "qui vous était réservée a été libérée. Vous pouvez vous inscrire de nouveau."
+)
+
+
 class RegistrationError(Exception):
     """A registration or cancellation that the rules refuse; the message is shown to the user."""
+
+
+class ConfirmationExpired(RegistrationError):
+    """The confirmation link came too late: the pending registration is gone."""
+
+    def __init__(self, event_id: int):
+        super().__init__(CONFIRM_LINK_EXPIRED)
+        self.event_id = event_id
 
 
 @dataclasses.dataclass(frozen=True)
 class RegistrationResult:
     registration: Registration
-    # False when this e-mail was already registered: nothing new was stored.
+    # False when this e-mail was already registered: nothing new was stored, the person was
+    # e-mailed their registration. Never shown: the answer is the same in both cases.
     created: bool
-    # 1-based place on the waitlist, None when confirmed.
-    waitlist_position: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ConfirmationResult:
+    registration: Registration
+    # False when the link had been used already: nothing changed.
+    confirmed_now: bool
 
 
 # -- queries ------------------------------------------------------------------------------------
@@ -81,24 +116,72 @@ def registration_from_token(token: str) -> Registration:
     return registration
 
 
+def _confirm_token_data(token: str) -> tuple[int, int, datetime.datetime]:
+    """(registration id, event id, deadline) of a confirmation link; RegistrationError if
+    forged."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_TOKEN_SALT)
+    except signing.BadSignature:
+        raise RegistrationError(CONFIRM_LINK_INVALID) from None
+    values = [data.get(key) for key in ("r", "e", "by")] if isinstance(data, dict) else []
+    if len(values) != 3 or not all(isinstance(value, int) for value in values):
+        raise RegistrationError(CONFIRM_LINK_INVALID)
+    pk, event_id, deadline = values
+    return pk, event_id, datetime.datetime.fromtimestamp(deadline, tz=datetime.UTC)
+
+
+def registration_from_confirm_token(token: str) -> Registration:
+    """The registration a confirmation link points to; ConfirmationExpired after its deadline
+    (the registration may be deleted by then), RegistrationError if forged or gone."""
+    pk, event_id, deadline = _confirm_token_data(token)
+    registration = (
+        Registration.objects.select_related("event", "event__department", "event__organiser")
+        .filter(pk=pk, anonymised_at__isnull=True)
+        .first()
+    )
+    if deadline <= timezone.now() and (registration is None or registration.is_pending):
+        raise ConfirmationExpired(event_id)
+    if registration is None:
+        raise RegistrationError("Cette inscription n'existe plus.")
+    return registration
+
+
 # -- writes -------------------------------------------------------------------------------------
 
 
-def _confirm_if_seat_left(event: Event, registration: Registration) -> None:
-    """Confirm or waitlist `registration`; the caller holds the lock on `event`'s row."""
-    capacity_field, counter_field = COUNTER[registration.mode]
+def _seat_left(event: Event, mode: str) -> bool:
+    """Whether a seat of `mode` is free (neither confirmed nor held); lock on `event` held."""
+    capacity_field, counter_field = COUNTER[mode]
     capacity = getattr(event, capacity_field)
-    if capacity is None or getattr(event, counter_field) < capacity:
-        registration.status = Registration.Status.CONFIRMED
-        Event.objects.filter(pk=event.pk).update(**{counter_field: F(counter_field) + 1})
-        setattr(event, counter_field, getattr(event, counter_field) + 1)
-        return
-    waiting = Registration.objects.waitlisted().filter(event=event, mode=registration.mode).count()
+    return capacity is None or getattr(event, counter_field) < capacity
+
+
+def _take_seat(event: Event, mode: str, step: int = 1) -> None:
+    """Move the seat counter of `mode` by `step`; the caller holds the lock on `event`'s row."""
+    counter_field = COUNTER[mode][1]
+    Event.objects.filter(pk=event.pk).update(**{counter_field: F(counter_field) + step})
+    setattr(event, counter_field, getattr(event, counter_field) + step)
+
+
+def _check_waitlist_room(event: Event, mode: str) -> None:
+    waiting = Registration.objects.waitlisted().filter(event=event, mode=mode).count()
     if waiting >= settings.REGISTRATION_WAITLIST_LIMIT:
         if settings.REGISTRATION_WAITLIST_LIMIT == 0:
             raise RegistrationError("Cet événement est complet.")
         raise RegistrationError("Cet événement est complet et sa liste d'attente aussi.")
-    registration.status = Registration.Status.WAITLISTED
+
+
+def _check_network_cap(event: Event, network: str) -> None:
+    limit = settings.REGISTRATION_NETWORK_LIMIT
+    if not network or limit <= 0:
+        return
+    taken = (
+        Registration.objects.filter(event=event, network=network)
+        .exclude(status=Registration.Status.CANCELLED)
+        .count()
+    )
+    if taken >= limit:
+        raise RegistrationError(NETWORK_CAP_REACHED)
 
 
 def _chosen_mode(event: Event, mode: str) -> str:
@@ -140,13 +223,21 @@ def registration_create(
     phone: str = "",
     situation: str = "",
     consent_contact: bool = False,
+    network: str = "",
 ) -> RegistrationResult:
-    """Register one person to `event`: confirmed while seats are left, waitlisted after.
+    """Register one person to `event`, pending the confirmation of their e-mail address.
+
+    The registration holds a seat while seats are left (the waitlist gets its place when the
+    address is confirmed), and the confirmation e-mail is queued. A second submission with the
+    same e-mail (whatever its case) changes nothing and e-mails that person their registration
+    and links (`created=False`); a cancelled one is renewed. `network` is the submitter's
+    hashed network (`semaine.ratelimit.network_key`): at most REGISTRATION_NETWORK_LIMIT
+    registrations to one event from one network.
 
     The event's row is locked for the whole transaction, so concurrent submissions are served one
-    after the other. A second submission with the same e-mail (whatever its case) returns the
-    existing registration with `created=False`; a cancelled one is renewed at the end of the queue.
-    Raises RegistrationError when the event is not open or is full without a waitlist.
+    after the other. Every refusal (RegistrationError: registration closed, network cap, event
+    and waitlist full) is decided before the e-mail is looked up, so that it cannot tell who is
+    registered.
     """
     mode = _chosen_mode(event, mode)
     email = email.strip()
@@ -154,11 +245,21 @@ def registration_create(
         event = Event.objects.select_for_update().get(pk=event.pk)
         if not event.registration_open:
             raise RegistrationError(event.registration_closed_reason())
+        _check_network_cap(event, network)
+        seat_left = _seat_left(event, mode)
+        if not seat_left:
+            _check_waitlist_room(event, mode)
         existing = _locked_registration(event, email)
+        now = timezone.now()
+        if existing and existing.is_pending and existing.confirm_by <= now:
+            # Late, and not expired yet by the periodic task: expired here, then made anew.
+            _expire(event, existing)
+            existing, seat_left = None, _seat_left(event, mode)
         if existing and not existing.is_cancelled:
-            return RegistrationResult(
-                existing, created=False, waitlist_position=existing.waitlist_position()
-            )
+            # Queued whatever the mode asked for: the person learns what they already have.
+            emails.queue_email("already_registered", existing)
+            logger.info("registration %s to event %s: submitted again", existing.pk, event.pk)
+            return RegistrationResult(existing, created=False)
         registration = existing or Registration(event=event)
         registration.mode = mode
         registration.first_name = first_name.strip()
@@ -167,23 +268,162 @@ def registration_create(
         registration.phone = phone.strip()
         registration.situation = situation
         registration.consent_contact = consent_contact
+        registration.network = network
         registration.reminder_sent_at = None
-        # A renewed registration queues behind those who were already waiting.
-        registration.created_at = timezone.now()
-        _confirm_if_seat_left(event, registration)
+        registration.created_at = now
+        registration.status = Registration.Status.PENDING
+        registration.confirm_by = now + datetime.timedelta(
+            minutes=settings.REGISTRATION_CONFIRM_MINUTES
+        )
+        registration.seat_held = seat_left
+        if seat_left:
+            _take_seat(event, mode)
         _save_once_per_email(registration)
         registration.event = event
-        position = registration.waitlist_position()
         logger.info(
-            "registration %s to event %s: %s (%s)",
+            "registration %s to event %s: pending (%s, seat %s)",
             registration.pk,
             event.pk,
-            registration.status,
             registration.mode,
+            "held" if seat_left else "not held",
         )
-        # Queued in this transaction: committed with the seat, or not at all.
-        emails.queue_email("confirmed" if registration.is_confirmed else "waitlisted", registration)
-    return RegistrationResult(registration, created=True, waitlist_position=position)
+        # Queued in this transaction: committed with the held seat, or not at all.
+        emails.queue_email("confirm", registration)
+    return RegistrationResult(registration, created=True)
+
+
+def registration_confirm(*, token: str) -> ConfirmationResult:
+    """Confirm the e-mail address of a pending registration (the link of its e-mail).
+
+    On time: the held seat is confirmed; without one, a seat freed since is taken, else the
+    person joins the end of the waitlist (RegistrationError if it is full: the registration is
+    then deleted). The e-mail of the outcome is queued. Confirming twice changes nothing.
+    Raises ConfirmationExpired when the deadline has passed (the registration is deleted if the
+    periodic task has not done it yet) and RegistrationError for a forged link, a registration
+    gone, cancelled, or an event no longer open.
+    """
+    pk, event_id, deadline = _confirm_token_data(token)
+    now = timezone.now()
+    if deadline <= now:
+        # The click itself expires it if the periodic task has not yet: the seat is free now.
+        _expire_if_due(pk=pk, event_id=event_id, now=now)
+    registration = registration_from_confirm_token(token)
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        current = Registration.objects.select_for_update().filter(pk=registration.pk).first()
+        if current is None:
+            raise RegistrationError("Cette inscription n'existe plus.")
+        current.event = event
+        if current.is_cancelled:
+            raise RegistrationError("Cette inscription a été annulée.")
+        if not current.is_pending:
+            return ConfirmationResult(current, confirmed_now=False)
+        if current.confirm_by <= timezone.now():
+            promoted = _expire(event, current)
+            _queue_promoted(event, promoted)
+            # Raised after the commit: the expiry stands, and the person is told.
+            expired = ConfirmationExpired(event.pk)
+        elif not event.registration_open:
+            promoted = _expire(event, current)
+            _queue_promoted(event, promoted)
+            expired = RegistrationError(event.registration_closed_reason())
+        else:
+            expired = None
+            held_since_submission = current.seat_held
+            if not current.seat_held:
+                if _seat_left(event, current.mode):
+                    _take_seat(event, current.mode)
+                    current.seat_held = True
+                else:
+                    try:
+                        _check_waitlist_room(event, current.mode)
+                    except RegistrationError as full:
+                        # No seat and no waitlist place: nothing left to hold for this person.
+                        current.delete()
+                        expired = full
+        if expired is None:
+            if not held_since_submission:
+                # Its place was decided now: the waitlist is served in the order of confirmed
+                # addresses. (One holding a seat keeps the time it took it.)
+                current.created_at = timezone.now()
+            current.status = (
+                Registration.Status.CONFIRMED
+                if current.seat_held
+                else Registration.Status.WAITLISTED
+            )
+            current.seat_held = False
+            current.confirm_by = None
+            current.save(update_fields=["status", "seat_held", "confirm_by", "created_at"])
+            logger.info(
+                "registration %s to event %s: address confirmed, %s",
+                current.pk,
+                event.pk,
+                current.status,
+            )
+            emails.queue_email("confirmed" if current.is_confirmed else "waitlisted", current)
+    if expired is not None:
+        raise expired
+    return ConfirmationResult(current, confirmed_now=True)
+
+
+def _expire(event: Event, registration: Registration) -> list[Registration]:
+    """Delete a pending registration, freeing its held seat for the waitlist; returns the
+    people promoted, whose e-mails the caller queues. Locks on the event and the row held."""
+    registration.delete()
+    if not registration.seat_held:
+        return []
+    _take_seat(event, registration.mode, -1)
+    if not event.is_published:
+        return []
+    return _promote_waitlisted(event, registration.mode)
+
+
+def _queue_promoted(event: Event, promoted: list[Registration]) -> None:
+    for person in promoted:
+        person.event = event
+        emails.queue_email("promoted", person)
+
+
+def registrations_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete the pending registrations whose confirmation deadline has passed, each in its own
+    transaction under its event's lock; freed seats go to the waitlists. Returns how many.
+
+    Idempotent: a registration confirmed or expired meanwhile (by a click, by another worker)
+    is skipped when its row is read again under the lock.
+    """
+    now = now or timezone.now()
+    due = list(
+        Registration.objects.filter(status=Registration.Status.PENDING, confirm_by__lte=now)
+        .order_by("confirm_by", "id")
+        .values_list("pk", "event_id")
+    )
+    return sum(_expire_if_due(pk=pk, event_id=event_id, now=now) for pk, event_id in due)
+
+
+def _expire_if_due(*, pk: int, event_id: int, now: datetime.datetime) -> bool:
+    """Expire one registration if it is still pending past its deadline, in a transaction of
+    its own under its event's lock (the row read again there); whether it was."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().filter(pk=event_id).first()
+        current = (
+            Registration.objects.select_for_update()
+            .filter(pk=pk, event_id=event_id, status=Registration.Status.PENDING)
+            .filter(confirm_by__lte=now)
+            .first()
+            if event is not None
+            else None
+        )
+        if current is None:
+            return False
+        promoted = _expire(event, current)
+        _queue_promoted(event, promoted)
+    logger.info(
+        "registration %s to event %s expired unconfirmed, %d promoted",
+        pk,
+        event_id,
+        len(promoted),
+    )
+    return True
 
 
 def _promote_waitlisted(event: Event, mode: str) -> list[Registration]:
@@ -202,8 +442,7 @@ def _promote_waitlisted(event: Event, mode: str) -> list[Registration]:
             break
         registration.status = Registration.Status.CONFIRMED
         registration.save(update_fields=["status", "updated_at"])
-        Event.objects.filter(pk=event.pk).update(**{counter_field: F(counter_field) + 1})
-        setattr(event, counter_field, getattr(event, counter_field) + 1)
+        _take_seat(event, mode)
         promoted.append(registration)
     return promoted
 
@@ -223,15 +462,15 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
         reason = event.cancellation_closed_reason()
         if reason:
             raise RegistrationError(reason)
-        was_confirmed = current.is_confirmed
+        had_seat = current.is_confirmed or current.seat_held
         current.status = Registration.Status.CANCELLED
-        current.save(update_fields=["status", "updated_at"])
+        current.seat_held = False
+        current.confirm_by = None
+        current.save(update_fields=["status", "seat_held", "confirm_by", "updated_at"])
         registration.status = current.status
         promoted = []
-        if was_confirmed:
-            counter_field = COUNTER[current.mode][1]
-            Event.objects.filter(pk=event.pk).update(**{counter_field: F(counter_field) - 1})
-            setattr(event, counter_field, getattr(event, counter_field) - 1)
+        if had_seat:
+            _take_seat(event, current.mode, -1)
             if event.is_published:
                 promoted = _promote_waitlisted(event, current.mode)
         logger.info(
@@ -240,9 +479,7 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
             event.pk,
             len(promoted),
         )
-        for person in promoted:
-            person.event = event
-            emails.queue_email("promoted", person)
+        _queue_promoted(event, promoted)
     return promoted
 
 
@@ -256,9 +493,7 @@ def registration_promote_waitlist(*, event: Event) -> list[Registration]:
         promoted = []
         for mode in registration_modes(event):
             promoted += _promote_waitlisted(event, mode)
-        for person in promoted:
-            person.event = event
-            emails.queue_email("promoted", person)
+        _queue_promoted(event, promoted)
     return promoted
 
 
@@ -327,5 +562,6 @@ def registrations_purge(*, months: int | None = None, now: datetime.datetime | N
         email=Concat(Value("anonyme-"), Cast("id", CharField()), Value("@anonyme.invalid")),
         phone="",
         consent_contact=False,
+        network="",
         anonymised_at=timezone.now(),
     )

@@ -1,24 +1,36 @@
-"""Registration pages: the form, its confirmation, the cancellation link."""
+"""Registration pages: the form, its answer, the links of the e-mails (confirm, cancel).
 
+The answer to the form is the same whether or not the address was already registered
+(« Vérifiez votre boîte mail »): what the person has is told by e-mail, to them only.
+"""
+
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from events.forms import RegistrationForm
-from events.models import Event, Registration
+from events.models import Event
 from events.qr import checkin_qr_svg
 from events.services.registration import (
+    ConfirmationExpired,
     RegistrationError,
     registration_cancel,
+    registration_confirm,
     registration_create,
+    registration_from_confirm_token,
     registration_from_token,
 )
 from semaine.db_router import reads_primary
 from semaine.errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE
+from semaine.ratelimit import network_key
 from semaine.ratelimit import retry_after as rate_limit_retry_after
 
 SESSION_KEY = "registrations"
+# What the per-event cap of registrations from one network is keyed on (its own hash, so that
+# the value stored on a registration is not the rate limiter's cache key).
+NETWORK_PURPOSE = "events.registration.network"
 
 
 # The event as its form last showed it: what the form is shown with again when the database is
@@ -85,7 +97,7 @@ def register(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            result = registration_create(
+            registration_create(
                 event=event,
                 mode=data.get("mode", ""),
                 first_name=data["first_name"],
@@ -94,6 +106,7 @@ def register(request, pk):
                 phone=data["phone"],
                 situation=data["situation"],
                 consent_contact=data["consent_contact"],
+                network=network_key(request, purpose=NETWORK_PURPOSE),
             )
         except RegistrationError as exc:
             form.add_error(None, str(exc))
@@ -101,9 +114,10 @@ def register(request, pk):
             # Its transaction rolled back: nothing stored, no e-mail queued.
             return _unavailable(request, event, form)
         else:
-            # The confirmation page is found through the session: no id or e-mail in the URL.
+            # The same session entry and redirect whether the registration is new or not: the
+            # answer must not tell (the session holds no id either).
             done = request.session.get(SESSION_KEY, {})
-            done[str(event.pk)] = {"id": result.registration.pk, "created": result.created}
+            done[str(event.pk)] = True
             request.session[SESSION_KEY] = done
             return redirect("events:registration_done", pk=event.pk)
     return render(
@@ -116,25 +130,60 @@ def register(request, pk):
 @require_http_methods(["GET", "HEAD"])
 def registration_done(request, pk):
     event = _event(pk)
-    done = request.session.get(SESSION_KEY, {}).get(str(event.pk))
-    registration = (
-        Registration.objects.filter(pk=done["id"], event=event).first()
-        if isinstance(done, dict) and isinstance(done.get("id"), int)
-        else None
-    )
-    if registration is None:
+    if request.session.get(SESSION_KEY, {}).get(str(event.pk)) is not True:
         return redirect(event)
     return render(
         request,
         "events/registration_done.html",
-        {
-            "event": event,
-            "registration": registration,
-            "created": done.get("created", True),
-            "position": registration.waitlist_position(),
-            "checkin_qr": checkin_qr_svg(registration),
-        },
+        {"event": event, "confirm_minutes": settings.REGISTRATION_CONFIRM_MINUTES},
     )
+
+
+@reads_primary
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token):
+    """The link of the confirmation e-mail: a page with a button (a link followed by a mail
+    scanner must not confirm for the person), then the outcome."""
+    template = "events/registration_confirm.html"
+    try:
+        if request.method == "POST":
+            # The service reads the link itself (and expires a late registration).
+            result = registration_confirm(token=token)
+            registration = result.registration
+        else:
+            result, registration = None, registration_from_confirm_token(token)
+    except ConfirmationExpired as exc:
+        return render(request, template, _expired_context(exc), status=410)
+    except RegistrationError as exc:
+        try:
+            registration = registration_from_confirm_token(token)
+        except RegistrationError:
+            return render(request, template, {"error": str(exc)}, status=400)
+        context = {"registration": registration, "event": registration.event, "error": str(exc)}
+        return render(request, template, context, status=400)
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "just_confirmed": result is not None and result.confirmed_now,
+        "position": registration.waitlist_position(),
+        # The code to show at the door, once the address is confirmed (as on the page of the
+        # cancellation link).
+        "checkin_qr": (
+            checkin_qr_svg(registration)
+            if registration.is_confirmed or registration.is_waitlisted
+            else ""
+        ),
+    }
+    return render(request, template, context)
+
+
+def _expired_context(exc: ConfirmationExpired) -> dict:
+    # The way back to the form, while the event takes registrations.
+    event = Event.objects.public().filter(pk=exc.event_id).first()
+    if event is not None and not event.registration_open:
+        event = None
+    return {"error": str(exc), "expired": True, "expired_event": event}
 
 
 @reads_primary

@@ -122,7 +122,7 @@ def test_the_registration_form_can_be_completed_with_the_keyboard_alone(page, si
     page.keyboard.press("Enter")
 
     page.wait_for_url("**/confirmation/")
-    assert page.locator("h1").inner_text() == "Votre inscription est confirmée"
+    assert page.locator("h1").inner_text() == "Vérifiez votre boîte mail"
 
 
 def test_registration_errors_are_summarised_and_each_link_leads_to_its_field(page, site):

@@ -6,6 +6,7 @@ import io
 import re
 
 import icalendar
+from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
@@ -90,6 +91,13 @@ def test_a_visitor_registers_for_an_event_and_sees_the_confirmation(page, site):
     consent.check()
     page.get_by_role("button", name="M'inscrire").click()
 
+    assert page.locator("h1").inner_text() == "Vérifiez votre boîte mail"
+    # The seat is held while the address waits for its confirmation.
+    event.refresh_from_db()
+    assert event.confirmed_onsite == 1
+    registration = event.registrations.get()
+    page.goto(reverse("registration_confirm", args=[registration.confirm_token()]))
+    page.get_by_role("button", name="Confirmer mon inscription").click()
     assert page.locator("h1").inner_text() == "Votre inscription est confirmée"
     event.refresh_from_db()
     assert event.confirmed_onsite == 1

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 
 from tests.browser.pages import fill_registration
 
@@ -56,7 +57,12 @@ def test_registration_works_without_javascript(page, site):
 
     fill_registration(page)
     page.get_by_role("button", name="M'inscrire").click()
+    assert page.locator("h1").inner_text() == "Vérifiez votre boîte mail"
 
+    # The link of the e-mail, then its button: a form, no script needed.
+    registration = event.registrations.get()
+    page.goto(reverse("registration_confirm", args=[registration.confirm_token()]))
+    page.get_by_role("button", name="Confirmer mon inscription").click()
     assert page.locator("h1").inner_text() == "Votre inscription est confirmée"
 
 

@@ -89,6 +89,16 @@ def test_the_confirmed_registrant_gets_the_link_in_the_mail_and_its_calendar_ent
         )
 
     assert response.status_code == 302, response.content.decode()[-3000:]
+    from events.models import Registration
+    from tests.conftest import confirm_registration, run_queued_emails
+
+    # Not in the e-mail asking to confirm the address: only once the seat is confirmed.
+    run_queued_emails()
+    (request,) = mail.outbox
+    assert LINK not in request.body
+    mail.outbox.clear()
+    confirm_registration(Registration.objects.get(email="awa@example.org"))
+    run_queued_emails()
     (message,) = mail.outbox
     assert LINK in message.body
     [(_, ics, _)] = message.attachments

@@ -258,3 +258,13 @@ def _env():
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+
+
+def test_the_confirmation_link_is_redacted_from_logs():
+    from events.models import Registration
+    from semaine.logging import redact
+    from tests.factories import RegistrationFactory
+
+    registration = RegistrationFactory(status=Registration.Status.PENDING)
+    line = f"GET /inscriptions/{registration.confirm_token()}/confirmer/ HTTP/1.1"
+    assert redact(line) == "GET /inscriptions/[masqué]/confirmer/ HTTP/1.1"

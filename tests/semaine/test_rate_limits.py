@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 
-from semaine.ratelimit import parse_rate
+from semaine.ratelimit import client_ip, client_network, network_of, parse_rate
 from tests.factories import EventFactory
 from tests.semaine.servers import RedisServer
 
@@ -203,3 +203,51 @@ def test_rates_are_parsed(raw, parsed):
 def test_a_wrong_rate_fails_loudly(raw):
     with pytest.raises(ImproperlyConfigured, match="EXPORT_RATE_LIMIT"):
         parse_rate("EXPORT_RATE_LIMIT", raw)
+
+
+def test_an_ipv6_slash_64_is_counted_as_one_client(settings):
+    settings.REGISTRATION_RATE_LIMIT = (2, 3600)
+    settings.REGISTRATION_NETWORK_LIMIT = 0
+    event = EventFactory(capacity_onsite=None)
+    url = reverse("events:register", args=[event.pk])
+
+    def post(address, n):
+        data = {
+            "first_name": "Camille",
+            "last_name": "Durand",
+            "email": f"p{n}@example.org",
+            "consent_contact": "on",
+        }
+        return Client(REMOTE_ADDR=address).post(url, data).status_code
+
+    # Invented addresses of one /64 share one budget.
+    assert post("2001:db8:aa:bb::1", 1) == 302
+    assert post("2001:db8:aa:bb:ffff:1:2:3", 2) == 302
+    assert post("2001:db8:aa:bb::dead:beef", 3) == 429
+    # The next /64 is another subscriber.
+    assert post("2001:db8:aa:bc::1", 4) == 302
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:aa:bb:1:2:3:4", "2001:db8:aa:bb::/64"),
+        ("2001:DB8:AA:BB::9", "2001:db8:aa:bb::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("", ""),
+    ],
+)
+def test_a_client_is_counted_by_its_network(address, network):
+    assert network_of(address) == network
+
+
+def test_axes_still_sees_the_address_itself(rf, settings):
+    # django-axes stores and shows the address (a GenericIPAddressField): not a network.
+    from axes.helpers import get_client_ip_address
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = rf.get("/", REMOTE_ADDR="2001:db8:aa:bb::1")
+    assert client_ip(request) == "2001:db8:aa:bb::1"
+    assert client_network(request) == "2001:db8:aa:bb::/64"
+    assert get_client_ip_address(request) == "2001:db8:aa:bb::1"

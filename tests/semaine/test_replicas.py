@@ -187,7 +187,7 @@ def test_listing_reads_the_replica_and_registrations_write_the_primary(site):
     )
     assert status == 302
     status, _, done = visitor.get(url, headers["Location"])
-    assert status == 200 and "Votre inscription est confirmée" in done
+    assert status == 200 and "Vérifiez votre boîte mail" in done
     written = "SELECT count(*) FROM events_registration WHERE email = %s"
     assert primary.query(written, ["lea@example.org"])[0][0] == 1
     assert replica.query(written, ["lea@example.org"])[0][0] == 0

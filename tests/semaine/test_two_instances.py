@@ -67,10 +67,19 @@ def test_a_visitor_alternating_between_two_instances_browses_registers_and_cance
     )
     assert status == 302, "the registration was refused"
 
-    # The confirmation page finds the registration through the session, on the other instance.
+    # The answer page is found through the session, on the other instance.
     status, _, done = browser.get(first, headers["Location"])
-    assert status == 200 and "Votre inscription est confirmée" in done
+    assert status == 200 and "Vérifiez votre boîte mail" in done
     registration = Registration.objects.get(email="ines@example.org")
+    assert registration.status == Registration.Status.PENDING
+    # The link of the e-mail opened on one instance, its button pressed on the other.
+    with override_settings(SECRET_KEY=SECRET_KEY):
+        confirm = f"/inscriptions/{registration.confirm_token()}/confirmer/"
+    status, _, page = browser.get(second, confirm)
+    assert status == 200
+    status, _, page = browser.post_form(first, confirm, page, {})
+    assert status == 200 and "Votre inscription est confirmée" in page
+    registration.refresh_from_db()
     assert registration.status == Registration.Status.CONFIRMED
 
     with override_settings(SECRET_KEY=SECRET_KEY):

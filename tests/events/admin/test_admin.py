@@ -670,7 +670,7 @@ def test_an_edit_keeps_the_registrations_that_land_while_it_is_saved(
     agency_client, lyon, monkeypatch
 ):
     from events.admin.events import EventAdmin
-    from events.services.registration import registration_create
+    from tests.conftest import register_confirmed
 
     event = EventFactory(organiser=lyon, capacity_onsite=10)
     RegistrationFactory.create_batch(2, event=event)
@@ -680,7 +680,7 @@ def test_an_edit_keeps_the_registrations_that_land_while_it_is_saved(
     def registrations_land_meanwhile(admin, request, obj, form, change):
         # The admin read the row (2 seats taken) before these three people registered.
         for n in range(3):
-            registration_create(
+            register_confirmed(
                 event=obj, first_name="Lina", last_name=f"N{n}", email=f"lina{n}@example.org"
             )
         save_model(admin, request, obj, form, change)

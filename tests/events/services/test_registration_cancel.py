@@ -11,19 +11,19 @@ from events.models import Event, Registration
 from events.services.registration import (
     RegistrationError,
     registration_cancel,
-    registration_create,
     registration_from_token,
     registrations_purge,
 )
+from tests.conftest import register_confirmed
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def book(event, name, **kwargs):
-    return registration_create(
+    return register_confirmed(
         event=event, first_name=name, last_name="Martin", email=f"{name}@example.org", **kwargs
-    ).registration
+    )
 
 
 def cancel_url(registration):

@@ -12,9 +12,9 @@ from procrastinate.contrib.django import app
 
 from events.emails import DeliveryError
 from events.models import Event, Registration
-from events.services.registration import registration_create, registrations_purge
+from events.services.registration import registrations_purge
 from events.tasks import purge_registrations, queue_reminders
-from tests.conftest import run_queued_emails
+from tests.conftest import register_confirmed, run_queued_emails
 from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,10 +48,10 @@ def tomorrow_event():
 
 
 def test_each_confirmed_person_gets_one_reminder_however_often_it_runs(tomorrow_event):
-    alice = registration_create(
+    alice = register_confirmed(
         event=tomorrow_event, first_name="Alice", last_name="M", email="alice@example.org"
-    ).registration
-    registration_create(
+    )
+    register_confirmed(
         event=tomorrow_event, first_name="Bruno", last_name="M", email="bruno@example.org"
     )  # waitlisted: no seat, no reminder
     run_queued_emails()
@@ -85,7 +85,7 @@ def test_the_reminder_of_an_online_event_gives_the_connection_link():
         start=start,
         end=start + datetime.timedelta(hours=1),
     )
-    registration_create(event=event, first_name="Chloé", last_name="M", email="c@example.org")
+    register_confirmed(event=event, first_name="Chloé", last_name="M", email="c@example.org")
     run_queued_emails()
     mail.outbox.clear()
     run("send_reminders")
