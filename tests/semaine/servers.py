@@ -65,6 +65,7 @@ def production_env(**extra: str) -> dict:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
             "REGISTRATION_RATE_LIMIT": "0",
+            "REGISTRATION_NETWORK_LIMIT": "0",
             "RATE_LIMITS": "off",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "WEB_CONCURRENCY": "2",
@@ -290,20 +291,30 @@ class Site:
         return psutil.Process(self.process.pid).children()
 
     def counters_match_rows(self):
-        """Every event's seat counters equal its confirmed rows: nothing half-stored."""
+        """Every event's seat counters equal the rows holding a seat (confirmed, or pending
+        with a seat held until the address is confirmed): nothing half-stored."""
+        seat = "(r.status = 'confirmed' OR (r.status = 'pending' AND r.seat_held))"
         return self.sql(
-            """
+            f"""
             SELECT e.id, e.confirmed_onsite, e.confirmed_online,
-                   count(r.id) FILTER (WHERE r.status = 'confirmed' AND r.mode = 'presentiel'),
-                   count(r.id) FILTER (WHERE r.status = 'confirmed' AND r.mode = 'distanciel')
+                   count(r.id) FILTER (WHERE {seat} AND r.mode = 'presentiel'),
+                   count(r.id) FILTER (WHERE {seat} AND r.mode = 'distanciel')
             FROM events_event e LEFT JOIN events_registration r ON r.event_id = e.id
             GROUP BY e.id
             HAVING e.confirmed_onsite <> count(r.id) FILTER (
-                       WHERE r.status = 'confirmed' AND r.mode = 'presentiel')
+                       WHERE {seat} AND r.mode = 'presentiel')
                 OR e.confirmed_online <> count(r.id) FILTER (
-                       WHERE r.status = 'confirmed' AND r.mode = 'distanciel')
+                       WHERE {seat} AND r.mode = 'distanciel')
             """
         )
+
+    def seats_held(self, event_id):
+        """Registrations of the event holding a seat, confirmed or pending."""
+        query = (
+            "SELECT count(*) FROM events_registration WHERE event_id = %s"
+            " AND (status = 'confirmed' OR (status = 'pending' AND seat_held))"
+        )
+        return self.sql(query, [event_id])[0][0]
 
     def registration_rows(self, event_id):
         query = "SELECT email, status FROM events_registration WHERE event_id = %s"
@@ -401,6 +412,7 @@ def throwaway_site(name: str, **extra_env: str):
             "SECURE_SSL_REDIRECT": "0",
             "RATE_LIMITS": "off",
             "REGISTRATION_RATE_LIMIT": "0",
+            "REGISTRATION_NETWORK_LIMIT": "0",
             "CONN_MAX_AGE": "60",
             "WEB_CONCURRENCY": "2",
             "PORT": str(port),
