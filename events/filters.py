@@ -11,6 +11,7 @@ from events.models import AVAILABILITY_VERSION, LISTING_VERSION, Event
 from semaine.facets import Facets, counts_without
 from semaine.filters import Chip, ListingFilterSet, trade_choices
 from semaine.models import Trade
+from semaine.search.matching import among_ids, id_list
 
 
 def day_start(value: datetime.date) -> datetime.datetime:
@@ -160,8 +161,10 @@ class EventFilter(ListingFilterSet):
             )
         )
 
-    def trade_rows(self, trade_ids):
-        return Event.trades.through.objects.filter(trade_id__in=trade_ids).values("event_id")
+    def trade_match(self, trade_ids):
+        # A list, not a subquery: a few thousand ids at most, read through the primary key.
+        tagged = Event.trades.through.objects.filter(trade_id__in=trade_ids)
+        return Q(among_ids(tagged.aggregate(ids=id_list("event_id", distinct=True))["ids"]))
 
     def filter_secteur(self, queryset, name, value):
         return queryset.filter(sectors__contains=value)

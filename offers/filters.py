@@ -4,6 +4,7 @@ import functools
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from offers.models import LISTING_VERSION, Offer
 from semaine.facets import Facets
@@ -96,8 +97,8 @@ class OfferFilter(ListingFilterSet):
     def filter_metier(self, queryset, name, value: str):
         return queryset.filter(trade__code=value, trade__version=Trade.Version.V4)
 
-    def trade_rows(self, trade_ids):
-        return Offer.objects.filter(trade_id__in=trade_ids).order_by().values("pk")
+    def trade_match(self, trade_ids):
+        return Q(trade_id__in=trade_ids)
 
     def filter_alternance(self, queryset, name, value):
         # An unticked box means "all offers", not "offers without work-study".

@@ -20,15 +20,8 @@ class OfferListView(ListingView):
     template_name = "offers/offer_list.html"
     rows_name = "offers"
 
-    def paginated(self, filterset):
-        # Page through ids only, then load that page's rows with their joins: deep pages then
-        # skip index entries, not joined rows.
-        return filterset.qs.values_list("pk", flat=True)
-
-    def page_rows(self, object_list):
-        ids = list(object_list)
-        rows = Offer.objects.for_listing().in_bulk(ids)
-        return [rows[pk] for pk in ids if pk in rows]
+    def rows(self):
+        return Offer.objects.for_listing()
 
 
 offer_list = rate_limited("pages")(

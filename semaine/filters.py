@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.urls import reverse_lazy
 from django.utils.formats import date_format
 
@@ -188,9 +188,10 @@ class ListingFilterSet(django_filters.FilterSet):
         """Keyword arguments beyond data and queryset that a copy of this listing needs."""
         return {}
 
-    def trade_rows(self, trade_ids: Sequence[int]) -> QuerySet:
-        """The ids of the rows tagged with one of `trade_ids` (a values queryset of one
-        column): each listing knows how its rows are tagged."""
+    def trade_match(self, trade_ids: Sequence[int]) -> Q:
+        """The condition of a row being tagged with one of `trade_ids`: each listing knows how
+        its rows are tagged. One an index serves (a column, a list of ids; not a subquery), for
+        the search to read it together with the full-text index."""
         raise NotImplementedError
 
     # Set by filter_q: the search as typed and as run (a typo corrected), for the page.
@@ -243,7 +244,7 @@ class ListingFilterSet(django_filters.FilterSet):
             versions=self.facet_versions(),
             exact=bool(self.form.cleaned_data.get("exact")),
         )
-        return self.search.filter(queryset, self.trade_rows)
+        return self.search.filter(queryset, self.trade_match)
 
     def filter_exact(self, queryset, name, value):
         return queryset  # read by filter_q

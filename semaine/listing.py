@@ -50,13 +50,20 @@ class ListingView(View):
         """Filters the URL itself sets (a region page's region), over the query string's."""
         return {}
 
+    def rows(self):
+        """The queryset a page's rows are loaded from, with what their cards show joined."""
+        raise NotImplementedError
+
     def paginated(self, filterset):
-        """What the pages are cut from."""
-        return filterset.qs
+        """What the pages are cut from: ids only, which an index gives in the listing's order
+        without reading the rows (deep pages skip index entries, a search ranks ids)."""
+        return filterset.qs.values_list("pk", flat=True)
 
     def page_rows(self, object_list):
-        """The rows of one page, from what the paginator cut for it."""
-        return object_list
+        """The rows of one page, loaded by id with their joins, in the page's order."""
+        ids = list(object_list)
+        rows = self.rows().in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
 
     def get_context_data(self, **context) -> dict:
         """What the template shows beyond the listing."""

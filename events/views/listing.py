@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 
 from events.filters import EventFilter
-from events.models import AVAILABILITY_VERSION, LISTING_VERSION
+from events.models import AVAILABILITY_VERSION, LISTING_VERSION, Event
 from semaine.listing import ListingView
 from semaine.models import VOCABULARY_VERSION, Region
 from semaine.pagecache import versioned_page
@@ -17,8 +17,8 @@ class EventListView(ListingView):
     template_name = "events/event_list.html"
     rows_name = "events"
 
-    def paginated(self, filterset):
-        return filterset.qs.for_listing()
+    def rows(self):
+        return Event.objects.for_listing()
 
     def get_context_data(self, **context) -> dict:
         return {**context, "region": None, "departments": ()}

@@ -3,26 +3,48 @@
 A phrase of the vocabulary matches a row whose text has any of its alternatives (French full
 text, accents ignored) or that is tagged with one of its trades; plain words match as the
 French full text always did; all the parts of a query must match. How a listing's rows know
-their trades is the listing's business: it passes `trade_rows(trade_ids)`, the ids of its rows
-tagged with one of those trades (a values queryset).
+their trades is the listing's business: it passes `trade_match(trade_ids)`, the condition of
+being tagged with one of those trades.
 
 A phrase's condition is « its words are in the row's search vector, or the row is among those
-its trades tag » (a small hashed list of ids): checked row by row, so a listing walking its
-date index stops after a page of rows. (A union of both sets of ids, looked up by id, was slower
-at 100,000 events: the words of a trade are common, and the whole union was built first.)
+its trades tag ». It is run once per search and data version, over all the listing's rows
+(semaine.search.service): when the trades' condition is one an index serves (a column of the
+row, or a list of ids, not a subquery), PostgreSQL reads the full-text index and that index and
+combines the two (a BitmapOr), instead of checking the text of every row.
 """
 
 from collections.abc import Callable, Sequence
 from functools import reduce
 from operator import and_, or_
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, F, Func, Q, TextField, Value
+from django.db.models.functions import Cast
 
 from semaine.search.query import CONFIG, Branch, Phrase, Query
 from semaine.search.text import key
 
-TradeRows = Callable[[Sequence[int]], QuerySet]
+TradeMatch = Callable[[Sequence[int]], Q]
+
+
+class _Among(Func):
+    arg_joiner = " = ANY("
+    template = "%(expressions)s::bigint[])"
+    output_field = BooleanField()
+
+
+def among_ids(ids: str) -> Func:
+    """The condition of a row's id being one of `ids`, a comma-separated text (id_list()):
+    `pk = ANY('{…}'::bigint[])`, one parameter however many ids, looked up through a hash. (An
+    IN list of thousands costs its planning time, and a Python list of ids one conversion an id
+    in Django and psycopg: a quarter of a second for a broad search.)"""
+    return _Among(F("pk"), Value(f"{{{ids}}}"))
+
+
+def id_list(column: str, **extra) -> StringAgg:
+    """The aggregate giving `column`'s values as the comma-separated text among_ids() reads."""
+    return StringAgg(Cast(column, TextField()), ",", default="", **extra)
 
 
 def _is_acronym(text: str) -> bool:
@@ -44,15 +66,15 @@ def _any_of(texts, search_type: str = "phrase") -> SearchQuery:
     return reduce(or_, (_search(t, search_type) for t in texts))
 
 
-def _phrase_condition(phrase: Phrase, trade_rows: TradeRows) -> Q:
+def _phrase_condition(phrase: Phrase, trade_match: TradeMatch) -> Q:
     in_text = Q(search_vector=_any_of(phrase.alternatives))
     if not phrase.trade_ids:
         return in_text
-    return in_text | Q(pk__in=trade_rows(phrase.trade_ids))
+    return in_text | trade_match(phrase.trade_ids)
 
 
-def _branch_condition(branch: Branch, trade_rows: TradeRows) -> Q:
-    parts = [_phrase_condition(p, trade_rows) for p in branch.phrases]
+def _branch_condition(branch: Branch, trade_match: TradeMatch) -> Q:
+    parts = [_phrase_condition(p, trade_match) for p in branch.phrases]
     if branch.words:
         parts.append(
             Q(search_vector=SearchQuery(" ".join(branch.words), config=CONFIG, search_type="plain"))
@@ -62,12 +84,12 @@ def _branch_condition(branch: Branch, trade_rows: TradeRows) -> Q:
     return reduce(and_, parts)
 
 
-def condition(query: Query, trade_rows: TradeRows) -> Q | None:
+def condition(query: Query, trade_match: TradeMatch) -> Q | None:
     """The rows `query` finds; None when it has nothing searchable (then it finds none)."""
     branches = [b for b in query.branches if not b.is_empty]
     if not branches:
         return None
-    return reduce(or_, (_branch_condition(b, trade_rows) for b in branches))
+    return reduce(or_, (_branch_condition(b, trade_match) for b in branches))
 
 
 def _in_title(texts, *, acronyms: bool) -> str:
@@ -81,9 +103,9 @@ def _in_title(texts, *, acronyms: bool) -> str:
     )
 
 
-def relevance(query: Query, trade_rows: TradeRows) -> Case | None:
-    """0 for the rows whose title or trades match the query, 1 for the others (those that only
-    mention it further down, in a description), to sort on before the listing's own order."""
+def relevant(query: Query, trade_match: TradeMatch) -> Q | None:
+    """The rows whose title or trades match the query: they come first, before those that
+    only mention it further down, in a description."""
     texts = [a for p in query.phrases for a in p.alternatives]
     texts += [e for b in query.branches for e in b.exact] + query.plain_words
     searches = [
@@ -98,5 +120,5 @@ def relevance(query: Query, trade_rows: TradeRows) -> Case | None:
         return None
     first = Q(search_vector=reduce(or_, searches))
     if query.trade_ids:
-        first |= Q(pk__in=trade_rows(query.trade_ids))
-    return Case(When(first, then=Value(0)), default=Value(1))
+        first |= trade_match(query.trade_ids)
+    return first

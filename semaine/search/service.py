@@ -1,15 +1,22 @@
-"""One search, as a listing runs it: understand, correct a typo if needed, filter, order."""
+"""One search, as a listing runs it: understand, correct a typo if needed, filter, order.
 
+The rows a search finds are found once per data version, among all the rows of the listing
+(its lexicon), with their relevance; their ids are cached, and every page, facet count, export
+and other filter combination of the same search filters on them (`id = ANY(ids)`, a hashed
+lookup) instead of checking the full text of every row again, three times a page.
+"""
+
+import functools
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import cache
-from django.db.models import Value
+from django.db.models import Case, QuerySet, Value, When
 
 from semaine.models import VOCABULARY_VERSION, Trade
 from semaine.pagecache import version_key
-from semaine.search.matching import TradeRows, condition, relevance
+from semaine.search.matching import TradeMatch, among_ids, condition, id_list, relevant
 from semaine.search.query import Query, understand
 from semaine.search.typos import corrected
 
@@ -25,23 +32,37 @@ class Search:
 
     typed: Query
     used: Query
+    # The listing's rows (its base queryset) and the data versions they move with.
+    lexicon: QuerySet | None = field(default=None, compare=False)
+    versions: tuple[str, ...] = ()
 
     @property
     def is_corrected(self) -> bool:
         return self.used.text != self.typed.text
 
-    def filter(self, queryset, trade_rows: TradeRows):
+    def filter(self, queryset, trade_match: TradeMatch):
         """The rows of `queryset` the search finds, the most relevant first unless the
         queryset is already ordered on purpose (another filter's order wins)."""
-        found = condition(self.used, trade_rows)
-        if found is None:
-            return queryset.filter(Value(False))
-        queryset = queryset.filter(found)
-        if not queryset.query.order_by:
-            first = relevance(self.used, trade_rows)
-            if first is not None:
-                queryset = queryset.order_by(first, *queryset.model._meta.ordering)
+        found, first = self.matches(trade_match)
+        queryset = queryset.filter(among_ids(found))
+        if first and not queryset.query.order_by:
+            ranked = Case(When(among_ids(first), then=Value(0)), default=Value(1))
+            queryset = queryset.order_by(ranked, *queryset.model._meta.ordering)
         return queryset
+
+    def matches(self, trade_match: TradeMatch) -> tuple[str, str]:
+        """The ids of the lexicon's rows the search finds, and of those among them whose
+        title or trades match (the most relevant), as among_ids() reads them; cached per data
+        version."""
+        lexicon = self.lexicon
+        label = f"{lexicon.model._meta.label}:{self.used.text}"
+        digest = hashlib.sha256(label.encode()).hexdigest()[:40]
+        key = f"search:rows:{version_key((VOCABULARY_VERSION, *self.versions))}:{digest}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = _find(self.used, lexicon, _once_each(trade_match))
+            cache.set(key, cached, CACHE_SECONDS)
+        return cached
 
     def suggested_trades(self, limit: int = 3) -> list[Trade]:
         """The trades closest to the query, for a search that found nothing: those its
@@ -59,16 +80,35 @@ class Search:
         return named + list(near)
 
 
+def _once_each(trade_match: TradeMatch) -> TradeMatch:
+    """`trade_match` asked once per set of trades (the query's condition and its relevance
+    both ask)."""
+    cached = functools.cache(trade_match)
+    return lambda trade_ids: cached(tuple(trade_ids))
+
+
+def _find(query: Query, lexicon: QuerySet, trade_match: TradeMatch) -> tuple[str, str]:
+    found = condition(query, trade_match)
+    if found is None:
+        return "", ""
+    first = relevant(query, trade_match)
+    rows = lexicon.order_by().filter(found)
+    if first is None:
+        return rows.aggregate(ids=id_list("pk"))["ids"], ""
+    ids = rows.aggregate(found=id_list("pk"), first=id_list("pk", filter=first))
+    return ids["found"], ids["first"]
+
+
 def search(text: str, *, lexicon, versions: tuple[str, ...], exact: bool = False) -> Search:
     """The search of `text` over a listing whose rows are `lexicon` (its base queryset), whose
     content moves with the data versions `versions`. `exact`: no typo correction."""
     typed = understand(text, using=lexicon.db)
     if exact or typed.is_empty:
-        return Search(typed=typed, used=typed)
+        return Search(typed=typed, used=typed, lexicon=lexicon, versions=versions)
     digest = hashlib.sha256(f"{lexicon.model._meta.label}:{text}".encode()).hexdigest()[:40]
     cache_key = f"search:fix:{version_key((VOCABULARY_VERSION, *versions))}:{digest}"
     fixed = cache.get(cache_key)
     if fixed is None:
         fixed = corrected(typed, lexicon) or False
         cache.set(cache_key, fixed, CACHE_SECONDS)
-    return Search(typed=typed, used=fixed or typed)
+    return Search(typed=typed, used=fixed or typed, lexicon=lexicon, versions=versions)

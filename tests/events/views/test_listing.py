@@ -249,12 +249,13 @@ def test_huge_page_number_shows_the_last_page_and_says_so(client):
 
 def test_listing_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
     EventFactory.create_batch(3, trades=["J1501"])
-    # One of them reads what the keywords mean (vocabulary and stop words), then cached.
-    with django_assert_max_num_queries(7):
+    # Two of them read what the keywords mean (vocabulary and stop words) and the rows they
+    # find (with their relevance), both then cached; the page's ids, then its rows.
+    with django_assert_max_num_queries(9):
         response = client.get(LIST + "?region=84&q=job")
     assert response.status_code == 200
     EventFactory.create_batch(30, trades=["J1501"])
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         response = client.get(LIST + "?region=84&q=job")
     assert response.status_code == 200
 
@@ -300,7 +301,7 @@ def test_listings_that_differ_by_one_filter_share_its_counts(client, django_asse
     EventFactory(department=Department.objects.get(code="35"), city="Rennes", postcode="35000")
     # The regions are counted on every event, whichever region is chosen: once for both pages.
     first = listed(client, "?region=84")[1].context["facets"]
-    with django_assert_num_queries(4):  # versions, facets of Brittany, its trades, its rows
+    with django_assert_num_queries(5):  # versions, facets of Brittany, its trades, ids, rows
         second = listed(client, "?region=53")[1].context["facets"]
     assert first.counts["region"] == second.counts["region"] == {"84": 1, "53": 1}
     assert first.total == second.total == 1
