@@ -156,6 +156,9 @@ class ListingFilterSet(django_filters.FilterSet):
 
     # Filters that take effect only with another one, and are shown within its chip.
     CHIP_WITHIN = {"rayon": "lieu", "tri": "lieu", "exact": "q"}
+    # Filters that leave every row of the listing in (the search itself, orders, a radius
+    # without a place, the past added): with only these, a search runs on all the rows.
+    NOT_NARROWING = {"q", "exact", "tri", "rayon", "passes"}
     # Filters whose chip is not the filter's label or its choice's (booleans, mostly).
     CHIP_LABELS: dict[str, str] = {}
 
@@ -244,7 +247,8 @@ class ListingFilterSet(django_filters.FilterSet):
             versions=self.facet_versions(),
             exact=bool(self.form.cleaned_data.get("exact")),
         )
-        return self.search.filter(queryset, self.trade_match)
+        narrowed = bool(set(self.active_filters) - self.NOT_NARROWING)
+        return self.search.filter(queryset, self.trade_match, narrowed=narrowed)
 
     def filter_exact(self, queryset, name, value):
         return queryset  # read by filter_q

@@ -40,27 +40,41 @@ class Search:
     def is_corrected(self) -> bool:
         return self.used.text != self.typed.text
 
-    def filter(self, queryset, trade_match: TradeMatch):
+    def filter(self, queryset, trade_match: TradeMatch, *, narrowed: bool = False):
         """The rows of `queryset` the search finds, the most relevant first unless the
-        queryset is already ordered on purpose (another filter's order wins)."""
-        found, first = self.matches(trade_match)
-        queryset = queryset.filter(among_ids(found))
+        queryset is already ordered on purpose (another filter's order wins).
+
+        `narrowed`: other filters cut the listing down (a region, a type…). Unless the
+        search's rows are already cached, the search is then checked on the rows those filters
+        leave, which their indexes find first, rather than on every row of the listing."""
+        trade_match = _once_each(trade_match)
+        cached = cache.get(self._matches_key())
+        if cached is None and narrowed:
+            found, first = condition(self.used, trade_match), relevant(self.used, trade_match)
+            if found is None:
+                return queryset.none()
+        else:
+            found_ids, first_ids = cached or self.matches(trade_match)
+            found, first = among_ids(found_ids), first_ids and among_ids(first_ids)
+        queryset = queryset.filter(found)
         if first and not queryset.query.order_by:
-            ranked = Case(When(among_ids(first), then=Value(0)), default=Value(1))
+            ranked = Case(When(first, then=Value(0)), default=Value(1))
             queryset = queryset.order_by(ranked, *queryset.model._meta.ordering)
         return queryset
+
+    def _matches_key(self) -> str:
+        label = f"{self.lexicon.model._meta.label}:{self.used.text}"
+        digest = hashlib.sha256(label.encode()).hexdigest()[:40]
+        return f"search:rows:{version_key((VOCABULARY_VERSION, *self.versions))}:{digest}"
 
     def matches(self, trade_match: TradeMatch) -> tuple[str, str]:
         """The ids of the lexicon's rows the search finds, and of those among them whose
         title or trades match (the most relevant), as among_ids() reads them; cached per data
         version."""
-        lexicon = self.lexicon
-        label = f"{lexicon.model._meta.label}:{self.used.text}"
-        digest = hashlib.sha256(label.encode()).hexdigest()[:40]
-        key = f"search:rows:{version_key((VOCABULARY_VERSION, *self.versions))}:{digest}"
+        key = self._matches_key()
         cached = cache.get(key)
         if cached is None:
-            cached = _find(self.used, lexicon, _once_each(trade_match))
+            cached = _find(self.used, self.lexicon, trade_match)
             cache.set(key, cached, CACHE_SECONDS)
         return cached
 
