@@ -28,6 +28,7 @@ from events.scoping import (
 from events.services.audit import record_registrant_access
 from semaine.admin.mixins import HttpsLinksMixin
 from semaine.geo.locate import LocationSource
+from semaine.geo.postcodes import postcode_department
 from semaine.models import Department, Edition
 
 
@@ -152,6 +153,7 @@ class EventAdmin(
             field.queryset = organisers_in_scope(request.user, field.queryset)
         elif db_field.name == "department":
             field.queryset = departments_in_scope(request.user, field.queryset)
+            field.help_text = "Sur place : celui du code postal (vide : déduit de lui)."
         return field
 
     def get_changeform_initial_data(self, request):
@@ -171,6 +173,16 @@ class EventAdmin(
         class ScopedEventForm(form_class):
             def clean(self):
                 cleaned = super().clean()
+                if (
+                    not cleaned.get("department")
+                    and cleaned.get("modalite") in Event.ONSITE_MODES
+                    and "department" not in self.errors
+                ):
+                    # Left empty: the postcode's (Event.clean_place checks a chosen one), here
+                    # already, so that the scope below is the event's as it will be saved.
+                    code = postcode_department(cleaned.get("postcode"), cleaned.get("city", ""))
+                    if code:
+                        cleaned["department"] = Department.objects.get(pk=code)
                 organiser = cleaned.get("organiser")
                 if organiser is None:
                     return cleaned  # the field's own error says it is missing
@@ -186,8 +198,13 @@ class EventAdmin(
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Times are typed and shown in the local time of the event's department (overseas
         # included): the department being submitted, else the saved one, else Paris.
-        code = request.POST.get("department") if request.method == "POST" else None
-        if code is None and object_id:
+        code = None
+        if request.method == "POST":
+            # Left empty, the department will be the postcode's (Event.clean_place).
+            code = request.POST.get("department") or postcode_department(
+                request.POST.get("postcode", "")[:10], request.POST.get("city", "")[:100]
+            )
+        elif object_id:
             code = (
                 self.get_queryset(request)
                 .filter(pk=object_id if str(object_id).isdigit() else None)
