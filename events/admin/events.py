@@ -133,6 +133,8 @@ class EventAdmin(
         ),
     ]
     inlines = [RegistrationInline]
+    # « Voir sur le site » is the change form's own link (a draft's preview too), not Django's.
+    view_on_site = False
     change_list_template = "admin/events/event/change_list.html"
     change_form_template = "admin/events/event/change_form.html"
 
