@@ -219,6 +219,10 @@ class Trade(models.Model):
 
 
 class EditionQuerySet(models.QuerySet):
+    def covering(self, day: datetime.date):
+        """The edition whose days include `day`; None when it falls outside every edition."""
+        return self.filter(start_date__lte=day, end_date__gte=day).first()
+
     def current_cached(self):
         """The current edition (else the latest), which every page's footer names.
 

@@ -1,7 +1,8 @@
 """Events in the admin: the scoped list and form; actions, files and dashboard come as mixins.
 
-The actions (events/admin/actions.py), the import and export (events/admin/importexport.py) and
-the dashboard (events/admin/dashboard.py) are mixins of EventAdmin, each with its own pages.
+The actions (events/admin/actions.py), duplication on other days (events/admin/duplicate.py), the
+import and export (events/admin/importexport.py) and the dashboard (events/admin/dashboard.py) are
+mixins of EventAdmin, each with its own pages.
 """
 
 from django import forms
@@ -13,6 +14,7 @@ from import_export.admin import ExportActionMixin, ImportMixin
 from events.admin.actions import EventActionsMixin
 from events.admin.attendance import EventAttendanceMixin
 from events.admin.dashboard import EventDashboardMixin
+from events.admin.duplicate import EventDuplicateMixin
 from events.admin.importexport import EventImportExportMixin
 from events.admin.registrations import RegistrationInline, save_registration_changes
 from events.admin.scoped import ScopedEventsMixin
@@ -36,6 +38,7 @@ class EventAdmin(
     HttpsLinksMixin,
     ScopedEventsMixin,
     EventActionsMixin,
+    EventDuplicateMixin,
     EventAttendanceMixin,
     EventDashboardMixin,
     EventImportExportMixin,
