@@ -41,13 +41,12 @@ def errors_of(result) -> dict[str, list[str]]:
     return invalid.error_dict
 
 
-def test_a_department_other_than_the_postcodes_is_a_row_error(coordinator, croix_rouge):
+def test_a_department_other_than_the_postcodes_is_a_row_error(national_user, lyon):
     dataset = tablib.Dataset(
-        [*row("69003", "Lyon", "13"), "Croix-Rouge française"],
-        headers=[*HEADERS, "organisateur"],
+        [*row("69003", "Lyon", "13"), lyon.name], headers=[*HEADERS, "organisateur"]
     )
 
-    result = run(dataset, coordinator)
+    result = run(dataset, national_user)
 
     assert errors_of(result)["departement"] == [
         "Le code postal 69003 est dans le Rhône (69), pas dans les Bouches-du-Rhône (13)."

@@ -74,7 +74,9 @@ def test_staff_without_the_right_to_edit_events_get_a_404(client, lyon, draft, a
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
-def test_a_logged_in_person_who_is_not_staff_gets_a_404(client, draft, django_user_model):
+def test_a_logged_in_person_who_is_not_staff_gets_a_404(
+    client, draft, django_user_model, fast_password_hasher
+):
     client.force_login(django_user_model.objects.create_user("visiteur", password="x" * 12))
 
     assert client.get(draft.get_absolute_url()).status_code == 404
