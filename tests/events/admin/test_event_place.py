@@ -106,3 +106,13 @@ def test_corsican_postcodes_are_placed_in_their_own_department(agency_client, ly
     assert response.context["adminform"].form.errors["department"] == [
         "Le code postal 20200 est en Haute-Corse (2B), pas en Corse-du-Sud (2A)."
     ]
+
+
+def test_the_department_autocomplete_offers_the_name_typed_first(agency_client):
+    response = agency_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "events", "model_name": "event", "field_name": "department", "term": "Rhô"},
+    )
+
+    names = [item["text"] for item in response.json()["results"]]
+    assert names == ["Rhône (69)", "Bouches-du-Rhône (13)"]
