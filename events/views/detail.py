@@ -56,7 +56,7 @@ def _draft_to_preview(request, pk) -> Event | None:
         return None  # no session, no staff member: not even a query
     if not admin.site.has_permission(request):
         return None
-    event = _with_page_relations(Event.objects.exclude(status__in=Event.PUBLIC_STATUSES))
+    event = _with_page_relations(Event.objects.drafts())
     event = event.filter(pk=pk).first()
     if event is None or not may_edit_event(request.user, event):
         return None
