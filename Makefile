@@ -3,6 +3,9 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Exported: the site's absolute links (SITE_URL, when unset) follow the port served on, in the
+# web server and in the worker that writes the e-mails alike.
+export PORT
 export DEBUG ?= 1
 
 .PHONY: install db run serve test lint format bench bench-scale bench-programme vnu loadtest backup restore

@@ -91,6 +91,12 @@ def event_in_scope(user, event: Event) -> bool:
     return bool(scope.region_code) and event.region_id == scope.region_code
 
 
+def may_edit_event(user, event: Event) -> bool:
+    """Whether `user` may edit `event` in the admin: the right to change events, in scope (the
+    draft preview of its public page follows the same rule)."""
+    return user.has_perm("events.change_event") and event_in_scope(user, event)
+
+
 def organisers_in_scope(user, queryset: QuerySet | None = None) -> QuerySet:
     """Organisers `user` may choose for an event.
 

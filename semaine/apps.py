@@ -6,6 +6,15 @@ class SemaineConfig(AppConfig):
     name = "semaine"
     verbose_name = "Semaine du soin"
 
+    def ready(self):
+        from django.conf import settings
+
+        from semaine import site_url
+
+        if not settings.DEBUG:
+            # Every process: the web's, and the workers' that write the e-mails' links.
+            site_url.warn_at_start()
+
 
 class StaffAdminConfig(admin_apps.AdminConfig):
     """Django's admin, whose default site asks staff for a second factor (semaine.admin_site)."""

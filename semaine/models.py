@@ -52,6 +52,19 @@ class Department(models.Model):
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    @property
+    def inside(self) -> str:
+        """Where a place lies, in a sentence: « dans le Rhône (69) », « dans les
+        Bouches-du-Rhône (13) », « dans l'Ain (01) », « à Paris (75) », « en Guyane (973) »."""
+        kind = reference_data.DEPARTMENT_NAME_TYPES.get(self.code, 0)
+        named = f"{self.name} ({self.code})"
+        if kind in (0, 1):
+            # No article: a city or an island (Paris, Mayotte), or « Ille-et-Vilaine ».
+            return ("en " if "-et-" in self.name else "à ") + named
+        if kind == 3 and (self.code in ("2A", "2B") or len(self.code) == 3):
+            return "en " + named  # islands and overseas: « en Corse-du-Sud », « en Guadeloupe »
+        return {2: "dans le ", 3: "dans la ", 4: "dans les ", 5: "dans l'"}[kind] + named
+
 
 def department_code_from_postcode(postcode: str) -> str | None:
     """INSEE department of a French postcode (or commune code): Corsica and overseas included."""
@@ -206,6 +219,10 @@ class Trade(models.Model):
 
 
 class EditionQuerySet(models.QuerySet):
+    def covering(self, day: datetime.date):
+        """The edition whose days include `day`; None when it falls outside every edition."""
+        return self.filter(start_date__lte=day, end_date__gte=day).first()
+
     def current_cached(self):
         """The current edition (else the latest), which every page's footer names.
 

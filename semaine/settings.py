@@ -25,7 +25,10 @@ if not DEBUG and not TESTING and (len(SECRET_KEY) < 32 or SECRET_KEY.startswith(
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's address in every absolute link (e-mails, feeds, exports, API, widget snippet).
+# Unset: the address `make run` and `make serve` serve on, whose PORT the Makefile exports, so
+# that its web server and its worker agree on it (semaine/site_url.py checks it in production).
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 
 INSTALLED_APPS = [
     # django.contrib.admin, with a second factor for staff (semaine.admin.site).
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After CommonMiddleware, which refuses the hosts ALLOWED_HOSTS does not list.
+    "semaine.site_url.SiteUrlCheckMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,26 +1,21 @@
 """What EventAdmin does to many events at once, and the registrants' CSV of its events.
 
-Actions: publish, unpublish, cancel, duplicate (each logged in the events' history) and the
-registrants of a selection; the registrants of one event are also a page of its own.
+Actions: publish, unpublish, cancel (each logged in the events' history), duplicate (its page is
+events/admin/duplicate.py) and the registrants of a selection; the registrants of one event are
+also a page of its own.
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path
 
 from events.admin.registrations import registrants_csv_response
 from events.models import Event, RegistrantAccess, Registration
 from events.scoping import registrations_in_scope
 from events.services.audit import record_registrant_access
-from events.services.events import (
-    event_cancel,
-    event_duplicate,
-    event_publish,
-    event_unpublish,
-)
+from events.services.events import event_cancel, event_publish, event_unpublish
 
 
 class EventActionsMixin:
@@ -84,20 +79,6 @@ class EventActionsMixin:
             "chaque personne inscrite reçoit un e-mail d'annulation (file d'attente des e-mails).",
             messages.WARNING,
         )
-
-    @admin.action(description="Dupliquer (copie en brouillon)")
-    def duplicate(self, request, queryset):
-        copies = [event_duplicate(event=event, user=request.user) for event in queryset]
-        for copy in copies:
-            self.log_addition(request, copy, "Créé par l'action « Dupliquer ».")
-        if len(copies) == 1:
-            self.message_user(
-                request,
-                f"Copie créée en brouillon : « {copies[0].title} ». Modifiez-la puis publiez-la.",
-                messages.SUCCESS,
-            )
-            return redirect(reverse("admin:events_event_change", args=[copies[0].pk]))
-        self.message_user(request, f"{len(copies)} copies créées en brouillon.", messages.SUCCESS)
 
     # -- registrants' CSV -----------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Events in the admin: the scoped list and form; actions, files and dashboard come as mixins.
 
-The actions (events/admin/actions.py), the import and export (events/admin/importexport.py) and
-the dashboard (events/admin/dashboard.py) are mixins of EventAdmin, each with its own pages.
+The actions (events/admin/actions.py), duplication on other days (events/admin/duplicate.py), the
+import and export (events/admin/importexport.py) and the dashboard (events/admin/dashboard.py) are
+mixins of EventAdmin, each with its own pages.
 """
 
 from django import forms
@@ -13,6 +14,7 @@ from import_export.admin import ExportActionMixin, ImportMixin
 from events.admin.actions import EventActionsMixin
 from events.admin.attendance import EventAttendanceMixin
 from events.admin.dashboard import EventDashboardMixin
+from events.admin.duplicate import EventDuplicateMixin
 from events.admin.importexport import EventImportExportMixin
 from events.admin.registrations import RegistrationInline, save_registration_changes
 from events.admin.scoped import ScopedEventsMixin
@@ -28,6 +30,7 @@ from events.scoping import (
 from events.services.audit import record_registrant_access
 from semaine.admin.mixins import HttpsLinksMixin
 from semaine.geo.locate import LocationSource
+from semaine.geo.postcodes import postcode_department
 from semaine.models import Department, Edition
 
 
@@ -35,6 +38,7 @@ class EventAdmin(
     HttpsLinksMixin,
     ScopedEventsMixin,
     EventActionsMixin,
+    EventDuplicateMixin,
     EventAttendanceMixin,
     EventDashboardMixin,
     EventImportExportMixin,
@@ -132,6 +136,8 @@ class EventAdmin(
         ),
     ]
     inlines = [RegistrationInline]
+    # « Voir sur le site » is the change form's own link (a draft's preview too), not Django's.
+    view_on_site = False
     change_list_template = "admin/events/event/change_list.html"
     change_form_template = "admin/events/event/change_form.html"
 
@@ -152,6 +158,7 @@ class EventAdmin(
             field.queryset = organisers_in_scope(request.user, field.queryset)
         elif db_field.name == "department":
             field.queryset = departments_in_scope(request.user, field.queryset)
+            field.help_text = "Sur place : celui du code postal (vide : déduit de lui)."
         return field
 
     def get_changeform_initial_data(self, request):
@@ -171,6 +178,16 @@ class EventAdmin(
         class ScopedEventForm(form_class):
             def clean(self):
                 cleaned = super().clean()
+                if (
+                    not cleaned.get("department")
+                    and cleaned.get("modalite") in Event.ONSITE_MODES
+                    and "department" not in self.errors
+                ):
+                    # Left empty: the postcode's (Event.clean_place checks a chosen one), here
+                    # already, so that the scope below is the event's as it will be saved.
+                    code = postcode_department(cleaned.get("postcode"), cleaned.get("city", ""))
+                    if code:
+                        cleaned["department"] = Department.objects.get(pk=code)
                 organiser = cleaned.get("organiser")
                 if organiser is None:
                     return cleaned  # the field's own error says it is missing
@@ -186,8 +203,13 @@ class EventAdmin(
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Times are typed and shown in the local time of the event's department (overseas
         # included): the department being submitted, else the saved one, else Paris.
-        code = request.POST.get("department") if request.method == "POST" else None
-        if code is None and object_id:
+        code = None
+        if request.method == "POST":
+            # Left empty, the department will be the postcode's (Event.clean_place).
+            code = request.POST.get("department") or postcode_department(
+                request.POST.get("postcode", "")[:10], request.POST.get("city", "")[:100]
+            )
+        elif object_id:
             code = (
                 self.get_queryset(request)
                 .filter(pk=object_id if str(object_id).isdigit() else None)

@@ -37,9 +37,13 @@ COLUMNS = [
     ("heure_fin", "Obligatoire, HH:MM."),
     ("lieu", "Nom du lieu (facultatif)."),
     ("adresse", "Obligatoire sur place."),
-    ("code_postal", "5 chiffres."),
+    (
+        "code_postal",
+        "5 chiffres, au format texte (06900, pas 6900) ; il doit exister et être dans le "
+        "département.",
+    ),
     ("ville", ""),
-    ("departement", "Code INSEE (69, 2A, 974) ; vide : déduit du code postal."),
+    ("departement", "Code INSEE (69, 2A, 974) ; vide : celui du code postal."),
     (
         "latitude",
         "Facultatif : les coordonnées du lieu même, en degrés décimaux (45.7625). Vide : le "

@@ -29,7 +29,8 @@ from events.imports.columns import (
 from events.models import Event, Organiser
 from events.scoping import event_in_scope, organisers_in_scope, scope_for
 from semaine.geo.locate import LocationSource, coordinates_doubt, find_commune
-from semaine.models import Department, Edition, Trade, department_code_from_postcode
+from semaine.geo.postcodes import check_postcode
+from semaine.models import Department, Edition, Trade
 
 # (column, model field, lookup, error, choices, value when the cell is empty)
 CHOICE_COLUMNS = (
@@ -131,12 +132,10 @@ class RowReader:
                 self.error(key, str(e))
 
     def read_place(self) -> Department | None:
-        """Postcode, city, venue, address and department (the postcode's when left empty)."""
+        """Postcode, city, venue, address and department: the postcode's, when left empty; a
+        postcode no commune has, or of another department, is an error (never padded: a
+        spreadsheet's « 6900 » may be 69000 as much as 06900)."""
         postcode = self.text("code_postal")
-        if postcode.isdigit() and len(postcode) == 4:
-            postcode = "0" + postcode  # a spreadsheet dropped the leading zero
-        if postcode and not re.fullmatch(r"\d{5}|2[AB]\d{3}", postcode.upper()):
-            self.error("code_postal", f"code postal invalide : « {postcode[:10]} » (5 chiffres).")
         self.values["postcode"] = postcode[:5]
         self.values["city"] = self.text("ville")[:100]
         self.values["venue_name"] = self.text("lieu")[:200]
@@ -144,11 +143,18 @@ class RowReader:
         code = self.text("departement").upper()
         if code.isdigit() and len(code) == 1:
             code = "0" + code
-        if not code and postcode:
-            code = department_code_from_postcode(postcode) or ""
         department = self.ctx.departments.get(code) if code else None
         if code and department is None:
             self.error("departement", f"département inconnu : « {code[:10]} ».")
+        check = check_postcode(
+            postcode, city=self.values["city"], department=department.code if department else None
+        )
+        if check.field == "postcode":
+            self.error("code_postal", check.error)
+        elif check.error and (department is not None or not code):
+            self.error("departement", check.error)  # not said again for an unknown code
+        elif department is None and not code and check.department:
+            department = self.ctx.departments.get(check.department)
         self.values["department"] = department
         return department
 

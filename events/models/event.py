@@ -19,6 +19,7 @@ from events.models.querysets import EventQuerySet
 from events.models.rules import MAX_DURATION
 from semaine.geo.distance import is_valid_point
 from semaine.geo.locate import LocationSource, locate_row
+from semaine.geo.postcodes import check_postcode
 from semaine.models import Department, Edition, Region, Trade
 
 # Rows of semaine_data_version this app's triggers bump, under which the page and facet caches
@@ -411,8 +412,9 @@ class Event(models.Model):
         if self.is_onsite:
             if not self.address:
                 errors["address"] = rules.ONSITE_HAS_ADDRESS
+            self.clean_place(errors)
             if not self.department_id:
-                errors["department"] = rules.ONSITE_HAS_DEPARTMENT
+                errors.setdefault("department", rules.ONSITE_HAS_DEPARTMENT)
         elif self.modalite == self.Modalite.DISTANCIEL:
             # Said once, next to the first field to empty: the message names them all.
             filled = [name for name in VENUE_FIELDS if getattr(self, name)]
@@ -431,6 +433,15 @@ class Event(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def clean_place(self, errors: dict) -> None:
+        """The venue's department is its postcode's (semaine.geo.postcodes): taken from it when
+        left empty; a postcode no commune has, or of another department, is an error."""
+        check = check_postcode(self.postcode, city=self.city, department=self.department_id)
+        if check.error:
+            errors[check.field] = check.error
+        elif not self.department_id and check.department:
+            self.department_id = check.department
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -10,6 +10,7 @@ from events.exports.programme import MAX_EVENTS
 from events.filters import EventFilter
 from semaine.models import Region
 from semaine.ratelimit import rate_limited
+from semaine.site_url import request_mismatch
 
 WIDGET_DEFAULT_SIZE = 10
 WIDGET_MAX_SIZE = 50
@@ -66,6 +67,9 @@ def partners(request):
         request,
         "events/partenaires.html",
         {
+            # Staff are told when these links name another address than the one served on.
+            "served_on": request_mismatch(request) if request.user.is_staff else "",
+            "site_url": settings.SITE_URL,
             "filter": filterset,
             "links": links,
             "programme_limit": MAX_EVENTS,

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Case, When
 
 from semaine.models import EMPTY_EXPANSION, Department, Edition, Region, SearchTerm, Trade
 
@@ -31,6 +32,21 @@ class DepartmentAdmin(ReadOnlyAdmin):
     list_filter = ["region"]
     search_fields = ["name", "code"]
     list_select_related = ["region"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The event form's autocomplete: « Rhô » offers the Rhône before the Bouches-du-Rhône
+        # (by code, 13 came first and was picked), then the code typed, then the others.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            queryset = queryset.annotate(
+                match_rank=Case(
+                    When(code__iexact=term, then=0),
+                    When(name__unaccent__istartswith=term, then=1),
+                    default=2,
+                )
+            ).order_by("match_rank", "code")
+        return queryset, may_have_duplicates
 
 
 @admin.register(Trade)

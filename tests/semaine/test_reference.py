@@ -35,6 +35,14 @@ def test_territories_match_the_shared_reference(shared_reference):
     assert {d.code: (d.name, d.region_id) for d in Department.objects.all()} == departments
 
 
+def test_department_articles_match_the_shared_reference(shared_reference):
+    from semaine.reference.data import DEPARTMENT_NAME_TYPES
+
+    with open(shared_reference / "departements_cog2022_full.csv", encoding="utf-8") as f:
+        name_types = {row["DEP"]: int(row["TNCC"]) for row in csv.DictReader(f)}
+    assert name_types == DEPARTMENT_NAME_TYPES
+
+
 def test_trades_match_the_shared_reference(shared_reference):
     with open(shared_reference / "rome_soin_v4.csv", encoding="utf-8") as f:
         v4 = {row["code"]: (row["label"], row["parent_code_v3"]) for row in csv.DictReader(f)}

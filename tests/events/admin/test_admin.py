@@ -175,25 +175,6 @@ def test_cancelling_an_event_emails_the_people_registered(
     assert str(vevent["status"]) == "CANCELLED"
 
 
-def test_duplicate_makes_a_draft_copy_without_registrations(agency_client, lyon, agency_user):
-    event = EventFactory(
-        organiser=lyon, trades=["J1501"], external_source="tableur-1", external_id="A1"
-    )
-    RegistrationFactory(event=event)
-
-    response = act(agency_client, "duplicate", event)
-
-    copy = Event.objects.exclude(pk=event.pk).get()
-    assert response.status_code == 302
-    assert response.url == reverse("admin:events_event_change", args=[copy.pk])
-    assert copy.title == f"Copie de {event.title}"
-    assert copy.status == Event.Status.DRAFT
-    assert copy.registrations.count() == 0
-    assert (copy.confirmed_onsite, copy.external_id) == (0, "")
-    assert list(copy.trades.values_list("code", flat=True)) == ["J1501"]
-    assert copy.created_by == agency_user
-
-
 def test_registrants_export_is_an_excel_friendly_csv(agency_client, lyon):
     event = EventFactory(organiser=lyon, title="Job dating EHPAD")
     RegistrationFactory(event=event, first_name="Zoé", last_name="=HACK()", email="zoe@example.org")

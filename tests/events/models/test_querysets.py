@@ -101,7 +101,8 @@ def test_clean_says_what_the_check_constraint_says(constraint, overrides, field)
 
 def test_the_onsite_rule_names_the_missing_field_in_the_constraint_s_words():
     (check,) = [c for c in Event._meta.constraints if c.name == "event_onsite_has_address"]
-    event = EventFactory.build(start=in_days(1), address="", department=None)
+    # Without a postcode either: a postcode would give the department (Event.clean_place).
+    event = EventFactory.build(start=in_days(1), address="", postcode="", department=None)
 
     with pytest.raises(ValidationError) as error:
         event.clean()
@@ -111,6 +112,16 @@ def test_the_onsite_rule_names_the_missing_field_in_the_constraint_s_words():
         "address": [rules.ONSITE_HAS_ADDRESS],
         "department": [rules.ONSITE_HAS_DEPARTMENT],
     }
+
+
+def test_an_onsite_event_without_department_takes_its_postcodes():
+    event = EventFactory.build(
+        start=in_days(1), postcode="97139", city="Les Abymes", department=None
+    )
+
+    event.clean()
+
+    assert event.department_id == "971"
 
 
 def test_an_online_only_event_has_no_venue():
