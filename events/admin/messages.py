@@ -58,7 +58,7 @@ class EventMessagesMixin:
         # Who may edit the event may write to its registrants.
         if not self.has_change_permission(request, event):
             raise PermissionDenied
-        form = EventMessageForm(request.POST or None)
+        form = EventMessageForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 message = event_message_send(event=event, user=request.user, **form.cleaned_data)
