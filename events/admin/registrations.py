@@ -113,6 +113,13 @@ def action_links(registration: Registration, back: str = "") -> str:
     )
 
 
+def without_actions_unless_allowed(model_admin, request, fields, obj=None) -> list:
+    """The fields shown, without the actions column for staff who may only look."""
+    if model_admin.has_change_permission(request, obj):
+        return list(fields)
+    return [name for name in fields if name not in {"staff_actions", "registrant_actions"}]
+
+
 class RegistrationInline(admin.TabularInline):
     """The event's registrants on its page: read only, with the actions the rules allow."""
 
@@ -138,6 +145,9 @@ class RegistrationInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_fields(self, request, obj=None):
+        return without_actions_unless_allowed(self, request, super().get_fields(request, obj))
 
     @admin.display(description="actions")
     def registrant_actions(self, obj):
@@ -230,6 +240,9 @@ class RegistrationAdmin(
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_fields(self, request, obj=None):
+        return without_actions_unless_allowed(self, request, super().get_fields(request, obj), obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "show_save": False}
