@@ -19,7 +19,7 @@ from events.admin.registrant_filters import (
 )
 from events.admin.scoped import ScopedEventsMixin
 from events.models import Event, RegistrantAccess, Registration
-from events.scoping import registrations_in_scope
+from events.scoping import events_in_scope, registrations_in_scope
 from events.services.audit import record_registrant_access
 from events.services.registrant_actions import (
     ActionPlan,
@@ -227,6 +227,7 @@ class RegistrationAdmin(
     # who is e-mailed (registrant_actions.py).
     fields = readonly_fields
     actions = ["export_registrants"]
+    change_list_template = "admin/events/registration/change_list.html"
 
     def _obj_event(self, obj):
         return obj.event
@@ -243,6 +244,11 @@ class RegistrationAdmin(
 
     def get_fields(self, request, obj=None):
         return without_actions_unless_allowed(self, request, super().get_fields(request, obj), obj)
+
+    def save_model(self, request, obj, form, change):
+        # Nothing on this page is typed: a save would only write the row back as it was read,
+        # over a change the registration services made meanwhile under the event's lock.
+        pass
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "show_save": False}
@@ -329,6 +335,12 @@ class RegistrationAdmin(
     # -- audit: who looked at whom ------------------------------------------------------------
 
     def changelist_view(self, request, extra_context=None):
+        # Filtered by one event: its page and its message are a click away.
+        chosen = request.GET.get("evenement", "")
+        event = (
+            events_in_scope(request.user).filter(pk=chosen).first() if chosen.isdigit() else None
+        )
+        extra_context = {**(extra_context or {}), "filtered_event": event}
         response = super().changelist_view(request, extra_context)
         if request.method == "GET" and getattr(response, "context_data", None):
             changelist = response.context_data.get("cl")

@@ -229,6 +229,9 @@ def test_the_event_filter_shows_the_chosen_event_only_never_every_event(agency_c
     assert "Atelier n°8" not in chosen.text
     # The filter's form keeps the page's other filters.
     assert '<input type="hidden" name="status" value="confirmed">' in chosen.text
+    # The event's page and its message are a click away.
+    assert reverse("admin:events_event_message", args=[events[7].pk]) in chosen.text
+    assert reverse("admin:events_event_message", args=[events[7].pk]) not in unfiltered.text
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "99999999", "1 OR 1=1"])
