@@ -27,6 +27,14 @@ def organisers_of_events_in_scope(user):
     return Organiser.objects.filter(pk__in=events_in_scope(user).values("organiser_id"))
 
 
+def as_id(value: str | None) -> int | None:
+    """A row id typed in an address, or None: ASCII digits that fit a bigint only (« ² » is a
+    digit to Python, 10**20 overflows PostgreSQL)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def event_label(event: Event) -> str:
     """An event as staff tell it from its namesakes: title, local date, city."""
     where = event.city or "en ligne"
@@ -45,18 +53,18 @@ class AutocompleteListFilter(admin.SimpleListFilter):
         raise NotImplementedError
 
     def lookups(self, request, model_admin):
-        value = self.value()
-        found = self.chosen(request, int(value)) if value and value.isdigit() else None
+        pk = as_id(self.value())
+        found = self.chosen(request, pk) if pk is not None else None
         return [found] if found else []
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
+        if not self.value():
             return queryset
-        if not value.isdigit():
+        pk = as_id(self.value())
+        if pk is None:
             # A mistyped address lists nothing rather than everything.
             return queryset.none()
-        return queryset.filter(**{self.field_path: int(value)})
+        return queryset.filter(**{self.field_path: pk})
 
     def has_output(self):
         return True

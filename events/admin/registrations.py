@@ -16,6 +16,7 @@ from events.admin.registrant_filters import (
     EventListFilter,
     OrganiserListFilter,
     RegistrationFiltersMixin,
+    as_id,
 )
 from events.admin.scoped import ScopedEventsMixin
 from events.models import Event, RegistrantAccess, Registration
@@ -336,10 +337,8 @@ class RegistrationAdmin(
 
     def changelist_view(self, request, extra_context=None):
         # Filtered by one event: its page and its message are a click away.
-        chosen = request.GET.get("evenement", "")
-        event = (
-            events_in_scope(request.user).filter(pk=chosen).first() if chosen.isdigit() else None
-        )
+        chosen = as_id(request.GET.get("evenement"))
+        event = events_in_scope(request.user).filter(pk=chosen).first() if chosen else None
         extra_context = {**(extra_context or {}), "filtered_event": event}
         response = super().changelist_view(request, extra_context)
         if request.method == "GET" and getattr(response, "context_data", None):

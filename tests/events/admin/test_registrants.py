@@ -234,7 +234,9 @@ def test_the_event_filter_shows_the_chosen_event_only_never_every_event(agency_c
     assert reverse("admin:events_event_message", args=[events[7].pk]) not in unfiltered.text
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "99999999", "1 OR 1=1"])
+@pytest.mark.parametrize(
+    "value", ["abc", "-1", "99999999", "1 OR 1=1", "²", "9" * 30, "%00", "1.5"]
+)
 def test_a_wrong_event_in_the_filter_lists_nothing(agency_client, lyon, value):
     RegistrationFactory(event=EventFactory(organiser=lyon))
 
