@@ -288,7 +288,7 @@ class RegistrationAdmin(
     @admin.display(description="statut", ordering="status")
     def status_display(self, obj):
         failure = (
-            format_html('<br><small class="errornote-inline">⚠ e-mail non délivré</small>')
+            format_html('<br><small title="{}">⚠ e-mail non délivré</small>', obj.email_failure)
             if obj.email_failure
             else ""
         )
