@@ -8,13 +8,16 @@ delays the e-mail, retried with back-off for about a day and a half; an address 
 refuses for good is recorded on the registration, for staff to see, and not retried.
 
 The job's arguments are ids, never an address or a name: they are written to the queue's table
-and to the worker's logs.
+and to the worker's logs. Staff's message to an event's registrants is one job per person
+(`queue_event_message`), its text stored once (EventMessage); each person's copy is marked sent
+in the transaction that sends it, so that a job run again never sends it twice.
 """
 
 import logging
 import smtplib
 import socket
 from email.utils import parseaddr
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -26,7 +29,13 @@ from procrastinate import BaseRetryStrategy, JobContext, RetryDecision
 from procrastinate.contrib.django import app
 
 from events.ical import event_ics
-from events.models import QUESTIONS, Event, Registration
+from events.models import (
+    QUESTIONS,
+    Event,
+    EventMessage,
+    EventMessageRecipient,
+    Registration,
+)
 from events.qr import checkin_qr_svg, checkin_url
 
 logger = logging.getLogger(__name__)
@@ -41,6 +50,11 @@ SUBJECTS = {
     "event_cancelled": "Événement annulé : {title}, {date}",
     "followup_survey": "Merci d'être venu·e : {title}, trois questions en un clic",
     "followup_missed": "Vous n'avez pas pu venir : d'autres événements près de chez vous",
+    # Staff's doing (the admin's registrant actions and messages).
+    "cancelled": "Inscription annulée : {title}",
+    "reinstated": "Votre inscription est rétablie : {title}",
+    "mode_changed": "Votre participation change : {title}",
+    "message": "{subject} – {title}",
 }
 # Kinds that only make sense while the person still holds a seat or a waitlist place: queued
 # before they cancelled, such an e-mail is dropped rather than announcing a seat they gave up.
@@ -52,7 +66,12 @@ ACTIVE_ONLY = {
     "followup_survey",
     "followup_missed",
     "already_registered",
+    "reinstated",
+    "mode_changed",
+    "message",
 }
+# A cancellation by staff is not announced once the registration was put back.
+CANCELLED_ONLY = {"cancelled"}
 # A confirmation link is only worth sending while the registration waits for it.
 PENDING_ONLY = {"confirm"}
 # How many events of the same trades a person who did not come is offered.
@@ -60,7 +79,9 @@ NEXT_EVENTS = 3
 
 QUEUE = "emails"
 # E-mails that announce a seat carry the QR code to show at the door.
-CHECKIN_QR_KINDS = {"confirmed", "promoted", "reminder"}
+CHECKIN_QR_KINDS = {"confirmed", "promoted", "reminder", "reinstated", "mode_changed"}
+# Staff's message to an event's registrants: one job per person, marked sent once.
+EVENT_MESSAGE = "message"
 
 
 class DeliveryError(Exception):
@@ -72,19 +93,22 @@ class PermanentDeliveryError(DeliveryError):
     """The mail server refused the message for good (5xx): retrying would not help."""
 
 
-def _subject(kind: str, registration: Registration) -> str:
+def _subject(kind: str, registration: Registration, event_message: EventMessage | None) -> str:
     event = registration.event
     with translation.override("fr"):
         date = dateformat.format(event.local_start, "l j F à H\\hi")
-    subject = SUBJECTS[kind].format(title=event.title, date=date)
+    subject = SUBJECTS[kind].format(
+        title=event.title, date=date, subject=event_message.subject if event_message else ""
+    )
     # A line break in a header would be refused (and is an injection attempt anyway).
     return " ".join(subject.split())
 
 
-def _context(kind: str, registration: Registration) -> dict:
+def _context(kind: str, registration: Registration, event_message: EventMessage | None) -> dict:
     event = registration.event
     with_qr = kind in CHECKIN_QR_KINDS
     context = {
+        "event_message": event_message,
         "checkin_qr": checkin_qr_svg(registration) if with_qr else "",
         "checkin_url": checkin_url(registration) if with_qr else "",
         "kind": kind,
@@ -99,7 +123,8 @@ def _context(kind: str, registration: Registration) -> dict:
         "site_url": settings.SITE_URL,
         **_followup_context(kind, registration),
         # A pending registration is cancelled by not confirming it.
-        "show_cancel": kind not in {"event_cancelled", "confirm"} and not registration.is_pending,
+        "show_cancel": kind not in {"event_cancelled", "confirm", "cancelled"}
+        and not registration.is_pending,
     }
     if registration.is_pending:
         context["confirm_url"] = settings.SITE_URL + reverse(
@@ -155,14 +180,18 @@ def message_id(kind: str, registration_id: int, job_id: int) -> str:
 
 
 def build_message(
-    kind: str, registration: Registration, *, msgid: str = ""
+    kind: str,
+    registration: Registration,
+    *,
+    msgid: str = "",
+    event_message: EventMessage | None = None,
 ) -> EmailMultiAlternatives:
     with translation.override("fr"):
-        context = _context(kind, registration)
+        context = _context(kind, registration, event_message)
         text = render_to_string(f"emails/registration_{kind}.txt", context)
         html = render_to_string(f"emails/registration_{kind}.html", context)
     message = EmailMultiAlternatives(
-        subject=_subject(kind, registration),
+        subject=_subject(kind, registration, event_message),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[registration.email],
@@ -238,10 +267,8 @@ def _record_failure(registration_id: int, reason: str) -> None:
     )
 
 
-def send_queued(*, kind: str, registration_id: int, job_id: int, attempts: int = 0) -> bool:
-    """Send one queued e-mail (what the worker runs). Returns False when there is nothing to
-    send any more (registration deleted or anonymised, or cancelled since); raises on failure,
-    after recording a refusal for good (or the last attempt) on the registration."""
+def _registration_to_write(kind: str, registration_id: int) -> Registration | None:
+    """The registration an e-mail of `kind` is for, None when it is no longer due."""
     registration = (
         Registration.objects.select_related("event", "event__department", "event__organiser")
         .filter(pk=registration_id, anonymised_at__isnull=True)
@@ -250,38 +277,116 @@ def send_queued(*, kind: str, registration_id: int, job_id: int, attempts: int =
     if (
         registration is None
         or (kind in ACTIVE_ONLY and registration.is_cancelled)
+        or (kind in CANCELLED_ONLY and not registration.is_cancelled)
         or (kind in PENDING_ONLY and not registration.is_pending)
     ):
         logger.info("%s e-mail of registration %s dropped: no longer due", kind, registration_id)
+        return None
+    return registration
+
+
+def _failed(kind: str, registration_id: int, attempts: int, exc: Exception) -> NoReturn:
+    """Log and record a message the mail server did not take; raises what the queue retries
+    (or not, for a refusal for good)."""
+    permanent = is_permanent(exc)
+    # The class name and code only: SMTP errors quote the recipient's address.
+    logger.warning(
+        "%s e-mail of registration %s not sent (attempt %d): %s %s",
+        kind,
+        registration_id,
+        attempts + 1,
+        type(exc).__name__,
+        _smtp_code(exc) or "",
+    )
+    if permanent or last_attempt(attempts):
+        _record_failure(registration_id, _describe(exc))
+    if permanent:
+        raise PermanentDeliveryError(_describe(exc)) from None
+    raise DeliveryError(f"{type(exc).__name__} {_smtp_code(exc) or ''}".strip()) from None
+
+
+def send_queued(
+    *,
+    kind: str,
+    registration_id: int,
+    job_id: int,
+    attempts: int = 0,
+    event_message_id: int | None = None,
+) -> bool:
+    """Send one queued e-mail (what the worker runs). Returns False when there is nothing to
+    send any more (registration deleted or anonymised, or cancelled since; a message already
+    sent); raises on failure, after recording a refusal for good (or the last attempt) on the
+    registration."""
+    if kind == EVENT_MESSAGE:
+        return _send_event_message(registration_id, event_message_id, job_id, attempts)
+    registration = _registration_to_write(kind, registration_id)
+    if registration is None:
         return False
     message = build_message(kind, registration, msgid=message_id(kind, registration_id, job_id))
     try:
         message.send()
     except Exception as exc:
-        permanent = is_permanent(exc)
-        # The class name and code only: SMTP errors quote the recipient's address.
-        logger.warning(
-            "%s e-mail of registration %s not sent (attempt %d): %s %s",
-            kind,
-            registration_id,
-            attempts + 1,
-            type(exc).__name__,
-            _smtp_code(exc) or "",
-        )
-        if permanent or last_attempt(attempts):
-            _record_failure(registration_id, _describe(exc))
-        if permanent:
-            raise PermanentDeliveryError(_describe(exc)) from None
-        raise DeliveryError(f"{type(exc).__name__} {_smtp_code(exc) or ''}".strip()) from None
+        _failed(kind, registration_id, attempts, exc)
     logger.info("%s e-mail of registration %s sent", kind, registration_id)
     return True
 
 
+def _send_event_message(
+    registration_id: int, event_message_id: int | None, job_id: int, attempts: int
+) -> bool:
+    """Send staff's message to one person, at most once: their copy's row is locked while the
+    mail server takes it and marked sent in the same transaction, so that the job run again
+    (a retry after an unclear failure, a worker taken for dead) finds it sent and stops."""
+    failure = None
+    with transaction.atomic():
+        copy = (
+            # Only the copy's row: the message's own row would queue every other copy of
+            # it behind this one's mail server round trip.
+            EventMessageRecipient.objects.select_for_update(of=("self",))
+            .select_related("message")
+            .filter(message_id=event_message_id, registration_id=registration_id)
+            .first()
+        )
+        if copy is None or copy.sent_at is not None:
+            logger.info(
+                "message %s to registration %s: already sent", event_message_id, registration_id
+            )
+            return False
+        registration = _registration_to_write(EVENT_MESSAGE, registration_id)
+        if registration is None:
+            return False
+        message = build_message(
+            EVENT_MESSAGE,
+            registration,
+            msgid=message_id(EVENT_MESSAGE, registration_id, job_id),
+            event_message=copy.message,
+        )
+        try:
+            message.send()
+        except Exception as exc:
+            failure = exc
+        else:
+            copy.sent_at = timezone.now()
+            copy.save(update_fields=["sent_at"])
+    if failure is not None:
+        # Out of the transaction: the failure is recorded for staff even though nothing else
+        # of this attempt is kept.
+        _failed(EVENT_MESSAGE, registration_id, attempts, failure)
+    logger.info("message %s to registration %s sent", event_message_id, registration_id)
+    return True
+
+
 @app.task(queue=QUEUE, retry=DeliveryRetry(), pass_context=True)
-def deliver(context: JobContext, *, kind: str, registration_id: int) -> bool:
+def deliver(
+    context: JobContext, *, kind: str, registration_id: int, event_message_id: int | None = None
+) -> bool:
     job = context.job
     return send_queued(
-        kind=kind, registration_id=registration_id, job_id=job.id, attempts=job.attempts
+        kind=kind,
+        registration_id=registration_id,
+        job_id=job.id,
+        attempts=job.attempts,
+        event_message_id=event_message_id,
     )
 
 
@@ -315,3 +420,22 @@ def queue_emails(kind: str, registration_ids: list[int]) -> None:
         for pk in registration_ids
     ]
     app.job_manager.batch_defer_jobs(jobs)
+
+
+def queue_event_message(event_message: EventMessage, registration_ids: list[int]) -> None:
+    """Queue staff's message for each registration, with its copy's row (what makes it sent
+    once), in the current transaction: the message is recorded with all its e-mails queued,
+    or not at all."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("queue_event_message() belongs in the transaction of the message")
+    EventMessageRecipient.objects.bulk_create(
+        EventMessageRecipient(message=event_message, registration_id=pk) for pk in registration_ids
+    )
+    jobs = [
+        deliver.configure(lock=_lock(pk)).make_new_job(
+            kind=EVENT_MESSAGE, registration_id=pk, event_message_id=event_message.pk
+        )
+        for pk in registration_ids
+    ]
+    if jobs:
+        app.job_manager.batch_defer_jobs(jobs)

@@ -16,9 +16,10 @@ from events.admin.attendance import EventAttendanceMixin
 from events.admin.dashboard import EventDashboardMixin
 from events.admin.duplicate import EventDuplicateMixin
 from events.admin.importexport import EventImportExportMixin
-from events.admin.registrations import RegistrationInline, save_registration_changes
+from events.admin.messages import EventMessagesMixin
+from events.admin.registrations import RegistrationInline
 from events.admin.scoped import ScopedEventsMixin
-from events.models import Event, RegistrantAccess, Registration
+from events.models import Event, RegistrantAccess
 from events.scoping import (
     departments_in_scope,
     event_scope_error,
@@ -41,6 +42,7 @@ class EventAdmin(
     EventDuplicateMixin,
     EventAttendanceMixin,
     EventDashboardMixin,
+    EventMessagesMixin,
     EventImportExportMixin,
     ImportMixin,
     ExportActionMixin,
@@ -152,6 +154,11 @@ class EventAdmin(
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_inlines(self, request, obj):
+        # The registrations inline is read only: a save of the event takes nothing from it,
+        # and a pending registration that expired since the page was shown must not fail it.
+        return [] if request.method == "POST" else super().get_inlines(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "organiser":
@@ -251,12 +258,8 @@ class EventAdmin(
             )
 
     def save_related(self, request, form, formsets, change):
+        # The registrations inline is read only: its actions are pages of their own.
         form.save_m2m()
-        for formset in formsets:
-            if formset.model is Registration:
-                save_registration_changes(request, formset)
-            else:
-                self.save_formset(request, form, formset, change=change)
         form.instance.refresh_sectors()
 
     # -- list columns ---------------------------------------------------------------------------

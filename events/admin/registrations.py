@@ -1,19 +1,32 @@
-"""Registrations in the admin (read-only personal data) and the registrants' CSV export."""
+"""Registrations in the admin (read-only personal data, the actions the rules allow) and the
+registrants' CSV export."""
 
 import csv
+from urllib.parse import urlencode
 
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
+from events.admin.registrant_actions import RegistrantActionsMixin
+from events.admin.registrant_filters import (
+    EventListFilter,
+    OrganiserListFilter,
+    RegistrationFiltersMixin,
+    as_id,
+)
 from events.admin.scoped import ScopedEventsMixin
 from events.models import Event, RegistrantAccess, Registration
-from events.scoping import (
-    registrations_in_scope,
-)
+from events.scoping import events_in_scope, registrations_in_scope
 from events.services.audit import record_registrant_access
-from events.services.registration import RegistrationError, registration_cancel
+from events.services.registrant_actions import (
+    ActionPlan,
+    registration_action_plan,
+    registration_actions,
+)
 from semaine.spreadsheets import neutralise
 
 # -- registrants' CSV ---------------------------------------------------------------------------
@@ -78,34 +91,44 @@ def registrants_csv_response(registrations, filename: str) -> StreamingHttpRespo
 # -- registrations ------------------------------------------------------------------------------
 
 
-class RegistrationInlineForm(forms.ModelForm):
-    class Meta:
-        model = Registration
-        fields = ["status"]
+def action_links(registration: Registration, back: str = "") -> str:
+    """Links to the actions the rules allow on `registration`, each asking for confirmation
+    on a page that says who is e-mailed."""
+    query = f"?{urlencode({'next': back})}" if back else ""
+    person = f"{registration.first_name} {registration.last_name}"
+    links = [
+        (
+            reverse(f"admin:events_registration_{plan.action.name.lower()}", args=[registration.pk])
+            + query,
+            # Said to a screen reader with whose registration it is: a list repeats the labels.
+            f"{plan.label} : {person}",
+            plan.label,
+        )
+        for plan in registration_actions(registration)
+    ]
+    if not links:
+        return "—"
+    return format_html(
+        '<ul class="semaine-registrant-actions">{}</ul>',
+        format_html_join("", '<li><a href="{}" aria-label="{}">{}</a></li>', links),
+    )
 
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        initial = self.instance.status
-        if status == initial:
-            return status
-        if status != Registration.Status.CANCELLED:
-            raise forms.ValidationError(
-                "Ici, une inscription ne peut qu'être annulée : la place libérée va au premier "
-                "de la liste d'attente."
-            )
-        reason = self.instance.event.cancellation_closed_reason()
-        if reason:
-            raise forms.ValidationError(reason)
-        return status
+
+def without_actions_unless_allowed(model_admin, request, fields, obj=None) -> list:
+    """The fields shown, without the actions column for staff who may only look."""
+    if model_admin.has_change_permission(request, obj):
+        return list(fields)
+    return [name for name in fields if name not in {"staff_actions", "registrant_actions"}]
 
 
 class RegistrationInline(admin.TabularInline):
+    """The event's registrants on its page: read only, with the actions the rules allow."""
+
     model = Registration
-    form = RegistrationInlineForm
     extra = 0
     max_num = 0
     can_delete = False
-    show_change_link = False
+    show_change_link = True
     fields = [
         "last_name",
         "first_name",
@@ -116,31 +139,23 @@ class RegistrationInline(admin.TabularInline):
         "created_at",
         "status",
         "attendance",
+        "registrant_actions",
     ]
-    readonly_fields = [f for f in fields if f != "status"]
+    readonly_fields = fields
     verbose_name_plural = "inscriptions (données personnelles en lecture seule)"
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        return without_actions_unless_allowed(self, request, super().get_fields(request, obj))
 
-def save_registration_changes(request, formset):
-    """Cancel through the registration service, so counters and the waitlist stay right."""
-    promoted = 0
-    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-    for form in formset.forms:
-        if form.instance.pk and "status" in form.changed_data:
-            try:
-                promoted += len(registration_cancel(registration=form.instance))
-            except RegistrationError as e:
-                messages.error(request, str(e))
-            else:
-                formset.changed_objects.append((form.instance, ["status"]))
-    if promoted:
-        messages.info(
-            request,
-            f"{promoted} personne(s) de la liste d'attente ont reçu la place libérée.",
-        )
+    @admin.display(description="actions")
+    def registrant_actions(self, obj):
+        if obj.pk is None:
+            return ""
+        back = reverse("admin:events_event_change", args=[obj.event_id])
+        return action_links(obj, back)
 
 
 class EmailFailureFilter(admin.SimpleListFilter):
@@ -160,28 +175,32 @@ class EmailFailureFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
+class RegistrationAdmin(
+    RegistrantActionsMixin, RegistrationFiltersMixin, ScopedEventsMixin, admin.ModelAdmin
+):
+    # Few and narrow columns: the list fits 1,366 px beside its filters, date and status
+    # included (the e-mail goes under the name, a failed e-mail with the status).
     list_display = [
-        "last_name",
-        "first_name",
-        "email",
-        "event",
+        "person",
+        "event_link",
         "event_start",
         "mode",
-        "status",
-        "attendance",
-        "created_at",
-        "email_failure",
+        "status_display",
+        "created_at_display",
     ]
+    list_display_links = ["person"]
     list_filter = [
+        EventListFilter,
+        OrganiserListFilter,
         "status",
-        "attendance",
         "mode",
+        "attendance",
         EmailFailureFilter,
         ("event__region", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["last_name", "first_name", "email", "event__title"]
     list_select_related = ["event", "event__department"]
+    list_per_page = 50
     readonly_fields = [
         "event",
         "mode",
@@ -191,6 +210,8 @@ class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
         "phone",
         "situation",
         "consent_contact",
+        "status",
+        "staff_actions",
         "created_at",
         "updated_at",
         "reminder_sent_at",
@@ -203,9 +224,11 @@ class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
         "attendance_by",
         "followup_sent_at",
     ]
-    fields = readonly_fields[:9] + ["status"] + readonly_fields[9:]
-    form = RegistrationInlineForm
+    # Nothing here is typed: a status changes through the actions the rules allow, which say
+    # who is e-mailed (registrant_actions.py).
+    fields = readonly_fields
     actions = ["export_registrants"]
+    change_list_template = "admin/events/registration/change_list.html"
 
     def _obj_event(self, obj):
         return obj.event
@@ -220,16 +243,86 @@ class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        return without_actions_unless_allowed(self, request, super().get_fields(request, obj), obj)
+
+    def save_model(self, request, obj, form, change):
+        # Nothing on this page is typed: a save would only write the row back as it was read,
+        # over a change the registration services made meanwhile under the event's lock.
+        pass
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save": False}
+        extra_context["show_save_and_continue"] = False
+        response = super().change_view(request, object_id, form_url, extra_context)
+        registration = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and registration is not None:
+            record_registrant_access(
+                request.user, RegistrantAccess.Action.REGISTRATION, [registration.event], rows=1
+            )
+        return response
+
+    # -- columns --------------------------------------------------------------------------------
+
+    @admin.display(description="personne", ordering="last_name")
+    def person(self, obj):
+        return format_html(
+            "{} {}<br><small>{}</small>", obj.last_name.upper(), obj.first_name, obj.email
+        )
+
+    @admin.display(description="événement", ordering="event__title")
+    def event_link(self, obj):
+        # The registrations of that event: the list filtered by it.
+        url = reverse("admin:events_registration_changelist") + f"?evenement={obj.event_id}"
+        return format_html(
+            '<a href="{}" title="{}">{}</a>',
+            url,
+            obj.event.title,
+            Truncator(obj.event.title).chars(60),
+        )
+
     @admin.display(description="date", ordering="event__start")
     def event_start(self, obj):
         return obj.event.local_start.strftime("%d/%m/%Y %H:%M")
 
-    def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data:
-            try:
-                registration_cancel(registration=obj)
-            except RegistrationError as e:
-                messages.error(request, str(e))
+    @admin.display(description="statut", ordering="status")
+    def status_display(self, obj):
+        failure = (
+            format_html('<br><small title="{}">⚠ e-mail non délivré</small>', obj.email_failure)
+            if obj.email_failure
+            else ""
+        )
+        presence = (
+            format_html("<br><small>{}</small>", obj.get_attendance_display())
+            if obj.attendance
+            else ""
+        )
+        return format_html("{}{}{}", obj.get_status_display(), presence, failure)
+
+    @admin.display(description="inscrit le", ordering="created_at")
+    def created_at_display(self, obj):
+        return timezone.localtime(obj.created_at).strftime("%d/%m/%Y")
+
+    @admin.display(description="actions possibles")
+    def staff_actions(self, obj):
+        plans = [registration_action_plan(obj, plan.action) for plan in registration_actions(obj)]
+        if not plans:
+            return "Aucune : l'événement a commencé, ou rien ne peut plus changer."
+        return format_html_join(
+            "",
+            '<p class="semaine-action-notice"><a class="button" href="{}">{}</a> {}</p>',
+            (
+                (
+                    reverse(f"admin:events_registration_{plan.action.name.lower()}", args=[obj.pk]),
+                    plan.label,
+                    plan.notice,
+                )
+                for plan in plans
+                if isinstance(plan, ActionPlan)
+            ),
+        )
+
+    # -- registrants' CSV -----------------------------------------------------------------------
 
     @admin.action(description="Exporter les inscriptions sélectionnées (CSV)")
     def export_registrants(self, request, queryset):
@@ -243,6 +336,10 @@ class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
     # -- audit: who looked at whom ------------------------------------------------------------
 
     def changelist_view(self, request, extra_context=None):
+        # Filtered by one event: its page and its message are a click away.
+        chosen = as_id(request.GET.get("evenement"))
+        event = events_in_scope(request.user).filter(pk=chosen).first() if chosen else None
+        extra_context = {**(extra_context or {}), "filtered_event": event}
         response = super().changelist_view(request, extra_context)
         if request.method == "GET" and getattr(response, "context_data", None):
             changelist = response.context_data.get("cl")
@@ -253,13 +350,4 @@ class RegistrationAdmin(ScopedEventsMixin, admin.ModelAdmin):
                     rows=changelist.result_count,
                     detail=request.GET.urlencode(),
                 )
-        return response
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        registration = getattr(response, "context_data", {}).get("original")
-        if request.method == "GET" and registration is not None:
-            record_registrant_access(
-                request.user, RegistrantAccess.Action.REGISTRATION, [registration.event], rows=1
-            )
         return response

@@ -11,6 +11,7 @@ from events.models.event import (
     Event,
     EventQuerySet,
 )
+from events.models.message import EventMessage, EventMessageRecipient
 from events.models.organiser import Organiser
 from events.models.registration import Registration, RegistrationQuerySet, WalkIn
 from events.models.rules import MAX_DURATION
@@ -24,6 +25,8 @@ __all__ = [
     "QUESTIONS",
     "SEATS_VERSION",
     "Event",
+    "EventMessage",
+    "EventMessageRecipient",
     "EventQuerySet",
     "Organiser",
     "RegistrantAccess",

@@ -1,5 +1,5 @@
 """Registration writes: hold a seat, confirm the address, expire, cancel and promote, remind,
-purge.
+purge; and what staff do to one registration (cancel, reinstate, move to the other mode).
 
 Every change of a registration's status happens here, under a row lock on its event, so that the
 seat counters `Event.confirmed_onsite` / `confirmed_online` always equal the seats taken (the
@@ -44,6 +44,7 @@ NETWORK_CAP_REACHED = (
     "Trop d'inscriptions à cet événement ont été faites depuis votre connexion. Si vous "
     "souhaitez tout de même vous inscrire, contactez l'organisateur."
 )
+MODE_NOT_OFFERED = "Cet événement n'offre plus de participation « {mode} »."
 CONFIRM_LINK_INVALID = "Ce lien de confirmation n'est pas valide."
 CONFIRM_LINK_EXPIRED = (
     "Ce lien de confirmation a expiré : l'inscription n'a pas été confirmée à temps, et la place "
@@ -447,11 +448,13 @@ def _promote_waitlisted(event: Event, mode: str) -> list[Registration]:
     return promoted
 
 
-def registration_cancel(*, registration: Registration) -> list[Registration]:
+def registration_cancel(*, registration: Registration, notify: bool = False) -> list[Registration]:
     """Cancel a registration; a freed seat goes to the first waitlisted person of the same mode.
 
     Idempotent: cancelling a cancelled registration changes nothing. Returns the promoted
-    registrations, whose e-mails are queued in the same transaction.
+    registrations, whose e-mails are queued in the same transaction. `notify` (staff cancelling
+    for the person) also queues the cancellation e-mail to the person, unless their address was
+    never confirmed: the double opt-in sends nothing more to an address nobody vouched for.
     """
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=registration.event_id)
@@ -463,6 +466,7 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
         if reason:
             raise RegistrationError(reason)
         had_seat = current.is_confirmed or current.seat_held
+        was_pending = current.is_pending
         current.status = Registration.Status.CANCELLED
         current.seat_held = False
         current.confirm_by = None
@@ -480,7 +484,103 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
             len(promoted),
         )
         _queue_promoted(event, promoted)
+        if notify and not was_pending:
+            current.event = event
+            emails.queue_email("cancelled", current)
     return promoted
+
+
+def registration_reinstate(*, registration: Registration) -> Registration:
+    """Staff put a cancelled registration back: onto a free seat of its mode, else at the end
+    of that mode's waitlist (RegistrationError when the waitlist is full too, when the event no
+    longer takes registrations or no longer offers that mode). The person is e-mailed.
+
+    A free seat goes to the waitlist first: a reinstated person never passes the people
+    waiting (the waitlist is empty whenever a seat is free, but for a draft event).
+    """
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not current.is_cancelled:
+            raise RegistrationError("Cette inscription n'est pas annulée.")
+        if current.anonymised_at:
+            raise RegistrationError("Cette inscription a été anonymisée.")
+        if not event.registration_open:
+            raise RegistrationError(event.registration_closed_reason())
+        if current.mode not in registration_modes(event):
+            raise RegistrationError(MODE_NOT_OFFERED.format(mode=current.get_mode_display()))
+        waiting = Registration.objects.waitlisted().filter(event=event, mode=current.mode)
+        if _seat_left(event, current.mode) and not waiting.exists():
+            _take_seat(event, current.mode)
+            current.status = Registration.Status.CONFIRMED
+        else:
+            _check_waitlist_room(event, current.mode)
+            current.status = Registration.Status.WAITLISTED
+            # The end of the queue, which is ordered by this date.
+            current.created_at = timezone.now()
+        current.reminder_sent_at = None
+        current.save(update_fields=["status", "created_at", "reminder_sent_at", "updated_at"])
+        current.event = event
+        registration.status = current.status
+        logger.info(
+            "registration %s to event %s reinstated, %s", current.pk, event.pk, current.status
+        )
+        emails.queue_email("reinstated", current)
+    return current
+
+
+def registration_move(*, registration: Registration, mode: str) -> list[Registration]:
+    """Staff move a registration of a hybrid event to its other mode (on site ⇄ online), onto
+    a free seat there: a confirmed person's seat is freed for the first waitlisted of the mode
+    they leave, a waitlisted one is confirmed in the new mode. The person is e-mailed; returns
+    the people promoted (e-mailed too). RegistrationError when the rules refuse it.
+    """
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        reason = registration_move_refusal(event, current, mode)
+        if reason:
+            raise RegistrationError(reason)
+        old_mode, had_seat = current.mode, current.is_confirmed
+        _take_seat(event, mode)
+        if had_seat:
+            _take_seat(event, old_mode, -1)
+        current.mode = mode
+        current.status = Registration.Status.CONFIRMED
+        current.reminder_sent_at = None
+        current.save(update_fields=["mode", "status", "reminder_sent_at", "updated_at"])
+        current.event = event
+        registration.mode, registration.status = current.mode, current.status
+        promoted = _promote_waitlisted(event, old_mode) if had_seat and event.is_published else []
+        logger.info(
+            "registration %s to event %s moved to %s, %d promoted",
+            current.pk,
+            event.pk,
+            mode,
+            len(promoted),
+        )
+        emails.queue_email("mode_changed", current)
+        _queue_promoted(event, promoted)
+    return promoted
+
+
+def registration_move_refusal(event: Event, registration: Registration, mode: str) -> str:
+    """Why `registration` cannot move to `mode` now ("" when it can), from the event's counters
+    as read: under the lock in registration_move, or to decide which actions staff are offered.
+    """
+    if event.modalite != Event.Modalite.HYBRIDE:
+        return "Seul un événement sur place et en ligne permet de changer de participation."
+    if mode not in COUNTER or mode == registration.mode:
+        return "Choisissez l'autre participation que celle de l'inscription."
+    if event.is_cancelled:
+        return "Cet événement est annulé."
+    if not (registration.is_confirmed or registration.is_waitlisted):
+        return "Seule une inscription confirmée ou en liste d'attente change de participation."
+    if event.start <= timezone.now():
+        return "Cet événement a déjà commencé ou est terminé : la participation ne change plus."
+    if not _seat_left(event, mode):
+        return f"Plus de place {Registration.Mode(mode).label.lower()}."
+    return ""
 
 
 def registration_promote_waitlist(*, event: Event) -> list[Registration]:

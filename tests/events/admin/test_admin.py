@@ -249,67 +249,7 @@ def test_an_exported_neutralised_title_imports_as_its_own_text():
     assert cell_text("'Atelier") == "'Atelier"  # an apostrophe of the text itself stays
 
 
-# -- registrations inline -----------------------------------------------------------------------
-
-
-def test_cancelling_a_registration_inline_frees_the_seat_for_the_waitlist(agency_client, lyon):
-    event = EventFactory(organiser=lyon, capacity_onsite=1, confirmed_onsite=1)
-    seated = RegistrationFactory(event=event, status=Registration.Status.CONFIRMED)
-    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
-    data = event_form_data(
-        organiser=lyon.pk, title=event.title, capacity_onsite="1", status="published"
-    )
-    data.update(
-        {
-            "registrations-TOTAL_FORMS": "2",
-            "registrations-INITIAL_FORMS": "2",
-            "registrations-0-id": seated.pk,
-            "registrations-0-event": event.pk,
-            "registrations-0-status": "cancelled",
-            "registrations-1-id": waiting.pk,
-            "registrations-1-event": event.pk,
-            "registrations-1-status": "waitlisted",
-        }
-    )
-
-    response = agency_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
-
-    assert response.status_code == 302
-    seated.refresh_from_db()
-    waiting.refresh_from_db()
-    event.refresh_from_db()
-    assert (seated.status, waiting.status, event.confirmed_onsite) == (
-        Registration.Status.CANCELLED,
-        Registration.Status.CONFIRMED,
-        1,
-    )
-    # The admin history keeps what changed, not who registered: it is never purged.
-    [entry] = LogEntry.objects.filter(object_id=str(event.pk))
-    assert "inscription" in entry.get_change_message()
-    assert seated.last_name not in entry.change_message + entry.object_repr
-
-
-def test_a_registration_cannot_be_confirmed_by_hand(agency_client, lyon):
-    event = EventFactory(organiser=lyon, capacity_onsite=1, confirmed_onsite=1)
-    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
-    data = event_form_data(organiser=lyon.pk, title=event.title, capacity_onsite="1")
-    data.update(
-        {
-            "registrations-TOTAL_FORMS": "1",
-            "registrations-INITIAL_FORMS": "1",
-            "registrations-0-id": waiting.pk,
-            "registrations-0-event": event.pk,
-            "registrations-0-status": "confirmed",
-        }
-    )
-
-    response = agency_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
-
-    assert response.status_code == 200
-    inline = response.context["inline_admin_formsets"][0].formset
-    assert "ne peut qu'être annulée" in str(inline.errors)
-    waiting.refresh_from_db()
-    assert waiting.status == Registration.Status.WAITLISTED
+# -- registrations on the event's page (their actions: tests/events/admin/test_registrants.py) --
 
 
 def test_personal_data_is_read_only_on_the_event_page(agency_client, lyon):
