@@ -48,35 +48,23 @@ class Search:
         search's rows are already cached, the search is then checked on the rows those filters
         leave, which their indexes find first, rather than on every row of the listing."""
         trade_match = _once_each(trade_match)
-        cached = cache.get(self._matches_key())
-        if cached is None and narrowed:
+        key = _cache_key("rows", self.lexicon, self.used.text, self.versions)
+        ids = cache.get(key)
+        if ids is None and narrowed:
             found, first = condition(self.used, trade_match), relevant(self.used, trade_match)
             if found is None:
                 return queryset.none()
         else:
-            found_ids, first_ids = cached or self.matches(trade_match)
+            if ids is None:
+                ids = _find(self.used, self.lexicon, trade_match)
+                cache.set(key, ids, CACHE_SECONDS)
+            found_ids, first_ids = ids
             found, first = among_ids(found_ids), first_ids and among_ids(first_ids)
         queryset = queryset.filter(found)
         if first and not queryset.query.order_by:
             ranked = Case(When(first, then=Value(0)), default=Value(1))
             queryset = queryset.order_by(ranked, *queryset.model._meta.ordering)
         return queryset
-
-    def _matches_key(self) -> str:
-        label = f"{self.lexicon.model._meta.label}:{self.used.text}"
-        digest = hashlib.sha256(label.encode()).hexdigest()[:40]
-        return f"search:rows:{version_key((VOCABULARY_VERSION, *self.versions))}:{digest}"
-
-    def matches(self, trade_match: TradeMatch) -> tuple[str, str]:
-        """The ids of the lexicon's rows the search finds, and of those among them whose
-        title or trades match (the most relevant), as among_ids() reads them; cached per data
-        version."""
-        key = self._matches_key()
-        cached = cache.get(key)
-        if cached is None:
-            cached = _find(self.used, self.lexicon, trade_match)
-            cache.set(key, cached, CACHE_SECONDS)
-        return cached
 
     def suggested_trades(self, limit: int = 3) -> list[Trade]:
         """The trades closest to the query, for a search that found nothing: those its
@@ -101,7 +89,16 @@ def _once_each(trade_match: TradeMatch) -> TradeMatch:
     return lambda trade_ids: cached(tuple(trade_ids))
 
 
+def _cache_key(kind: str, lexicon: QuerySet, text: str, versions: tuple[str, ...]) -> str:
+    """What is cached of `text` searched over `lexicon`, under the data versions it reads.
+    Hashed: a query string can be long, and cache keys must stay short."""
+    digest = hashlib.sha256(f"{lexicon.model._meta.label}:{text}".encode()).hexdigest()[:40]
+    return f"search:{kind}:{version_key((VOCABULARY_VERSION, *versions))}:{digest}"
+
+
 def _find(query: Query, lexicon: QuerySet, trade_match: TradeMatch) -> tuple[str, str]:
+    """The ids of the lexicon's rows `query` finds, and of those among them whose title or
+    trades match (the most relevant), as among_ids() reads them."""
     found = condition(query, trade_match)
     if found is None:
         return "", ""
@@ -119,8 +116,7 @@ def search(text: str, *, lexicon, versions: tuple[str, ...], exact: bool = False
     typed = understand(text, using=lexicon.db)
     if exact or typed.is_empty:
         return Search(typed=typed, used=typed, lexicon=lexicon, versions=versions)
-    digest = hashlib.sha256(f"{lexicon.model._meta.label}:{text}".encode()).hexdigest()[:40]
-    cache_key = f"search:fix:{version_key((VOCABULARY_VERSION, *versions))}:{digest}"
+    cache_key = _cache_key("fix", lexicon, text, versions)
     fixed = cache.get(cache_key)
     if fixed is None:
         fixed = corrected(typed, lexicon) or False
