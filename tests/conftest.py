@@ -107,13 +107,20 @@ $$
 """
 
 
+def _commits(request) -> bool:
+    """Whether the test's writes are committed (transactional tests, the live server's)."""
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
 @pytest.fixture(autouse=True)
 def _cache_versions_per_statement(request):
     marker = request.node.get_closest_marker("django_db")
     uses_db = marker is not None or "db" in request.fixturenames
-    if not uses_db or (marker and marker.kwargs.get("transaction")):
-        return
-    if "transactional_db" in request.fixturenames:
+    if not uses_db or _commits(request):
         return
     request.getfixturevalue("db")
     from django.db import connection
@@ -131,11 +138,7 @@ def _empty_task_queue_after_committed_tests(request, django_db_blocker):
     Django's flush empties only the tables of its models, and procrastinate's are not. The next
     test would otherwise find, and send, jobs it never queued."""
     yield
-    marker = request.node.get_closest_marker("django_db")
-    committed = (marker and marker.kwargs.get("transaction")) or (
-        {"transactional_db", "live_server"} & set(request.fixturenames)
-    )
-    if not committed:
+    if not _commits(request):
         return
     from django.db import connection
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Registration, WalkIn
-from tests.conftest import run_queued_emails
+from tests.conftest import confirm_registration, run_queued_emails
 from tests.factories import EventFactory, RegistrationFactory, content_of, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -217,7 +217,7 @@ def test_the_qr_link_of_a_cancelled_event_records_nothing(agency_client, event):
 
 
 def test_the_confirmation_email_and_the_registrants_page_carry_the_qr_code(client, event, db):
-    from events.services.registration import registration_confirm, registration_create
+    from events.services.registration import registration_create
 
     result = registration_create(
         event=event, first_name="Paul", last_name="Bernard", email="paul@example.org"
@@ -227,7 +227,7 @@ def test_the_confirmation_email_and_the_registrants_page_carry_the_qr_code(clien
     (request,) = mail.outbox
     assert "<svg" not in request.alternatives[0][0] and not request.attachments
     mail.outbox.clear()
-    registration_confirm(token=result.registration.confirm_token())
+    confirm_registration(result.registration)
     run_queued_emails()
 
     (message,) = mail.outbox
