@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from events.facets import SUMMARY
 from events.models import AVAILABILITY_VERSION, LISTING_VERSION, Event
 from semaine.facets import Facets, counts_without
 from semaine.filters import Chip, ListingFilterSet, trade_choices
@@ -92,12 +93,15 @@ class EventFilter(ListingFilterSet):
         "secteur": "sectors",
     }
 
+    SUMMARY = SUMMARY
+
     class Meta:
         model = Event
         fields = []
         form = EventFilterForm
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, now=None):
+        self.summarised = queryset is None
         if queryset is None:
             queryset = Event.objects.public()
         self.now = now or timezone.now()
@@ -112,7 +116,8 @@ class EventFilter(ListingFilterSet):
 
     def count_facets(self) -> Facets:
         facets = super().count_facets()
-        facets.counts["metier"] = counts_without(self, "metier", _trade_counts)
+        if "metier" not in facets.counts:  # the summary counts them; the rows' scan does not
+            facets.counts["metier"] = counts_without(self, "metier", _trade_counts)
         # Each event has a string of sector letters ("JK"): counted per letter.
         facets.counts["secteur"] = _fold_sectors(facets.counts["secteur"])
         return facets

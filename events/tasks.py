@@ -11,6 +11,7 @@ import logging
 
 from procrastinate.contrib.django import app
 
+from events.facets import SUMMARY
 from events.services.attendance import attendance_purge
 from events.services.followup import followups_queue
 from events.services.registration import (
@@ -31,6 +32,14 @@ def expire_registrations(timestamp: int) -> int:
     expired = registrations_expire()
     logger.info("%d unconfirmed registration(s) expired", expired)
     return expired
+
+
+@app.periodic(cron="* * * * *")
+@app.task(queue="periodic", queueing_lock="events.sweep_facet_counts")
+def sweep_facet_counts(timestamp: int) -> int:
+    """Every minute: take the events that ended out of the listing's facet summary
+    (semaine.summary). The counts are exact without it; it keeps their correction small."""
+    return SUMMARY.sweep()
 
 
 @app.periodic(cron="*/15 * * * *")

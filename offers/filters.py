@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from offers.facets import SUMMARY
 from offers.models import LISTING_VERSION, Offer
 from semaine.facets import Facets
 from semaine.filters import ListingFilterSet, trade_choices
@@ -68,11 +69,14 @@ class OfferFilter(ListingFilterSet):
     FACET_FIELDS = ("nature", "region", "departement", "metier", "temps", "contrat")
     CHIP_LABELS = {"alternance": "En alternance"}
 
+    SUMMARY = SUMMARY
+
     class Meta:
         model = Offer
         fields = []
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        self.summarised = queryset is None
         if queryset is None:
             queryset = Offer.objects.open()
         super().__init__(data, queryset, request=request, prefix=prefix)
@@ -88,6 +92,11 @@ class OfferFilter(ListingFilterSet):
             codes[pk]: n for pk, n in facets.counts["metier"].items() if pk in codes
         }
         return facets
+
+    def summary_values(self, name: str, value) -> list[str]:
+        if name == "metier":  # the summary keeps trades by id, as the counts
+            return [pk for pk, code in _trade_codes().items() if code == value]
+        return super().summary_values(name, value)
 
     def facet_options(self, counted: Facets) -> dict:
         options = super().facet_options(counted)

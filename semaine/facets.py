@@ -85,9 +85,16 @@ def column_counts(queryset, column: str) -> dict[str, int]:
 def count_facets(filterset) -> Facets:
     """Total and counts of every facet in `filterset.FACETS` (filter name -> column).
 
-    One GROUPING SETS scan for the facets without an active filter, then one count per active
-    one on the rows of the other filters.
+    Read from the listing's summary table when it keeps the selection (semaine.summary);
+    otherwise one GROUPING SETS scan for the facets without an active filter, then one count
+    per active one on the rows of the other filters.
     """
+    selection = filterset.summary_selection()
+    if selection is not None:
+        total, counts = filterset.SUMMARY.counts(
+            selection, using=filterset.qs.db, now=getattr(filterset, "now", None)
+        )
+        return Facets(total=total, counts=counts)
     active = filterset.active_filters
     free = {name: column for name, column in filterset.FACETS.items() if name not in active}
     total, counts = grouping_sets(filterset.qs, free)

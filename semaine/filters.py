@@ -161,6 +161,12 @@ class ListingFilterSet(django_filters.FilterSet):
     NOT_NARROWING = {"q", "exact", "tri", "rayon", "passes"}
     # Filters whose chip is not the filter's label or its choice's (booleans, mostly).
     CHIP_LABELS: dict[str, str] = {}
+    # The listing's facet summary (a semaine.summary.FacetSummary): the counts of the
+    # selections it keeps are read from it rather than counted over the rows.
+    SUMMARY = None
+    # Whether the rows are the listing's own, those SUMMARY counts (not a queryset given by
+    # the caller); set by the subclasses' __init__.
+    summarised = False
 
     def facet_versions(self) -> tuple[str, ...]:
         """The data versions (semaine.pagecache) the counts of this listing read."""
@@ -169,6 +175,22 @@ class ListingFilterSet(django_filters.FilterSet):
     def count_facets(self) -> facets.Facets:
         """Total and counts of every facet; a listing adds the facets that are not a column."""
         return facets.count_facets(self)
+
+    def summary_selection(self) -> dict[str, list[str]] | None:
+        """The active filters as SUMMARY keeps them (filter name -> the values kept), or None
+        when the counts must be made over the rows (a search, a place, dates, three filters...).
+        A filter that acts only with another one (a radius without a place) changes nothing."""
+        if self.SUMMARY is None or not self.summarised:
+            return None
+        active = {k: v for k, v in self.active_filters.items() if k not in self.CHIP_WITHIN}
+        if not self.SUMMARY.covers(active):
+            return None
+        return {name: self.summary_values(name, value) for name, value in active.items()}
+
+    def summary_values(self, name: str, value) -> list[str]:
+        """The values SUMMARY stores for filter `name` set to `value` (a list for a filter
+        that takes several)."""
+        return [facets.facet_value(v) for v in (value if isinstance(value, list) else [value])]
 
     def facet_counts(self) -> facets.Facets:
         """count_facets(), cached per data version and combination of valid filters."""
