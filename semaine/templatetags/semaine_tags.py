@@ -4,8 +4,9 @@ import re
 
 import segno
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -91,3 +92,23 @@ def qr_code(url: str, label: str):
         scale=3, border=2, title=label, svgclass="qr-code", lineclass=None, omitsize=True
     )
     return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308 - segno's SVG
+
+
+@register.simple_tag
+def facet_options(options, hide_empty=False):
+    """The <option>s of a faceted <select>, « label (count) »: `options` as
+    semaine.facets.facet_options gives them; `hide_empty` leaves out the options without rows
+    (unless selected). One Python loop: as a template loop, the hundred departments and fifty
+    trades of a listing's form took a fifth of a cold page's time."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{} ({})</option>',
+        (
+            (value, SELECTED if selected else "", label, intcomma(count))
+            for value, label, count, selected in options
+            if count or selected or not hide_empty
+        ),
+    )
+
+
+SELECTED = mark_safe(" selected")  # noqa: S308 - a constant

@@ -182,7 +182,7 @@ def query_dict(query):
     return QueryDict(query)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rolled_back_transaction_leaves_the_counts_as_they_were():
     EventFactory(trades=["J1501"])
     before = stored(SUMMARY)

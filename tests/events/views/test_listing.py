@@ -300,12 +300,25 @@ def test_listings_that_differ_by_one_filter_share_its_counts(client, django_asse
     lyon = EventFactory()
     EventFactory(department=Department.objects.get(code="35"), city="Rennes", postcode="35000")
     # The regions are counted on every event, whichever region is chosen: once for both pages.
-    first = listed(client, "?region=84")[1].context["facets"]
-    with django_assert_num_queries(5):  # versions, facets of Brittany, its trades, ids, rows
-        second = listed(client, "?region=53")[1].context["facets"]
+    # (With an audience, a selection the facet summary does not keep: counted over the rows.)
+    first = listed(client, "?region=84&public=tous")[1].context["facets"]
+    # Versions, facets of Brittany, its audiences, its trades, ids, rows: no regions.
+    with django_assert_num_queries(6):
+        second = listed(client, "?region=53&public=tous")[1].context["facets"]
     assert first.counts["region"] == second.counts["region"] == {"84": 1, "53": 1}
     assert first.total == second.total == 1
     assert lyon.region_id == "84"
+
+
+def test_a_common_selection_is_counted_from_the_facet_summary(client, django_assert_num_queries):
+    EventFactory(trades=["J1501"])
+    EventFactory(department=Department.objects.get(code="35"), city="Rennes", postcode="35000")
+    listed(client, "?type=forum")  # the reference data the form shows, read once per process
+    with django_assert_num_queries(4):  # versions, every count from the summary, ids, rows
+        facets = listed(client, "?region=53&type=job_dating")[1].context["facets"]
+    assert facets.total == 1
+    assert facets.counts["region"] == {"84": 1, "53": 1}
+    assert facets.counts["metier"] == {}
 
 
 def test_an_event_cannot_last_more_than_a_month():
