@@ -115,12 +115,62 @@ class EventFilter(ListingFilterSet):
         return (LISTING_VERSION,)
 
     def count_facets(self) -> Facets:
+        online = self.online_after_nearby()
+        if online is not None:
+            return self._nearby_and_online_counts(online)
         facets = super().count_facets()
         if "metier" not in facets.counts:  # the summary counts them; the rows' scan does not
             facets.counts["metier"] = counts_without(self, "metier", _trade_counts)
         # Each event has a string of sector letters ("JK"): counted per letter.
         facets.counts["secteur"] = _fold_sectors(facets.counts["secteur"])
         return facets
+
+    # -- near me: the nearby events, then the online ones ---------------------------------------
+
+    def online_after_nearby(self) -> dict[str, list[str]] | None:
+        """The summary's selection (semaine.summary) of the online events a near-me listing
+        shows after the nearby ones, or None when it has none or the summary does not keep it.
+        Online events are found everywhere (some 14,000 of 75,000 at the bench): counted from
+        the summary, and listed by date after the few nearby ones, rather than sorted by
+        distance with them."""
+        active = self.active_filters
+        if self.place is None or not self.includes_online or not self.summarised:
+            return None
+        if "modalite" in active:
+            return None
+        others = {k: v for k, v in active.items() if k != "lieu" and k not in self.CHIP_WITHIN}
+        others["modalite"] = [Event.Modalite.DISTANCIEL]
+        if not self.SUMMARY.covers(others):
+            return None
+        return {name: self.summary_values(name, value) for name, value in others.items()}
+
+    def nearby_only(self) -> "EventFilter":
+        """This near-me listing without its online events (which have no coordinates: the
+        event_online_has_no_coordinates constraint), as « en_ligne=0 » shows it."""
+        data = self.data.copy()
+        data["en_ligne"] = "0"
+        return type(self)(data, now=self.now)
+
+    def online_only(self) -> "EventFilter":
+        """The online events this near-me listing adds after the nearby ones."""
+        data = self.data.copy()
+        for name in ("lieu", "rayon", "tri", "en_ligne"):
+            data.pop(name, None)
+        data.setlist("modalite", [Event.Modalite.DISTANCIEL])
+        return type(self)(data, now=self.now)
+
+    def _nearby_and_online_counts(self, online: dict[str, list[str]]) -> Facets:
+        nearby = self.nearby_only().count_facets()
+        total, counts = self.SUMMARY.counts(online, using=self.qs.db, now=self.now)
+        counts["secteur"] = _fold_sectors(counts["secteur"])
+        # Counted without the format, the summary would give every format: only the online.
+        counts["modalite"] = {Event.Modalite.DISTANCIEL: total}
+        merged = {name: dict(values) for name, values in nearby.counts.items()}
+        for name, values in counts.items():
+            into = merged.setdefault(name, {})
+            for value, n in values.items():
+                into[value] = into.get(value, 0) + n
+        return Facets(total=nearby.total + total, counts=merged)
 
     def copy_kwargs(self) -> dict:
         # "Upcoming" means the same instant for every count of one page.

@@ -32,6 +32,23 @@ def canonical_query(params: list[tuple[str, str]]) -> str:
     return urlencode(sorted(params, key=lambda item: item[0]))
 
 
+class Concatenated:
+    """The ids of two querysets, one after the other, cut in pages: a Paginator's object list
+    when the total is known (a near-me listing's nearby events, then the online ones)."""
+
+    def __init__(self, first, second):
+        self.first, self.second = first, second
+
+    def __getitem__(self, window: slice) -> list:
+        start, stop = window.start or 0, window.stop
+        ids = list(self.first[start:stop])
+        if len(ids) == stop - start:
+            return ids
+        # Fewer than asked: the first ends here (or, on a page past it, count its rows).
+        before = start + len(ids) if ids or not start else self.first.count()
+        return ids + list(self.second[max(0, start - before) : stop - before])
+
+
 class ListingView(View):
     # GET and HEAD only, as @require_safe: anything else is a 405 naming them.
     http_method_names = ["get", "head"]

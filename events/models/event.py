@@ -207,6 +207,12 @@ class Event(models.Model):
                 name="event_online_has_no_venue",
                 violation_error_message=rules.ONLINE_HAS_NO_VENUE,
             ),
+            # Event.locate() gives an online event none: a near-me listing counts the nearby
+            # events and the online ones apart (EventFilter.online_after_nearby).
+            models.CheckConstraint(
+                condition=~Q(modalite="distanciel") | Q(latitude=None, longitude=None),
+                name="event_online_has_no_coordinates",
+            ),
             models.UniqueConstraint(
                 fields=["external_source", "external_id"],
                 condition=~Q(external_id=""),

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 
 from events.filters import EventFilter
 from events.models import AVAILABILITY_VERSION, LISTING_VERSION, Event
-from semaine.listing import ListingView
+from semaine.listing import Concatenated, ListingView
 from semaine.models import VOCABULARY_VERSION, Region
 from semaine.pagecache import versioned_page
 from semaine.ratelimit import rate_limited
@@ -19,6 +19,15 @@ class EventListView(ListingView):
 
     def rows(self):
         return Event.objects.for_listing()
+
+    def paginated(self, filterset):
+        # Near me, sorted by distance: the nearby events, then the online ones by date.
+        if filterset.sorted_by_distance and filterset.online_after_nearby() is not None:
+            return Concatenated(
+                super().paginated(filterset.nearby_only()),
+                super().paginated(filterset.online_only()),
+            )
+        return super().paginated(filterset)
 
     def get_context_data(self, **context) -> dict:
         return {**context, "region": None, "departments": ()}

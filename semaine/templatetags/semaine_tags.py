@@ -4,8 +4,8 @@ import re
 
 import segno
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -100,11 +100,12 @@ def facet_options(options, hide_empty=False):
     semaine.facets.facet_options gives them; `hide_empty` leaves out the options without rows
     (unless selected). One Python loop: as a template loop, the hundred departments and fifty
     trades of a listing's form took a fifth of a cold page's time."""
+    separator = get_format("THOUSAND_SEPARATOR")  # as intcomma, in a tenth of its time
     return format_html_join(
         "",
         '<option value="{}"{}>{} ({})</option>',
         (
-            (value, SELECTED if selected else "", label, intcomma(count))
+            (value, SELECTED if selected else "", label, format(count, ",").replace(",", separator))
             for value, label, count, selected in options
             if count or selected or not hide_empty
         ),

@@ -88,6 +88,58 @@ def test_facets_are_counted_within_the_radius(client, around_anse):
     assert counts == {"84": 2}  # Anse and Villeneuve; not Lyon (23 km), nor Paris
 
 
+def online_event(title, **kwargs):
+    return EventFactory(
+        title=title,
+        modalite=Event.Modalite.DISTANCIEL,
+        venue_name="",
+        address="",
+        postcode="",
+        city="",
+        department=None,
+        capacity_onsite=None,
+        online_url="https://visio.example/1",
+        **kwargs,
+    )
+
+
+def test_the_online_events_follow_the_nearby_ones_across_pages(client, around_anse):
+    import datetime
+
+    from django.utils import timezone
+
+    soon = timezone.now() + datetime.timedelta(days=1)
+    webinars = [
+        online_event(f"Webinaire {i:02d}", start=soon + datetime.timedelta(hours=i))
+        for i in range(20)
+    ]
+    first = client.get("/evenements/?lieu=Anse&rayon=20")
+    second = client.get("/evenements/?lieu=Anse&rayon=20&page=2")
+
+    # Anse and Villeneuve by distance, then the 21 online events by date, 20 a page.
+    assert first.context["facets"].total == 23
+    assert titles(first) == [
+        "Job dating à Anse",
+        "Forum de Villeneuve",
+        *(w.title for w in webinars[:18]),
+    ]
+    assert titles(second) == [*(w.title for w in webinars[18:]), "Webinaire aide à domicile"]
+    counts = first.context["facets"].counts
+    assert counts["modalite"] == {"presentiel": 2, "distanciel": 21}
+    assert counts["region"] == {"84": 2}
+    assert counts["type"] == {"job_dating": 23}
+
+
+def test_near_me_counts_the_online_events_of_the_other_filters_only(client, around_anse):
+    online_event("Forum en ligne", type=Event.Type.FORUM)
+    response = client.get("/evenements/?lieu=Anse&rayon=20&type=forum")
+
+    assert titles(response) == ["Forum en ligne"]
+    counts = response.context["facets"].counts
+    assert counts["type"] == {"job_dating": 3, "forum": 1}  # Anse, Villeneuve, one webinar
+    assert counts["modalite"] == {"distanciel": 1}
+
+
 def test_an_ambiguous_place_uses_the_most_populous_and_links_the_others(client):
     onsite("Forum de Saint-Denis", "93200", "Saint-Denis", "93")
     response = client.get("/evenements/?lieu=Saint-Denis")
