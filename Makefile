@@ -8,7 +8,7 @@ PORT ?= 8000
 export PORT
 export DEBUG ?= 1
 
-.PHONY: install db run serve test lint format bench bench-scale bench-programme vnu loadtest backup restore
+.PHONY: install db run serve test lint format bench bench-scale bench-programme bench-writes vnu loadtest backup restore
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -76,6 +76,10 @@ bench-scale: install
 # The time a web worker takes to build the programme's PDF poster of 200 events.
 bench-programme: install
 	$(PY) bench/programme_pdf.py
+
+# What the facet summaries' triggers cost a registration and a 1,000-row import (after `make bench`).
+bench-writes: install
+	$(PY) bench/write_cost.py
 
 # 60 s at 64 connections mixing pages, exports and registrations; checks the seat counts after.
 loadtest: install

@@ -160,6 +160,18 @@ def test_an_event_that_ended_since_the_sweep_is_not_counted():
     assert_counts_as_scanned(EventFilter, QUERIES, now=before)
 
 
+def test_the_task_queue_sweeps_every_minute():
+    from events.tasks import sweep_facet_counts
+
+    now = timezone.now()
+    _set_watermark(now - datetime.timedelta(hours=1))
+    EventFactory(start=now - datetime.timedelta(hours=2), end=now - datetime.timedelta(minutes=5))
+    assert sweep_facet_counts(timestamp=0) > 0
+    assert (">", "", "") not in stored(SUMMARY)  # nothing counted any more
+    assert sweep_facet_counts(timestamp=0) == 0  # nothing more has ended
+    check()
+
+
 def test_what_the_summary_does_not_keep_is_counted_over_the_rows(events):
     for query in (
         "q=infirmier",
