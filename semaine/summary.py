@@ -39,7 +39,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 
 SEPARATOR = "|"
@@ -340,23 +340,24 @@ class FacetSummary:
         keys changed. Run every minute by the task queue; the counts are exact without it."""
         if self.clock is None:
             return 0
-        rows = f"{self.source} r"
-        counted = f'({self.counted}) AND r."{self.clock}" >= watermark AND r."{self.clock}" < now()'
-        body = self._apply(self.keys_sql(rows, "-1", counted))
-        sql = (
-            "DO $$ DECLARE watermark timestamptz; changed integer; BEGIN\n"
-            f"PERFORM pg_advisory_xact_lock(hashtext('{self.table}'));\n"
-            f"SELECT at INTO watermark FROM semaine_facet_clock WHERE name = '{self.table}';\n"
-            f"IF watermark < now() THEN\n{body};\n"
-            "GET DIAGNOSTICS changed = ROW_COUNT;\n"
-            f"UPDATE semaine_facet_clock SET at = now() WHERE name = '{self.table}';\n"
-            "PERFORM set_config('semaine.swept', changed::text, true);\n"
-            "END IF; END $$;"
+        counted = (
+            f'({self.counted}) AND r."{self.clock}" >= %(watermark)s AND r."{self.clock}" < %(now)s'
         )
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql)
-            cursor.execute("SELECT coalesce(current_setting('semaine.swept', true), '0')")
-            return int(cursor.fetchone()[0] or 0)
+        sweep = self._apply(self.keys_sql(f"{self.source} r", "-1", counted))
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [self.table])
+            cursor.execute(
+                "SELECT at, now() FROM semaine_facet_clock WHERE name = %s", [self.table]
+            )
+            watermark, now = cursor.fetchone()
+            if watermark >= now:
+                return 0
+            cursor.execute(sweep, {"watermark": watermark, "now": now})
+            changed = cursor.rowcount
+            cursor.execute(
+                "UPDATE semaine_facet_clock SET at = %s WHERE name = %s", [now, self.table]
+            )
+        return changed
 
     # -- reading the counts ---------------------------------------------------------------------
 
