@@ -15,9 +15,13 @@ from django.utils.safestring import mark_safe
 
 from events.models import AVAILABILITY_VERSION, LISTING_VERSION
 from semaine.pagecache import PAGE_SECONDS, version_key
-from semaine.templatetags.semaine_tags import distance
 
 register = template.Library()
+
+
+def _distance(km) -> str:
+    # Finer than the card shows it (« à 12 km »): the same text for the same key.
+    return "" if km is None else f"{km:.2f}"
 
 
 @register.simple_tag
@@ -28,7 +32,7 @@ def event_cards(events, heading="h2"):
         return ""
     versions = version_key((LISTING_VERSION, AVAILABILITY_VERSION))
     keys = [
-        f"card:{versions}:{heading}:{event.pk}:{distance(getattr(event, 'distance_km', None))}"
+        f"card:{versions}:{heading}:{event.pk}:{_distance(getattr(event, 'distance_km', None))}"
         for event in events
     ]
     cards = cache.get_many(keys)
