@@ -1,16 +1,17 @@
-"""Event cards kept as HTML between pages (events/templatetags/cards.py)."""
+"""Listing cards kept as HTML between pages (semaine.cards)."""
 
 import pytest
 from django.core.cache import cache
 
 from events.models import Event
-from tests.factories import EventFactory
+from offers.models import Offer
+from tests.factories import EventFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def card_keys() -> list[str]:
-    return [key for key in cache._cache if ":card:" in key]  # noqa: SLF001 - local memory cache
+    return [key for key in cache._cache if ":card:includes/event_card" in key]  # noqa: SLF001 - local memory cache
 
 
 def test_a_card_made_for_one_selection_serves_the_next(client):
@@ -39,3 +40,13 @@ def test_the_same_event_near_two_places_shows_each_distance(client):
     near_villeurbanne = client.get("/evenements/?lieu=Villeurbanne&rayon=10&tri=date").text
     distance = 'class="card-distance">'
     assert near_lyon.split(distance)[1][:15] != near_villeurbanne.split(distance)[1][:15]
+
+
+def test_an_offer_closed_shows_on_its_card_at_once(client):
+    offer = OfferFactory(title="Aide-soignant de nuit")
+    assert "Aide-soignant de nuit" in client.get("/offres/").text
+    offer.title = "Aide-soignant de jour"
+    offer.save()
+    assert "Aide-soignant de jour" in client.get("/offres/?region=53").text
+    Offer.objects.filter(pk=offer.pk).update(nature=Offer.Nature.FORMATION)
+    assert "Organisme non précisé" in client.get("/offres/?metier=J1501").text
