@@ -19,7 +19,8 @@ selections, each asked for once in the whole run through bench/cold.lua, so that
 in place, cannot help; a pool used up is reported as exhausted, never walked again).
 
 BENCH_ONLY (comma-separated names, e.g. BENCH_ONLY=baseline,ceiling,cold) runs those scenarios
-and the in-process timings that go with them; "exports" names the export timings. Unset: all.
+and the in-process timings that go with them; "exports" names the export timings, "middleware"
+the cost of each middleware per request (bench/middleware.py). Unset: all.
 
 Environment: BENCH_EVENTS (100000), BENCH_OFFERS (200000), BENCH_SECONDS (20 per scenario),
 BENCH_WARMUP (10 unmeasured seconds before each scenario),
@@ -912,7 +913,7 @@ SCENARIOS = (
     "cold_offers",
 )
 # Parts of a run that are not wrk scenarios but may be asked for by name in BENCH_ONLY.
-EXTRAS = ("exports",)
+EXTRAS = ("exports", "middleware")
 
 
 def selected_scenarios() -> tuple[str, ...]:
@@ -1075,6 +1076,8 @@ def main():
     report.update(in_process_figures(selected, scenarios, results))
     if "exports" in selected:
         report.update(export_figures(env))
+    if "middleware" in selected:
+        report["middleware"] = middleware_profile(env)
     report["search_p95_vs_unfiltered"] = search_ratios(report)
     (OUT / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print_table(report)
@@ -1110,6 +1113,23 @@ def in_process_figures(
             if ("cold_offers" if name.startswith("offers") else "cold") in selected
         }
     return figures
+
+
+def middleware_profile(env: dict) -> dict:
+    """What each middleware costs a request, in a process of its own (bench/middleware.py)."""
+    log("middleware: each one's cost per request, in process…")
+    profiled = subprocess.run(
+        [PY, str(ROOT / "bench" / "middleware.py")],
+        cwd=ROOT,
+        env={key: value for key, value in env.items() if key != "CACHE_URL"},
+        capture_output=True,
+        text=True,
+    )
+    log(profiled.stdout.strip())
+    if profiled.returncode:
+        log(profiled.stderr[-2000:])
+        return {}
+    return json.loads((OUT / "middleware.json").read_text())
 
 
 def export_figures(env: dict) -> dict:
