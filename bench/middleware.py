@@ -11,7 +11,9 @@ object, the request_started and request_finished signals and their receivers) an
 
 Pages: /healthz and a cached listing page (asked for once before). BENCH_MW_REQUESTS (2000)
 requests per round, BENCH_MW_ROUNDS (5) rounds; a row gives the median of the rounds' means, in
-µs per request. In process, on a machine shared with other work: compare rows within one run.
+µs per request. The bare app of the `ceiling` scenario (bench/ceiling) is timed the same way on
+/healthz, in a process of its own: its column and the ratio of the two whole requests. In
+process, on a machine shared with other work: compare rows within one run.
 Run after `make bench` (its database), or by it (BENCH_ONLY=middleware). Writes
 var/bench/middleware.json.
 """
@@ -20,11 +22,14 @@ import io
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import django  # noqa: E402
 
 from bench import run  # noqa: E402
 
@@ -185,6 +190,19 @@ def profile(requests: int = REQUESTS, rounds: int = ROUNDS) -> dict:
     }
 
 
+def ceiling_profile(env: dict) -> dict:
+    """The bare app's /healthz (bench/ceiling: no middleware) timed the same way, in a process
+    of its own: what the project's /healthz would cost without its stack."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--ceiling"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench.ceiling.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.splitlines()[-1])
+
+
 def print_profile(figures: dict) -> None:
     pages = list(figures["us_per_request"])
     width = max(len(name) for name in figures["us_per_request"][pages[0]])
@@ -195,8 +213,11 @@ def print_profile(figures: dict) -> None:
     )
     run.log(f"{'':<{width}} " + " ".join(f"{page:>15}" for page in pages))
     for name in figures["us_per_request"][pages[0]]:
-        values = " ".join(f"{figures['us_per_request'][page][name]:>15}" for page in pages)
+        values = " ".join(f"{figures['us_per_request'][page].get(name, ''):>15}" for page in pages)
         run.log(f"{name:<{width}} {values}")
+    ratio = figures.get("healthz_vs_ceiling")
+    if ratio:
+        run.log(f"/healthz in process: the bare app's time / the project's = {ratio}")
 
 
 def main():
@@ -204,8 +225,26 @@ def main():
     # As semaine/wsgi.py sets it for the web processes: the same connection options.
     env.setdefault("READ_STATEMENT_TIMEOUT_MS", "2000")
     env.pop("CACHE_URL", None)
+    if "--ceiling" in sys.argv:
+        os.environ.update(env)
+        django.setup()  # DJANGO_SETTINGS_MODULE: the bare app's, set by ceiling_profile
+        profiler = Profiler()
+        for _ in range(20):
+            profiler.request("/healthz")
+        runs = [profiler.round("/healthz", REQUESTS) for _ in range(ROUNDS)]
+        print(
+            json.dumps(
+                {name: round(statistics.median(r[name] for r in runs), 1) for name in runs[0]}
+            )
+        )
+        return
+    ceiling = ceiling_profile(env)
     run.django_setup(env)
     figures = profile()
+    figures["us_per_request"]["ceiling /healthz"] = ceiling
+    figures["healthz_vs_ceiling"] = round(
+        ceiling["(whole request)"] / figures["us_per_request"]["/healthz"]["(whole request)"], 2
+    )
     run.OUT.mkdir(parents=True, exist_ok=True)
     (run.OUT / "middleware.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False))
     print_profile(figures)
