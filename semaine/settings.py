@@ -72,7 +72,7 @@ MIDDLEWARE = [
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Django's LocaleMiddleware, for the site's one language.
+    # In place of Django's LocaleMiddleware: the site has one language, known once.
     "semaine.middleware.SingleLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # After CommonMiddleware, which refuses the hosts ALLOWED_HOSTS does not list.
@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): did this session prove the staff member's second factor?
     "django_otp.middleware.OTPMiddleware",
-    # Django's, with a storage made only for the requests that use messages.
+    # Django's MessageMiddleware, with a storage made only for the requests that use messages.
     "semaine.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
