@@ -11,7 +11,18 @@ search vocabulary, half with a typo, on the events and offers listings: issue 15
 within 1.5 times the unfiltered listing's, reported as search_p95_vs_unfiltered), near_me (200
 listings around communes drawn by population, radii 10–50 km: its p95 compared with first_page's,
 the unfiltered listing), communes (300 suggestion prefixes of real commune names and postcodes,
-2–6 characters; also timed in process, the server's own time).
+2–6 characters; also timed in process, the server's own time), ceiling (issue 23: a bare
+Django app, bench/ceiling, answering /healthz with the same SELECT 1 under the same database and
+gunicorn settings, without the project's middleware; its seconds alternate, in
+BENCH_CEILING_SLICES (4) slices, with as many of the project's /healthz, whose rps in those
+slices is reported as a ratio of the ceiling's),
+cold and cold_offers (issue 23: BENCH_COLD_POOL (30000) distinct /evenements/ or /offres/
+selections, each asked for once in the whole run through bench/cold.lua, so that the page cache,
+in place, cannot help; a pool used up is reported as exhausted, never walked again).
+
+BENCH_ONLY (comma-separated names, e.g. BENCH_ONLY=baseline,ceiling,cold) runs those scenarios
+and the in-process timings that go with them; "exports" names the export timings, "middleware"
+the cost of each middleware per request (bench/middleware.py). Unset: all.
 
 Environment: BENCH_EVENTS (100000), BENCH_OFFERS (200000), BENCH_SECONDS (20 per scenario),
 BENCH_WARMUP (10 unmeasured seconds before each scenario),
@@ -19,10 +30,13 @@ BENCH_CONCURRENCY (16), BENCH_PORT (8765), WEB_CONCURRENCY (gunicorn workers),
 BENCH_RUSH_EVENTS (5 events registered to in the rush), BENCH_RUSH_THREADS (4 registering threads).
 E-mails go to Django's dummy backend unless EMAIL_BACKEND is set.
 Also times, in process, the listing and offers URLs each with every cache empty, then in one
-pass sharing the cache (what the facet layers share). Writes var/bench/latest.json.
+pass sharing the cache (what the facet layers share), and a single cold request of issue 23's
+named selections (median and max of 9, every cache emptied before each). Writes
+var/bench/latest.json.
 """
 
 import collections
+import datetime
 import http.client
 import http.cookies
 import json
@@ -31,6 +45,7 @@ import random
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -47,9 +62,17 @@ OFFERS = int(os.environ.get("BENCH_OFFERS", "200000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+# The bare app of the `ceiling` scenario, served beside the project (PORT + 1 is Redis).
+CEILING_PORT = PORT + 2
+WRK_THREADS = 2
+# The ceiling and the project's /healthz measured in turn, slice by slice (run_ceiling).
+CEILING_SLICES = int(os.environ.get("BENCH_CEILING_SLICES", "4"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "10"))
 RUSH_EVENTS = int(os.environ.get("BENCH_RUSH_EVENTS", "5"))
 RUSH_THREADS = int(os.environ.get("BENCH_RUSH_THREADS", "4"))
+# Distinct selections per cold scenario: enough for the warm-up and the measured seconds at a
+# few hundred requests per second.
+COLD_POOL = int(os.environ.get("BENCH_COLD_POOL", "30000"))
 # The rush's registrants: found (and removed) by this domain at the start of the next run.
 RUSH_EMAIL_DOMAIN = "@rush.bench.exemple.fr"
 DB_NAME = "semaine_bench"
@@ -279,6 +302,143 @@ def near_me_urls(rng, count: int = 200) -> list[str]:
     return sorted(urls)
 
 
+def cold_vocabulary() -> dict:
+    """What the cold selections are drawn from: the reference data the forms offer, communes
+    weighted by population as the near-me scenario draws them, the search vocabulary (as the
+    search scenario) and the days on which upcoming events take place."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from events.models import Event
+    from semaine.filters import RADII_KM
+    from semaine.models import Commune, Department, Region, SearchTerm, Trade
+
+    communes = list(Commune.objects.select_related("department").filter(population__gt=0))
+    last = Event.objects.public().upcoming().aggregate(last=Max("start"))["last"]
+    today = timezone.localdate()
+    last_day = timezone.localtime(last).date() if last else today
+    phrases = sorted(
+        set(SearchTerm.objects.filter(trades__isnull=False).values_list("phrase", flat=True))
+        | set(SearchTerm.objects.filter(kind="mot").values_list("phrase", flat=True))
+    )
+    return {
+        "regions": list(Region.objects.values_list("code", flat=True)),
+        "departments": list(Department.objects.values_list("code", flat=True)),
+        "trades": list(Trade.objects.current().values_list("code", flat=True)),
+        "places": [c.label for c in communes],
+        "place_weights": [c.population for c in communes],
+        "radii": [str(km) for km in RADII_KM],
+        "phrases": phrases,
+        "days": [today + datetime.timedelta(days=n) for n in range((last_day - today).days + 1)],
+    }
+
+
+def _cold_where(params: dict, vocabulary: dict, rng) -> None:
+    """Where: a region, a department or a place with a radius (as the form sends a chosen
+    suggestion), or nowhere in particular; never two of them."""
+    where = rng.random()
+    if where < 0.3:
+        params["region"] = rng.choice(vocabulary["regions"])
+    elif where < 0.5:
+        params["departement"] = rng.choice(vocabulary["departments"])
+    elif where < 0.7:
+        params["lieu"] = rng.choices(vocabulary["places"], weights=vocabulary["place_weights"])[0]
+        params["rayon"] = rng.choice(vocabulary["radii"])
+
+
+def _cold_words_and_page(params: dict, vocabulary: dict, rng) -> None:
+    if rng.random() < 0.3:
+        phrase = rng.choice(vocabulary["phrases"])
+        params["q"] = with_typo(phrase, rng) if rng.random() < 0.3 else phrase
+    if rng.random() < 0.25:
+        params["page"] = str(rng.randint(2, 4))
+
+
+def _distinct_draws(draw, count: int) -> list[str]:
+    """`count` distinct URLs from `draw()` (fewer if the draws keep repeating), shuffled."""
+    urls = set()
+    for _ in range(count * 20):
+        if len(urls) >= count:
+            break
+        urls.add(draw())
+    return sorted(urls)
+
+
+def cold_listing_urls(rng, vocabulary: dict, count: int) -> list[str]:
+    """`count` distinct /evenements/ selections for the `cold` scenario, in a random order:
+    where (region, department or place + radius), type, format, trade, dates, search words
+    and page, each present or not, combined at random."""
+    from events.models import Event
+
+    def draw() -> str:
+        params = {}
+        _cold_where(params, vocabulary, rng)
+        if rng.random() < 0.35:
+            params["type"] = rng.choice(Event.Type.values)
+        if rng.random() < 0.25:
+            params["modalite"] = rng.choice(Event.Modalite.values)
+        if rng.random() < 0.25:
+            params["metier"] = rng.choice(vocabulary["trades"])
+        if rng.random() < 0.2 and vocabulary["days"]:
+            start = rng.choice(vocabulary["days"])
+            params["du"] = start.isoformat()
+            if rng.random() < 0.6:
+                params["au"] = (start + datetime.timedelta(days=rng.randint(0, 6))).isoformat()
+        _cold_words_and_page(params, vocabulary, rng)
+        return "/evenements/?" + urllib.parse.urlencode(params)
+
+    urls = _distinct_draws(draw, count)
+    rng.shuffle(urls)
+    return urls
+
+
+def cold_offers_urls(rng, vocabulary: dict, count: int) -> list[str]:
+    """`count` distinct /offres/ selections for `cold_offers`: nature, where, trade, contract,
+    work-study, working time, search words and page."""
+    from offers.models import Offer
+
+    def draw() -> str:
+        params = {}
+        if rng.random() < 0.4:
+            params["nature"] = rng.choice(Offer.Nature.values)
+        _cold_where(params, vocabulary, rng)
+        if rng.random() < 0.25:
+            params["metier"] = rng.choice(vocabulary["trades"])
+        if rng.random() < 0.25:
+            params["contrat"] = rng.choice(Offer.Contract.values)
+        if rng.random() < 0.15:
+            params["alternance"] = "1"
+        if rng.random() < 0.2:
+            params["temps"] = rng.choice(Offer.WorkingTime.values)
+        _cold_words_and_page(params, vocabulary, rng)
+        return "/offres/?" + urllib.parse.urlencode(params)
+
+    urls = _distinct_draws(draw, count)
+    rng.shuffle(urls)
+    return urls
+
+
+def cold_named_selections() -> dict[str, str]:
+    """The selections whose single cold request is timed in process: unfiltered, one region,
+    region + type (offers: nature) + search, and 30 km around the biggest commune, given as
+    the suggestions give it."""
+    from semaine.models import Commune
+
+    biggest = Commune.objects.filter(parent__isnull=True, population__gt=0).by_size().first()
+    near = urllib.parse.urlencode({"lieu": biggest.label, "rayon": "30"}) if biggest else ""
+    selections = {}
+    for name, path, kind in (
+        ("events", "/evenements/", "type=job_dating"),
+        ("offers", "/offres/", "nature=emploi"),
+    ):
+        selections[f"{name}_unfiltered"] = path
+        selections[f"{name}_region84"] = f"{path}?region=84"
+        selections[f"{name}_region84_{kind.split('=')[1]}_soin"] = f"{path}?region=84&{kind}&q=soin"
+        if near:
+            selections[f"{name}_place_30km"] = f"{path}?{near}"
+    return selections
+
+
 def commune_suggestion_urls(rng, count: int = 300) -> list[str]:
     """`count` distinct /api/v1/communes/?q= URLs: what is typed before a suggestion is
     chosen, 2 to 6 characters of a real commune's name (seven in ten) or of one of its
@@ -310,8 +470,6 @@ def prepare_rush_events(count: int = RUSH_EVENTS) -> list[int]:
     The registrations of an earlier run are removed first, and the counters of their events
     recounted from the rows left.
     """
-    import datetime
-
     from django.db import transaction
     from django.utils import timezone
 
@@ -484,37 +642,44 @@ class RegistrationRush:
         return "stored" if registration_stored(status, location) else f"post_{status}"
 
 
-def url_ok(path: str) -> bool:
+def url_ok(path: str, port: int = PORT) -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=30) as r:  # noqa: S310 - loopback
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as r:  # noqa: S310 - loopback
             return r.status == 200
     except Exception:  # noqa: BLE001 - any failure means "not available"
         return False
 
 
-def run_wrk(name: str, urls: list[str], seconds: int = SECONDS) -> dict:
+def run_wrk(
+    name: str,
+    urls: list[str],
+    seconds: int = SECONDS,
+    *,
+    script: str = "urls.lua",
+    port: int = PORT,
+) -> dict:
     urls_file = OUT / f"{name}.urls"
     urls_file.write_text("\n".join(urls) + "\n")
     result = subprocess.run(
         [
             "wrk",
-            "-t2",
+            f"-t{WRK_THREADS}",
             f"-c{CONCURRENCY}",
             f"-d{seconds}s",
             "--timeout",
             "10s",
             "-s",
-            str(ROOT / "bench" / "urls.lua"),
-            f"http://127.0.0.1:{PORT}",
+            str(ROOT / "bench" / script),
+            f"http://127.0.0.1:{port}",
         ],
-        env={**os.environ, "URLS_FILE": str(urls_file)},
+        env={**os.environ, "URLS_FILE": str(urls_file), "URLS_THREADS": str(WRK_THREADS)},
         capture_output=True,
         text=True,
         check=True,
     )
     line = next(ln for ln in result.stdout.splitlines() if ln.startswith("BENCH_JSON "))
     raw = json.loads(line.removeprefix("BENCH_JSON "))
-    return {
+    figures = {
         "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
         "p50_ms": round(raw["p50_us"] / 1000, 1),
         "p95_ms": round(raw["p95_us"] / 1000, 1),
@@ -523,6 +688,38 @@ def run_wrk(name: str, urls: list[str], seconds: int = SECONDS) -> dict:
         "requests": raw["requests"],
         "distinct_urls": len(urls),
     }
+    if "paths_used" in raw:  # cold.lua: each path once
+        figures["paths_used"] = raw["paths_used"]
+        figures["pool_exhausted"] = raw["exhausted"] > 0
+    return figures
+
+
+def run_cold(name: str, pool: list[str]) -> dict:
+    """wrk through cold.lua: the warm-up walks the start of `pool`, the measured seconds the
+    paths after those, so that no path is asked for twice in the run."""
+    used = 0
+    if WARMUP:
+        warm = run_wrk(f"{name}_warmup", pool, WARMUP, script="cold.lua")
+        used = warm["paths_used"]
+        if warm["pool_exhausted"]:
+            log(f"{name}: POOL EXHAUSTED during the warm-up ({len(pool)} paths), not measured")
+            warm.update({"distinct_urls": len(pool), "warmup_paths": used, "measured_paths": 0})
+            warm.pop("paths_used")
+            return warm
+    figures = run_wrk(name, pool[used:], script="cold.lua")
+    figures.update(
+        {
+            "distinct_urls": len(pool),
+            "warmup_paths": used,
+            "measured_paths": figures.pop("paths_used"),
+        }
+    )
+    if figures["pool_exhausted"]:
+        log(
+            f"{name}: POOL EXHAUSTED, {len(pool)} paths were not enough for the warm-up and "
+            f"the measured seconds: the threads stopped early (BENCH_COLD_POOL to raise it)"
+        )
+    return figures
 
 
 def run_rush(name: str, urls: list[str], event_ids: list[int]) -> dict:
@@ -627,24 +824,43 @@ def cold_passes(urls: list[str]) -> dict:
     }
 
 
-def server_time(path: str, repeat: int = 20) -> dict:
-    """In-process server time of one page: with every cache emptied first, then cached."""
-    from django.core.cache import cache
+def timed_requests(path: str, repeat: int, *, cold: bool) -> list[float]:
+    """In-process seconds of `repeat` requests of `path` after one unmeasured one; with `cold`,
+    every cache (pages, facet counts, rate limits) emptied before each."""
+    from django.core.cache import caches
     from django.test import Client
 
     client = Client()
-    timings = {}
-    for label, clear in (("cold_ms", True), ("cached_ms", False)):
-        client.get(path, HTTP_HOST="127.0.0.1")
-        total = 0.0
-        for _ in range(repeat):
-            if clear:
+    client.get(path, HTTP_HOST="127.0.0.1")
+    timings = []
+    for _ in range(repeat):
+        if cold:
+            for cache in caches.all():
                 cache.clear()
-            started = time.perf_counter()
-            client.get(path, HTTP_HOST="127.0.0.1")
-            total += time.perf_counter() - started
-        timings[label] = round(total / repeat * 1000, 1)
+        started = time.perf_counter()
+        client.get(path, HTTP_HOST="127.0.0.1")
+        timings.append(time.perf_counter() - started)
     return timings
+
+
+def server_time(path: str, repeat: int = 20) -> dict:
+    """In-process server time of one page: with every cache emptied first, then cached."""
+    return {
+        label: round(sum(timed_requests(path, repeat, cold=cold)) / repeat * 1000, 1)
+        for label, cold in (("cold_ms", True), ("cached_ms", False))
+    }
+
+
+def cold_server_time(path: str, repeat: int = 9) -> dict:
+    """In-process server time of a single cold request of `path` (issue 23's named selections):
+    median and max over `repeat` requests, every cache emptied before each."""
+    timings = sorted(timed_requests(path, repeat, cold=True))
+    return {
+        "path": path,
+        "repeat": repeat,
+        "median_ms": round(timings[len(timings) // 2] * 1000, 1),
+        "max_ms": round(timings[-1] * 1000, 1),
+    }
 
 
 def suggestion_server_times(urls: list[str], passes: int = 3) -> dict:
@@ -684,12 +900,139 @@ def near_me_summary(results: dict, suggestions: dict) -> dict:
     return summary
 
 
+SCENARIOS = (
+    "baseline",
+    "ceiling",
+    "listing",
+    "rush",
+    "detail",
+    "offers",
+    "api",
+    "deep_page",
+    "first_page",
+    "search",
+    "search_offers",
+    "near_me",
+    "communes",
+    "cold",
+    "cold_offers",
+)
+# Parts of a run that are not wrk scenarios but may be asked for by name in BENCH_ONLY.
+EXTRAS = ("exports", "middleware")
+
+
+def selected_scenarios() -> tuple[str, ...]:
+    """BENCH_ONLY's names (comma-separated), in the run's order; every scenario and extra when
+    it is unset or empty."""
+    raw = os.environ.get("BENCH_ONLY", "").strip()
+    if not raw:
+        return SCENARIOS + EXTRAS
+    names = {name.strip() for name in raw.split(",") if name.strip()}
+    unknown = names - set(SCENARIOS + EXTRAS)
+    if unknown:
+        sys.exit(
+            f"BENCH_ONLY: unknown {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(SCENARIOS + EXTRAS)}"
+        )
+    return tuple(name for name in SCENARIOS + EXTRAS if name in names)
+
+
+def scenario_urls(selected: tuple[str, ...]) -> dict[str, list[str]]:
+    """The URLs of each selected scenario. Every list is drawn whatever is selected, so that a
+    scenario has the same URLs in a partial run as in a full one."""
+    rng = random.Random(42)
+    urls = {"baseline": ["/healthz"], "ceiling": ["/healthz"]}
+    urls["listing"] = listing_urls(rng)
+    # The same pages while registrations keep moving the seat counters: compare with "listing".
+    urls["rush"] = urls["listing"]
+    urls["detail"] = detail_urls(rng)
+    urls["offers"] = offers_urls(rng)
+    urls["api"] = api_urls(urls["listing"])
+    urls["deep_page"] = ["/evenements/?page=200"]
+    urls["first_page"] = ["/evenements/"]
+    # Issue 15: what people type, from the vocabulary, with and without typos; compared with
+    # the unfiltered listing (first_page) of the same run.
+    queries = search_queries(rng)
+    urls["search"] = search_urls("/evenements/", queries)
+    urls["search_offers"] = search_urls("/offres/", queries)
+    # Near me (issue 16), with draws of their own so that the other scenarios keep their URLs.
+    urls["near_me"] = near_me_urls(random.Random(16))
+    urls["communes"] = commune_suggestion_urls(random.Random(1616))
+    # Issue 23: selections never asked for before in the run (cold.lua walks them once).
+    if "cold" in selected or "cold_offers" in selected:
+        vocabulary = cold_vocabulary()
+        urls["cold"] = cold_listing_urls(random.Random(23), vocabulary, COLD_POOL)
+        urls["cold_offers"] = cold_offers_urls(random.Random(2323), vocabulary, COLD_POOL)
+    return {name: urls[name] for name in selected if name in urls}
+
+
+def start_gunicorn(app: str, env: dict, port: int) -> subprocess.Popen:
+    """gunicorn serving `app` with gunicorn.conf.py on `port`; exits if /healthz never answers."""
+    server = subprocess.Popen(
+        [str(Path(PY).parent / "gunicorn"), app, "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env={**env, "PORT": str(port)},
+        start_new_session=True,
+    )
+    for _ in range(60):
+        if url_ok("/healthz", port):
+            return server
+        time.sleep(0.5)
+    stop_gunicorn(server)
+    sys.exit(f"gunicorn ({app}) did not answer on /healthz")
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def run_ceiling(env: dict) -> dict:
+    """The bare app (bench/ceiling) under the same gunicorn settings and wrk load as
+    `baseline`, served on a port of its own while the project's server waits unloaded.
+
+    Its measured seconds are cut into CEILING_SLICES slices, each followed by as many seconds of
+    the project's /healthz: on a machine whose load drifts, the two then meet the same drift.
+    rps from the totals; p50/p95/p99 the median of the slices'. The project's paired figures
+    (`paired_healthz`) give the ratio of the report."""
+    server = start_gunicorn("bench.ceiling.wsgi", env, CEILING_PORT)
+    slices = max(1, min(CEILING_SLICES, SECONDS))
+    seconds = max(1, SECONDS // slices)
+    try:
+        if WARMUP:
+            run_wrk("ceiling", ["/healthz"], WARMUP, port=CEILING_PORT)
+        runs = {"ceiling": [], "healthz": []}
+        for _ in range(slices):
+            runs["ceiling"].append(run_wrk("ceiling", ["/healthz"], seconds, port=CEILING_PORT))
+            runs["healthz"].append(run_wrk("ceiling_paired", ["/healthz"], seconds))
+    finally:
+        stop_gunicorn(server)
+    figures, paired = (_merged(runs[name], seconds) for name in ("ceiling", "healthz"))
+    figures["slices"] = slices
+    figures["paired_healthz"] = paired
+    return figures
+
+
+def _merged(runs: list[dict], seconds: int) -> dict:
+    """Figures of wrk runs of `seconds` each taken as one: rps from the totals, percentiles the
+    median of the runs'."""
+    merged = {"rps": round(sum(r["requests"] for r in runs) / (seconds * len(runs)), 1)}
+    for key in ("p50_ms", "p95_ms", "p99_ms"):
+        merged[key] = statistics.median(r[key] for r in runs)
+    merged["errors"] = sum(r["errors"] for r in runs)
+    merged["requests"] = sum(r["requests"] for r in runs)
+    merged["distinct_urls"] = 1
+    return merged
+
+
 def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk (make bench installs it when run as root)")
+    selected = selected_scenarios()
     OUT.mkdir(parents=True, exist_ok=True)
     env = bench_env()
     log(f"dataset: {EVENTS} events, {OFFERS} offers in database {DB_NAME}")
+    log(f"scenarios: {', '.join(selected)}")
     manage(env, "migrate", "--noinput", "-v", "0")
     started = time.monotonic()
     manage(env, "seed_demo", "--size", str(EVENTS), "--offers", str(OFFERS))
@@ -700,52 +1043,29 @@ def main():
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    rush_events = prepare_rush_events()
-    rng = random.Random(42)
-    scenarios = {"baseline": ["/healthz"]}
-    scenarios["listing"] = listing_urls(rng)
-    # The same pages while registrations keep moving the seat counters: compare with "listing".
-    scenarios["rush"] = scenarios["listing"]
-    scenarios["detail"] = detail_urls(rng)
-    scenarios["offers"] = offers_urls(rng)
-    scenarios["api"] = api_urls(scenarios["listing"])
-    scenarios["deep_page"] = ["/evenements/?page=200"]
-    scenarios["first_page"] = ["/evenements/"]
-    # Issue 15: what people type, from the vocabulary, with and without typos; compared with
-    # the unfiltered listing (first_page) of the same run.
-    queries = search_queries(rng)
-    scenarios["search"] = search_urls("/evenements/", queries)
-    scenarios["search_offers"] = search_urls("/offres/", queries)
-    # Near me (issue 16), with draws of their own so that the other scenarios keep their URLs.
-    scenarios["near_me"] = near_me_urls(random.Random(16))
-    scenarios["communes"] = commune_suggestion_urls(random.Random(1616))
+    rush_events = prepare_rush_events() if "rush" in selected else []
+    scenarios = scenario_urls(selected)
 
     redis, cache_url = start_redis()
     if cache_url:
         env["CACHE_URL"] = cache_url
-    server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "semaine.wsgi", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    server = start_gunicorn("semaine.wsgi", env, PORT)
     results = {}
     try:
-        for _ in range(60):
-            if url_ok("/healthz"):
-                break
-            time.sleep(0.5)
-        else:
-            sys.exit("gunicorn did not answer on /healthz")
         for name, urls in scenarios.items():
-            if not url_ok(urls[0]):
+            if name == "ceiling":
+                results[name] = run_ceiling(env)
+            elif not url_ok(urls[0]):
                 log(f"{name}: {urls[0]} does not answer 200, scenario skipped")
                 continue
-            if name == "rush":
+            elif name == "rush":
                 if not rush_events or not url_ok(f"/evenements/{rush_events[0]}/inscription/"):
                     log(f"{name}: no registration form on events {rush_events}, scenario skipped")
                     continue
                 results[name] = run_rush(name, urls, rush_events)
+            elif name in ("cold", "cold_offers"):
+                # url_ok asked for the first path once: the pool starts after it.
+                results[name] = run_cold(name, urls[1:])
             else:
                 if WARMUP:
                     # Unmeasured: workers start, caches fill as they would in the first minutes.
@@ -753,8 +1073,7 @@ def main():
                 results[name] = run_wrk(name, urls)
             log(f"{name}: {results[name]}")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_gunicorn(server)
         if redis:
             redis.terminate()
             redis.wait(timeout=10)
@@ -774,28 +1093,84 @@ def main():
         "concurrency": CONCURRENCY,
         "seconds_per_scenario": SECONDS,
         "warmup_seconds_per_scenario": WARMUP,
+        "scenarios_selected": list(selected),
         "scenarios": results,
-        "cold_passes": {
-            "listing": cold_passes(scenarios["listing"]),
-            "offers": cold_passes(scenarios["offers"]),
-            "search": cold_passes(scenarios["search"]),
-            "search_offers": cold_passes(scenarios["search_offers"]),
-            "unfiltered_listing": cold_passes(["/evenements/"] * 20),
-            "unfiltered_offers": cold_passes(["/offres/"] * 20),
-            "near_me": cold_passes(scenarios["near_me"]),
-        },
-        "near_me": near_me_summary(results, suggestion_server_times(scenarios["communes"])),
-        "server_time_ms": {
-            "listing_region84_jobdating_soin": server_time(
-                "/evenements/?region=84&type=job_dating&q=soin"
-            ),
-        },
-        **count_queries(),
     }
+    ceiling = results.get("ceiling")
+    if ceiling and ceiling["rps"]:
+        healthz = ceiling.pop("paired_healthz")["rps"]
+        report["healthz_vs_ceiling"] = {
+            "healthz_rps": healthz,
+            "ceiling_rps": ceiling["rps"],
+            "ratio": round(healthz / ceiling["rps"], 2),
+            "target": 0.80,
+            "measured": f"interleaved, {ceiling['slices']} slices of each",
+        }
+    report.update(in_process_figures(selected, scenarios, results))
+    if "exports" in selected:
+        report.update(export_figures(env))
+    if "middleware" in selected:
+        report["middleware"] = middleware_profile(env)
+    report["search_p95_vs_unfiltered"] = search_ratios(report)
+    (OUT / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print_table(report)
+
+
+def in_process_figures(
+    selected: tuple[str, ...], scenarios: dict[str, list[str]], results: dict
+) -> dict:
+    """The in-process timings that go with the selected scenarios (`results`: the served
+    figures, which the near-me summary compares)."""
+    figures = {"cold_passes": {}, "server_time_ms": {}, **count_queries()}
+    passes = figures["cold_passes"]
+    for name in ("listing", "offers", "search", "search_offers"):
+        if name in selected:
+            passes[name] = cold_passes(scenarios[name])
+    if "search" in selected or "first_page" in selected:
+        passes["unfiltered_listing"] = cold_passes(["/evenements/"] * 20)
+    if "search_offers" in selected:
+        passes["unfiltered_offers"] = cold_passes(["/offres/"] * 20)
+    if "near_me" in selected:
+        passes["near_me"] = cold_passes(scenarios["near_me"])
+    if "communes" in selected:
+        suggestions = suggestion_server_times(scenarios["communes"])
+        figures["near_me"] = near_me_summary(results, suggestions)
+    if "listing" in selected:
+        figures["server_time_ms"]["listing_region84_jobdating_soin"] = server_time(
+            "/evenements/?region=84&type=job_dating&q=soin"
+        )
+    if "cold" in selected or "cold_offers" in selected:
+        figures["cold_server_time_ms"] = {
+            name: cold_server_time(path)
+            for name, path in cold_named_selections().items()
+            if ("cold_offers" if name.startswith("offers") else "cold") in selected
+        }
+    return figures
+
+
+def middleware_profile(env: dict) -> dict:
+    """What each middleware costs a request, in a process of its own (bench/middleware.py)."""
+    log("middleware: each one's cost per request, in process…")
+    profiled = subprocess.run(
+        [PY, str(ROOT / "bench" / "middleware.py")],
+        cwd=ROOT,
+        env={key: value for key, value in env.items() if key != "CACHE_URL"},
+        capture_output=True,
+        text=True,
+    )
+    log(profiled.stdout.strip())
+    if profiled.returncode:
+        log(profiled.stderr[-2000:])
+        return {}
+    return json.loads((OUT / "middleware.json").read_text())
+
+
+def export_figures(env: dict) -> dict:
+    """Every event exported in each format, in a subprocess (bench/exports.py)."""
     from events.models import Event
 
-    exportable = Event.objects.public().count()
-    export_rows = min(EVENTS, exportable)
+    figures = {}
+    export_rows = min(EVENTS, Event.objects.public().count())
     log(f"exports: {export_rows} events in each format, each in a subprocess…")
     exported = subprocess.run(
         [PY, str(ROOT / "bench" / "exports.py")],
@@ -807,15 +1182,13 @@ def main():
     log(exported.stdout.strip())
     if exported.returncode:
         log(exported.stderr[-2000:])
-    else:
-        for figures in json.loads((OUT / "exports.json").read_text()):
-            if figures["rows"] >= export_rows:
-                report[f"export_{figures['format']}_s"] = round(figures["seconds"], 2)
-                report[f"export_{figures['format']}_peak_mb"] = round(figures["peak_rss_mb"], 1)
-        report["export_rows"] = export_rows
-    report["search_p95_vs_unfiltered"] = search_ratios(report)
-    (OUT / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    print_table(report)
+        return figures
+    for row in json.loads((OUT / "exports.json").read_text()):
+        if row["rows"] >= export_rows:
+            figures[f"export_{row['format']}_s"] = round(row["seconds"], 2)
+            figures[f"export_{row['format']}_peak_mb"] = round(row["peak_rss_mb"], 1)
+    figures["export_rows"] = export_rows
+    return figures
 
 
 def search_ratios(report) -> dict:
@@ -831,6 +1204,8 @@ def search_ratios(report) -> dict:
         ("search", "unfiltered_listing"),
         ("search_offers", "unfiltered_offers"),
     ):
+        if name not in cold or unfiltered not in cold:
+            continue
         ratios[f"{name}_cold"] = round(
             cold[name]["each_cold_p95_ms"] / cold[unfiltered]["each_cold_p95_ms"], 2
         )
@@ -860,7 +1235,29 @@ def print_table(report):
     for key, value in report.items():
         if key.startswith(("queries_", "export_")):
             log(f"{key}: {value}")
-    log(f"server time of the reference listing: {report['server_time_ms']} ms")
+    for name in ("cold", "cold_offers"):
+        cold = report["scenarios"].get(name)
+        if cold:
+            log(
+                f"{name}: {cold['distinct_urls']} distinct selections, "
+                f"{cold['warmup_paths']} asked for in the warm-up, {cold['measured_paths']} "
+                f"in the measured seconds, each once"
+                + ("; POOL EXHAUSTED (BENCH_COLD_POOL)" if cold["pool_exhausted"] else "")
+            )
+    ceiling = report.get("healthz_vs_ceiling")
+    if ceiling:
+        log(
+            f"/healthz: {ceiling['healthz_rps']} rps = {ceiling['ratio']} × the bare app's "
+            f"{ceiling['ceiling_rps']} (target ≥ {ceiling['target']} ×; {ceiling['measured']})"
+        )
+    for name, figures in report.get("cold_server_time_ms", {}).items():
+        log(
+            f"single cold request, in-process server time, {name} ({figures['path']}): "
+            f"median {figures['median_ms']} ms, max {figures['max_ms']} ms "
+            f"over {figures['repeat']}"
+        )
+    if report["server_time_ms"]:
+        log(f"server time of the reference listing: {report['server_time_ms']} ms")
     near = report.get("near_me", {})
     if "p95_ratio_to_unfiltered_listing" in near:
         log(

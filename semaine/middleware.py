@@ -2,10 +2,18 @@ import contextlib
 import re
 import uuid
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
-from django.core.signals import request_finished
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import request_finished, setting_changed
 from django.db import DatabaseError, connection
 from django.dispatch import receiver
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject, empty
 
 from semaine.db_router import public_read
 from semaine.logging import request_id_var
@@ -45,7 +53,8 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get(self.HEADER, "")
+        # META, not request.headers: that builds a dict of every header on first use.
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         # Cleared when the response is finished, not here: Django logs a 4xx or 5xx ("Not Found",
@@ -90,3 +99,81 @@ class StatementTimeoutMiddleware:
         finally:
             with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
                 cursor.execute("RESET statement_timeout")
+
+
+# The site's policy as a header, built once per process (and again when a test changes the
+# setting): django-csp builds it on every response, the largest cost of a trivial request.
+_csp_headers: dict[str, str] = {}
+
+
+@receiver(setting_changed)
+def _forget_csp_header(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _csp_headers.clear()
+
+
+def site_csp_header() -> str:
+    header = _csp_headers.get("policy")
+    if header is None:
+        header = _csp_headers["policy"] = build_policy()
+    return header
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the site's policy built once per process. A response that
+    brings its own (django-csp's decorators, or `_csp_replace` as the widget sets it), a page
+    that used a nonce, a report-only policy, an excluded prefix: django-csp's own code."""
+
+    def process_response(self, request, response):
+        if (
+            getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or (settings.CONTENT_SECURITY_POLICY or {}).get("EXCLUDE_URL_PREFIXES")
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(name.startswith("_csp_") for name in vars(response))
+            or (settings.DEBUG and response.status_code in (404, 500))
+        ):
+            return super().process_response(request, response)
+        header = site_csp_header()
+        if header and CSP_HEADER not in response:
+            response[CSP_HEADER] = header
+        # As django-csp: a nonce asked for after the header is written is an error, not a
+        # nonce silently missing from the policy.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+class SingleLanguageMiddleware:
+    """The site speaks one language (settings.LANGUAGES): what Django's LocaleMiddleware would
+    choose on every request, reading Accept-Language and the URL to pick among one language,
+    is known once. Activates it and says so in Content-Language; no Vary on Accept-Language,
+    since no answer depends on it."""
+
+    def __init__(self, get_response):
+        if len(settings.LANGUAGES) != 1:
+            raise ImproperlyConfigured(
+                "SingleLanguageMiddleware serves one language; with several LANGUAGES, use "
+                "django.middleware.locale.LocaleMiddleware."
+            )
+        self.get_response = get_response
+        self.language = settings.LANGUAGES[0][0]
+
+    def __call__(self, request):
+        translation.activate(self.language)
+        request.LANGUAGE_CODE = self.language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", self.language)
+        return response
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's messages, with their storage made when a view or a template first uses it:
+    public pages never do, and Django's middleware makes it (and saves it) on every request."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response  # never used: nothing was added, nothing was read
+        return super().process_response(request, response)

@@ -30,6 +30,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
+from django.utils.http import quote_etag
 from django.utils.text import compress_string
 
 from semaine.db_router import current_read_alias
@@ -79,11 +80,15 @@ def _cached_response(cached, request) -> HttpResponse:
     response = HttpResponse(content_type=content_type)
     for name, value in headers.items():
         response[name] = value
-    if gzipped is not None and re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    if gzipped is not None and re_accepts_gzip.search(accepted):
         # Compressed once when cached rather than on every request: a third of what serving
         # a cached page costs. GZipMiddleware leaves an encoded response alone.
         response.content = gzipped
         response["Content-Encoding"] = "gzip"
+        if "ETag" in headers:
+            # As GZipMiddleware marks the ETag of what it compresses: the same page, other bytes.
+            response["ETag"] = "W/" + headers["ETag"]
     else:
         response.content = content
     patch_vary_headers(response, ("Accept-Encoding",))
@@ -134,6 +139,8 @@ def _stale_response(payload, made_at: float, request) -> HttpResponse:
         minutes = "moins d'une minute" if age < 60 else f"{age // 60} min"
         notice = STALE_NOTICE.format(minutes=minutes).encode()
         content = _MAIN_RE.sub(lambda m: m.group(1) + notice, content, count=1)
+        # Other bytes than those the ETag names: ConditionalGetMiddleware hashes them afresh.
+        headers = {name: value for name, value in headers.items() if name != "ETag"}
         payload = (content, content_type, None, headers)
     response = _cached_response(payload, request)
     # RFC 9111 marks a stale answer with its Age; the Warning header says why, for people
@@ -172,6 +179,9 @@ def _versioned_page(view, reads: tuple[str, ...], query):
         if response.status_code == 200 and not response.streaming and not response.cookies:
             content = response.content
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+            # Hashed once, when cached: ConditionalGetMiddleware would hash the page's bytes
+            # on every request (as it does, it names the uncompressed page).
+            headers["ETag"] = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
             payload = (content, response["Content-Type"], _compressed(content), headers)
             cache.set(key, (versions, time.time(), payload), STALE_SECONDS)
         return response

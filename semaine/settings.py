@@ -65,13 +65,15 @@ MIDDLEWARE = [
     "semaine.middleware.StatementTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "semaine.middleware.SecurityHeadersMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the site's policy built once per process.
+    "semaine.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # In place of Django's LocaleMiddleware: the site has one language, known once.
+    "semaine.middleware.SingleLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # After CommonMiddleware, which refuses the hosts ALLOWED_HOSTS does not list.
     "semaine.site_url.SiteUrlCheckMiddleware",
@@ -80,7 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): did this session prove the staff member's second factor?
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's MessageMiddleware, with a storage made only for the requests that use messages.
+    "semaine.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",

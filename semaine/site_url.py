@@ -22,10 +22,11 @@ logger = logging.getLogger("semaine.site_url")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Requests of probes and scrapers come on an internal address, not the public one.
 UNCHECKED_PATHS = ("/healthz", "/readyz", "/metrics")
-# Hosts already warned about, per process: a warning once, not one a request. Bounded, in case
-# ALLOWED_HOSTS lets any host in.
-MAX_WARNED_HOSTS = 20
-_warned: set[str] = set()
+# Per process: the addresses already warned about (a warning once, not one a request), and the
+# (SITE_URL, scheme, Host, X-Forwarded-Host) already checked, so that a request on an address
+# seen before costs one set lookup. Bounded, in case ALLOWED_HOSTS lets any host in.
+MAX_WARNED_HOSTS = 100
+_warned: set[str | tuple[str, ...]] = set()
 _lock = threading.Lock()
 
 
@@ -89,11 +90,21 @@ def warn_once(request) -> None:
     """Log, once per process and host, a request that came on another address than SITE_URL."""
     if request.path.startswith(UNCHECKED_PATHS):
         return
-    served_on = request_mismatch(request)
-    if not served_on or served_on in _warned:
+    meta = request.META
+    seen = (
+        settings.SITE_URL,
+        request.scheme,
+        meta.get("HTTP_HOST", ""),
+        meta.get("HTTP_X_FORWARDED_HOST", ""),
+    )
+    if seen in _warned:
         return
+    served_on = request_mismatch(request)
     with _lock:
-        if served_on in _warned or len(_warned) >= MAX_WARNED_HOSTS:
+        if len(_warned) >= MAX_WARNED_HOSTS:
+            return
+        _warned.add(seen)
+        if not served_on or served_on in _warned:
             return
         _warned.add(served_on)
     logger.warning(

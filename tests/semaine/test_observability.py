@@ -7,14 +7,23 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from datetime import timedelta
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
 from django.db import DatabaseError
 from django.test import override_settings
+from gunicorn.config import Config
 
 from semaine import db_router
-from semaine.logging import JsonFormatter, RequestIdFilter, redact, request_id_var
+from semaine.logging import (
+    AccessLogger,
+    JsonFormatter,
+    RequestIdFilter,
+    redact,
+    request_id_var,
+)
 from tests.semaine.servers import (
     ROOT,
     Gunicorn,
@@ -268,3 +277,18 @@ def test_the_confirmation_link_is_redacted_from_logs():
     registration = RegistrationFactory(status=Registration.Status.PENDING)
     line = f"GET /inscriptions/{registration.confirm_token()}/confirmer/ HTTP/1.1"
     assert redact(line) == "GET /inscriptions/[masqué]/confirmer/ HTTP/1.1"
+
+
+@pytest.mark.parametrize(("accesslog", "built"), [("-", True), (None, False)])
+def test_an_access_line_is_built_only_when_the_access_log_is_on(accesslog, built):
+    cfg = Config()
+    cfg.set("accesslog", accesslog)
+    cfg.set("logconfig_dict", {"version": 1, "disable_existing_loggers": False})
+    logger = AccessLogger(cfg)
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/", "SERVER_PROTOCOL": "HTTP/1.1"}
+    response = SimpleNamespace(status="200 OK", sent=2, headers=[])
+
+    with mock.patch.object(AccessLogger, "atoms", return_value={}) as atoms:
+        logger.access(response, SimpleNamespace(headers=[]), environ, timedelta(0))
+
+    assert atoms.called is built

@@ -78,3 +78,15 @@ def test_the_cached_current_edition_follows_any_change_at_once():
     Edition.objects.filter(year=2031).update(is_current=False)
     Edition.objects.filter(year=2030).update(is_current=True)
     assert Edition.objects.current_cached().year == 2030
+
+
+def test_a_cached_page_answers_with_the_etag_of_its_first_answer(client):
+    url = EventFactory(title="Forum santé").get_absolute_url()
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")  # made, compressed by GZipMiddleware
+    cached = client.get(url, HTTP_ACCEPT_ENCODING="gzip")  # from the cache, compressed once
+
+    assert cached["Content-Encoding"] == "gzip"
+    assert cached["ETag"] == first["ETag"] and cached["ETag"].startswith('W/"')
+    # Uncompressed, the same page under the strong form of that ETag.
+    assert client.get(url)["ETag"] == first["ETag"].removeprefix("W/")
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
