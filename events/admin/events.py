@@ -13,10 +13,11 @@ from import_export.admin import ExportActionMixin, ImportMixin
 
 from events.admin.actions import EventActionsMixin
 from events.admin.attendance import EventAttendanceMixin
-from events.admin.dashboard import EventDashboardMixin
+from events.admin.dashboard import AtRiskFilter, EventDashboardMixin
 from events.admin.duplicate import EventDuplicateMixin
 from events.admin.importexport import EventImportExportMixin
 from events.admin.messages import EventMessagesMixin
+from events.admin.registrant_filters import AutocompleteFiltersMedia, EventOrganiserListFilter
 from events.admin.registrations import RegistrationInline
 from events.admin.scoped import ScopedEventsMixin
 from events.models import Event, RegistrantAccess
@@ -46,6 +47,7 @@ class EventAdmin(
     EventImportExportMixin,
     ImportMixin,
     ExportActionMixin,
+    AutocompleteFiltersMedia,
     admin.ModelAdmin,
 ):
     list_display = [
@@ -61,6 +63,8 @@ class EventAdmin(
     list_display_links = ["start_display", "title"]
     list_filter = [
         "status",
+        AtRiskFilter,
+        EventOrganiserListFilter,
         "type",
         "modalite",
         ("region", admin.RelatedOnlyFieldListFilter),

@@ -197,6 +197,9 @@ class RegistrationAdmin(
         "attendance",
         EmailFailureFilter,
         ("event__region", admin.RelatedOnlyFieldListFilter),
+        # Behind the dashboard's figures by department, of an edition.
+        ("event__department", admin.RelatedOnlyFieldListFilter),
+        ("event__edition", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["last_name", "first_name", "email", "event__title"]
     list_select_related = ["event", "event__department"]
