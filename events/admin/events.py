@@ -25,6 +25,7 @@ from events.scoping import (
     departments_in_scope,
     event_scope_error,
     events_in_scope,
+    invitable_roles,
     organisers_in_scope,
     registrations_in_scope,
     scope_for,
@@ -50,6 +51,11 @@ class EventAdmin(
     AutocompleteFiltersMedia,
     admin.ModelAdmin,
 ):
+    def changelist_view(self, request, extra_context=None):
+        # A regional coordinator sets up their region's staff from here (no users' list).
+        extra_context = {"may_invite": bool(invitable_roles(request.user)), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     list_display = [
         "start_display",
         "title",

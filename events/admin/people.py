@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, Q
 
+from events.admin.onboarding import StaffInvitationMixin
 from events.models import Organiser, StaffProfile
 from events.scoping import events_in_scope, organisers_editable, organisers_in_scope
 from semaine.admin.mixins import HttpsLinksMixin
@@ -53,7 +54,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(StaffInvitationMixin, BaseUserAdmin):
     inlines = [StaffProfileInline]
     list_display = ["username", "email", "is_staff", "groups_display", "scope_display"]
     list_filter = ["is_staff", "is_active", "groups"]
