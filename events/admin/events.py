@@ -31,13 +31,14 @@ from events.scoping import (
     scope_for,
 )
 from events.services.audit import record_registrant_access
-from semaine.admin.mixins import HttpsLinksMixin
+from semaine.admin.mixins import FrenchTitlesMixin, HttpsLinksMixin
 from semaine.geo.locate import LocationSource
 from semaine.geo.postcodes import postcode_department
 from semaine.models import Department, Edition
 
 
 class EventAdmin(
+    FrenchTitlesMixin,
     HttpsLinksMixin,
     ScopedEventsMixin,
     EventActionsMixin,
@@ -56,6 +57,10 @@ class EventAdmin(
         extra_context = {"may_invite": bool(invitable_roles(request.user)), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
+    title_changelist = "Événements"
+    title_add = "Nouvel événement"
+    title_change = "Modifier l'événement"
+    title_view = "Événement"
     list_display = [
         "start_display",
         "title",
