@@ -26,11 +26,17 @@ EXPORT_TYPES = {
 class AtRiskFilter(admin.SimpleListFilter):
     """The events « à surveiller » (Event.objects.at_risk): the dashboard's list, as a filter."""
 
-    title = "à surveiller"
+    title = "suivi"  # Django says « Par suivi »
     parameter_name = "a_surveiller"
 
     def lookups(self, request, model_admin):
-        return [("1", f"Dans les {AT_RISK_DAYS} jours, remplis à moins de {AT_RISK_FILL} %")]
+        return [
+            (
+                "1",
+                f"À surveiller : dans les {AT_RISK_DAYS} jours, remplis à moins de "
+                f"{AT_RISK_FILL} %",
+            )
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "1":
