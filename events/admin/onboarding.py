@@ -3,7 +3,7 @@ and perimeter; the account gets « Statut équipe » and its group from the role
 an invitation to choose their password. National staff reach it from the users' list (its
 « Ajouter » leads there); a regional coordinator from the events' list, for their region only."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.shortcuts import redirect
@@ -13,7 +13,7 @@ from django.urls import path
 from events.forms import StaffInvitationForm
 from events.models.staff import INVITATION_VALID_HOURS
 from events.scoping import invitable_roles
-from events.services.staff import staff_invite
+from events.services.staff import staff_invitation_resend, staff_invite
 
 
 class StaffInvitationMixin:
@@ -29,6 +29,28 @@ class StaffInvitationMixin:
             ),
             *super().get_urls(),
         ]
+
+    actions = ["resend_invitation"]
+
+    @admin.action(
+        description="Renvoyer l'invitation (comptes sans mot de passe choisi)",
+        permissions=["change"],
+    )
+    def resend_invitation(self, request, queryset):
+        if not request.user.is_superuser:
+            queryset = queryset.filter(is_superuser=False)  # not theirs to touch
+        sent = staff_invitation_resend(invited_by=request.user, users=queryset)
+        skipped = queryset.count() - sent
+        messages.success(
+            request,
+            f"{sent} invitation(s) renvoyée(s), chacune avec un nouveau lien valable "
+            f"{INVITATION_VALID_HOURS} heures."
+            + (
+                f" {skipped} compte(s) ont déjà un mot de passe : rien ne leur est envoyé."
+                if skipped
+                else ""
+            ),
+        )
 
     def add_view(self, request, form_url="", extra_context=None):
         # Django's two screens (username and password, then the rest) left accounts without

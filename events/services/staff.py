@@ -45,3 +45,16 @@ def staff_invite(
             StaffProfile.objects.create(user=user, organiser=organiser, region=region)
         queue_invitation(user, invited_by)
     return user
+
+
+def staff_invitation_resend(*, invited_by, users) -> int:
+    """Queue a new invitation for each of `users` who has not chosen a password yet (their last
+    link expired, or the e-mail was lost); returns how many. An account with a password is
+    left alone: its owner logs in, or asks for a reset."""
+    sent = 0
+    with transaction.atomic():
+        for user in users:
+            if user.is_active and not user.has_usable_password():
+                queue_invitation(user, invited_by)
+                sent += 1
+    return sent

@@ -293,3 +293,30 @@ def test_the_coordinators_form_offers_their_region_only(client, coordinator, lyo
     assert "Agence de Nice" not in page
     assert "Équipe nationale" not in page
     assert "Provence-Alpes" not in page
+
+
+def test_an_expired_invitation_is_sent_again_with_a_new_link(
+    client, national_user, lyon_in_rhone, monkeypatch
+):
+    client.force_login(national_user)
+    invite(client, organiser=lyon_in_rhone.pk)
+    run_queued_emails()
+    user = User.objects.get(email="ines.roux@francetravail.example")
+    already_in = staff_user("deja", group="Agence", organiser=lyon_in_rhone)
+    real_now = InvitationTokenGenerator._now
+    later = datetime.timedelta(hours=80)
+    monkeypatch.setattr(InvitationTokenGenerator, "_now", lambda self: real_now(self) + later)
+    assert "a expiré" in Client().get(invitation_link(mail.outbox[0]), follow=True).text
+
+    response = client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "resend_invitation", "_selected_action": [user.pk, already_in.pk]},
+        follow=True,
+    )
+
+    assert "1 invitation(s) renvoyée(s)" in unescape(response.text)
+    assert "1 compte(s) ont déjà un mot de passe" in unescape(response.text)
+    # The new e-mail's link is made when it is sent (80 hours later here): 72 hours from then.
+    assert run_queued_emails() == 1
+    assert len(mail.outbox) == 2
+    assert "new_password1" in Client().get(invitation_link(mail.outbox[1]), follow=True).text
