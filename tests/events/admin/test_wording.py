@@ -191,6 +191,13 @@ def test_the_excel_template_imports_as_it_is(agency_client, lyon):
     )
 
     assert "confirm_form" in preview.context, unescape(preview.text)[:3000]
+    confirm = preview.context["confirm_form"]
+    done = agency_client.post(
+        reverse("admin:events_event_process_import"), confirm.initial, follow=True
+    )
+    assert "Import terminé : 1 événement(s) créé(s)" in unescape(done.text)
+    event = Event.objects.get(external_id="LYON-2030-01")
+    assert (event.type, event.status, event.department_id) == ("job_dating", "draft", "69")
 
 
 def test_no_admin_page_of_the_site_keeps_djangos_generic_french_titles(
