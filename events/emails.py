@@ -20,11 +20,14 @@ from email.utils import parseaddr
 from typing import NoReturn
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from procrastinate import BaseRetryStrategy, JobContext, RetryDecision
 from procrastinate.contrib.django import app
 
@@ -35,7 +38,9 @@ from events.models import (
     EventMessage,
     EventMessageRecipient,
     Registration,
+    StaffProfile,
 )
+from events.models.staff import INVITATION_VALID_HOURS, invitation_tokens
 from events.qr import checkin_qr_svg, checkin_url
 
 logger = logging.getLogger(__name__)
@@ -439,3 +444,95 @@ def queue_event_message(event_message: EventMessage, registration_ids: list[int]
     ]
     if jobs:
         app.job_manager.batch_defer_jobs(jobs)
+
+
+# -- a new staff member's invitation --------------------------------------------------------------
+
+INVITATION_SUBJECT = "Votre compte d'administration de la Semaine des métiers du soin"
+
+
+def build_invitation(user, invited_by, *, msgid: str = "") -> EmailMultiAlternatives:
+    """The invitation of `user` (set up by `invited_by`), with a link to choose their password
+    made now: it is valid INVITATION_VALID_HOURS from the moment it is sent."""
+    profile = StaffProfile.objects.filter(user=user).select_related("organiser", "region").first()
+    perimeter = ""
+    if profile is not None:
+        perimeter = profile.organiser.name if profile.organiser else ""
+        perimeter = perimeter or (f"région {profile.region.name}" if profile.region else "")
+    link = settings.SITE_URL + reverse(
+        "staff_invitation",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": invitation_tokens.make_token(user),
+        },
+    )
+    context = {
+        "subject": INVITATION_SUBJECT,
+        "user": user,
+        "invited_by": invited_by.get_full_name() or invited_by.get_username()
+        if invited_by
+        else "L'équipe nationale",
+        "role": ", ".join(user.groups.values_list("name", flat=True)),
+        "perimeter": perimeter,
+        "link": link,
+        "hours": INVITATION_VALID_HOURS,
+        "login_url": settings.SITE_URL + reverse("admin:login"),
+    }
+    with translation.override("fr"):
+        text = render_to_string("emails/staff_invitation.txt", context)
+        html = render_to_string("emails/staff_invitation.html", context)
+    message = EmailMultiAlternatives(
+        subject=INVITATION_SUBJECT,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={"Message-ID": msgid} if msgid else None,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_invitation(*, user_id: int, invited_by_id: int | None, job_id: int, attempts: int = 0):
+    """Send one queued invitation (what the worker runs). Returns False when it is no longer
+    due: the account is gone or disabled, or its password already chosen."""
+    User = get_user_model()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password():
+        logger.info("invitation of user %s dropped: no longer due", user_id)
+        return False
+    invited_by = User.objects.filter(pk=invited_by_id).first() if invited_by_id else None
+    message = build_invitation(user, invited_by, msgid=message_id("invitation", user_id, job_id))
+    try:
+        message.send()
+    except Exception as exc:
+        # The class name and code only: SMTP errors quote the recipient's address.
+        logger.warning(
+            "invitation of user %s not sent (attempt %d): %s %s",
+            user_id,
+            attempts + 1,
+            type(exc).__name__,
+            _smtp_code(exc) or "",
+        )
+        if is_permanent(exc):
+            raise PermanentDeliveryError(_describe(exc)) from None
+        raise DeliveryError(f"{type(exc).__name__} {_smtp_code(exc) or ''}".strip()) from None
+    logger.info("invitation of user %s sent", user_id)
+    return True
+
+
+@app.task(queue=QUEUE, retry=DeliveryRetry(), pass_context=True)
+def deliver_invitation(context: JobContext, *, user_id: int, invited_by_id: int | None) -> bool:
+    job = context.job
+    return send_invitation(
+        user_id=user_id, invited_by_id=invited_by_id, job_id=job.id, attempts=job.attempts
+    )
+
+
+def queue_invitation(user, invited_by) -> int:
+    """Queue `user`'s invitation in the current transaction (the one that creates the account);
+    returns the job's id."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("queue_invitation() belongs in the transaction of the account")
+    return deliver_invitation.defer(
+        user_id=user.pk, invited_by_id=invited_by.pk if invited_by else None
+    )

@@ -1,9 +1,13 @@
-"""The jobseeker's registration form: few fields, French messages, a honeypot against bots."""
+"""The jobseeker's registration form: few fields, French messages, a honeypot against bots;
+and the admin's form that sets up a new staff member."""
 
 import re
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 
+from events import scoping
 from events.models import Event, Registration
 from events.services.registration import registration_modes
 
@@ -110,3 +114,74 @@ class RegistrationForm(forms.Form):
     @property
     def is_bot(self) -> bool:
         return "website" in self.errors
+
+
+class StaffInvitationForm(forms.Form):
+    """A new staff member, as the person who sets them up fills it in: the roles, organisers and
+    regions offered are those `user` may give (events.scoping.invitable_*), so that a choice
+    beyond them is refused like any invalid choice."""
+
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        max_length=150,
+        help_text="Son identifiant de connexion ; l'invitation y est envoyée.",
+        error_messages={
+            "invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."
+        },
+    )
+    role = forms.ChoiceField(label="Rôle", widget=forms.RadioSelect)
+    organiser = forms.ModelChoiceField(
+        label="Organisateur",
+        queryset=None,
+        required=False,
+        help_text="Pour une agence : l'organisateur dont la personne gère les événements.",
+    )
+    region = forms.ModelChoiceField(
+        label="Région",
+        queryset=None,
+        required=False,
+        help_text="Pour une coordination régionale : la région dont elle voit tous les événements.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = scoping.invitable_roles(user)
+        self.fields["role"].choices = [(role, scoping.ROLES[role]) for role in roles]
+        self.fields["organiser"].queryset = scoping.invitable_organisers(user).order_by("name")
+        self.fields["region"].queryset = scoping.invitable_regions(user).order_by("name")
+        self.fields["organiser"].empty_label = self.fields["region"].empty_label = "—"
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        User = get_user_model()
+        if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+            raise forms.ValidationError(
+                f"Un compte utilise déjà l'adresse {email} : modifiez-le plutôt que d'en "
+                "créer un second."
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        role, organiser, region = (cleaned.get(k) for k in ("role", "organiser", "region"))
+        if organiser and region:
+            raise forms.ValidationError(
+                "Choisissez un organisateur ou une région, pas les deux : une agence gère les "
+                "événements de son organisateur, une coordination ceux de sa région."
+            )
+        if role == scoping.GROUP_AGENCY and not organiser:
+            self.add_error("organiser", "Choisissez l'organisateur de cette agence.")
+        if role == scoping.GROUP_AGENCY and region:
+            self.add_error("region", "Une agence a un organisateur pour périmètre, pas une région.")
+        if role == scoping.GROUP_REGIONAL and not region:
+            self.add_error("region", "Choisissez la région de cette coordination.")
+        if role == scoping.GROUP_REGIONAL and organiser:
+            self.add_error("organiser", "Une coordination régionale a une région pour périmètre.")
+        if role == scoping.GROUP_NATIONAL and (organiser or region):
+            raise forms.ValidationError(
+                "L'équipe nationale voit tous les événements : ne choisissez ni organisateur ni "
+                "région."
+            )
+        return cleaned

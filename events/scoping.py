@@ -167,3 +167,50 @@ def event_scope_error(user, event: Event) -> str:
         "Votre compte n'a pas encore de périmètre (organisme ou région) : "
         "contactez l'équipe nationale."
     )
+
+
+# -- who may set up whom ------------------------------------------------------------------------
+
+ROLES = {
+    GROUP_AGENCY: "Agence (conseiller·e) — les événements d'un organisateur",
+    GROUP_REGIONAL: "Coordination régionale — tous les événements d'une région",
+    GROUP_NATIONAL: "Équipe nationale — tous les événements, et la configuration du site",
+}
+
+
+def invitable_roles(user) -> list[str]:
+    """The roles `user` may give a new staff member: national staff (who may add users) any;
+    a regional coordinator an agency counsellor or a coordinator of their own region, never a
+    national role; nobody else any."""
+    scope = scope_for(user)
+    if scope.everything and user.has_perm("auth.add_user"):
+        return list(ROLES)
+    if scope.region_code and user.groups.filter(name=GROUP_REGIONAL).exists():
+        return [GROUP_AGENCY, GROUP_REGIONAL]
+    return []
+
+
+def invitable_organisers(user) -> QuerySet:
+    """The organisers a new agency counsellor set up by `user` may work for: any for national
+    staff; for a coordinator, those of their region (a national partner is national staff's)."""
+    scope = scope_for(user)
+    if not invitable_roles(user):
+        return Organiser.objects.none()
+    if scope.everything:
+        return Organiser.objects.all()
+    return Organiser.objects.filter(
+        department__region_id=scope.region_code, kind=Organiser.Kind.AGENCY
+    )
+
+
+def invitable_regions(user) -> QuerySet:
+    """The regions a new coordinator set up by `user` may coordinate: any for national staff,
+    their own for a coordinator."""
+    from semaine.models import Region
+
+    scope = scope_for(user)
+    if not invitable_roles(user):
+        return Region.objects.none()
+    if scope.everything:
+        return Region.objects.all()
+    return Region.objects.filter(pk=scope.region_code)

@@ -3,7 +3,6 @@
 import dataclasses
 
 from django.db.models import (
-    Case,
     Count,
     ExpressionWrapper,
     F,
@@ -11,7 +10,6 @@ from django.db.models import (
     Q,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -62,23 +60,11 @@ def _seats(live) -> dict[str, int]:
 
 def _fullest(live) -> list[tuple[Event, int]]:
     """The events with a seat limit, fullest first, with their fill rate in %."""
-    capacity = Case(
-        When(modalite=Event.Modalite.PRESENTIEL, then=F("capacity_onsite")),
-        When(modalite=Event.Modalite.DISTANCIEL, then=F("capacity_online")),
-        default=F("capacity_onsite") + F("capacity_online"),
-    )
     fullest = (
-        live.filter(
-            Q(capacity_onsite__gt=0, modalite=Event.Modalite.PRESENTIEL)
-            | Q(capacity_online__gt=0, modalite=Event.Modalite.DISTANCIEL)
-            | Q(capacity_onsite__gt=0, capacity_online__gt=0, modalite=Event.Modalite.HYBRIDE)
-        )
+        live.with_seat_limit()
         .select_related("organiser", "department")
         .annotate(
-            rate=ExpressionWrapper(
-                (F("confirmed_onsite") + F("confirmed_online")) * 100.0 / capacity,
-                output_field=FloatField(),
-            )
+            rate=ExpressionWrapper(F("taken") * 100.0 / F("capacity"), output_field=FloatField())
         )
         .order_by("-rate", "start", "id")[:FILL_ROWS]
     )
@@ -257,11 +243,175 @@ def survey_figures(events) -> dict:
     }
 
 
+# -- the regional view: fill rate, registrations and turnout by organiser and department ------
+
+
+@dataclasses.dataclass
+class GroupFigures:
+    """One line of the regional table: an organiser's (or a department's) events and people.
+
+    `offered` and `taken` count the seats of the events not cancelled that limit theirs (taken
+    includes seats held by registrations awaiting their address's confirmation, as the public
+    counters do); `confirmed` and `waitlisted` are registrations to any of the group's events;
+    `present` and `absent` the attendance recorded of the confirmed ones."""
+
+    key: object
+    label: str
+    events: int = 0
+    published: int = 0
+    offered: int = 0
+    taken: int = 0
+    confirmed: int = 0
+    waitlisted: int = 0
+    present: int = 0
+    absent: int = 0
+    at_risk: int = 0
+    is_total: bool = False
+
+    @property
+    def fill_rate(self) -> int | None:
+        return round(100 * self.taken / self.offered) if self.offered else None
+
+    @property
+    def attendance_rate(self) -> int | None:
+        recorded = self.present + self.absent
+        return round(100 * self.present / recorded) if recorded else None
+
+
+# What a regional table groups by: (event field, its label's path, the heading).
+GROUPINGS = {
+    "organisateur": ("organiser_id", "organiser__name", "Organisateur"),
+    "departement": ("department_id", "department__name", "Département"),
+}
+NO_DEPARTMENT = "En ligne (sans département)"
+
+EXPORT_HEADERS = [
+    "Événements",
+    "Publiés",
+    "Places offertes",
+    "Places prises",
+    "Taux de remplissage (%)",
+    "Inscriptions confirmées",
+    "Liste d'attente",
+    "Présent·es",
+    "Absent·es",
+    "Taux de présence (%)",
+    "À surveiller",
+]
+
+
+def group_label(grouping: str, key, name: str | None) -> str:
+    if grouping == "departement":
+        return f"{key} – {name}" if key else NO_DEPARTMENT
+    return name or "—"
+
+
+def group_figures(events, registrations, grouping: str, now=None) -> list[GroupFigures]:
+    """The regional table: one line per organiser or per department (`grouping`, a key of
+    GROUPINGS) of `events` and `registrations`, already scoped and narrowed to an edition;
+    sorted by label. Four grouped queries, whatever the number of lines."""
+    field, name, _ = GROUPINGS[grouping]
+    rows: dict = {}
+
+    def row(key, label_name) -> GroupFigures:
+        if key not in rows:
+            rows[key] = GroupFigures(key=key, label=group_label(grouping, key, label_name))
+        return rows[key]
+
+    published = Event.Status.PUBLISHED
+    for values in (
+        events.values(field, name)
+        .annotate(n=Count("id"), published=Count("id", filter=Q(status=published)))
+        .order_by()
+    ):
+        line = row(values[field], values[name])
+        line.events, line.published = values["n"], values["published"]
+    seats = (
+        events.not_cancelled()
+        .with_seat_limit()
+        .values(field, name)
+        .annotate(offered=Sum("capacity"), taken=Sum("taken"))
+        .order_by()
+    )
+    for values in seats:
+        line = row(values[field], values[name])
+        line.offered, line.taken = values["offered"], values["taken"]
+    status, attendance = Registration.Status, Registration.Attendance
+    people = (
+        registrations.values(f"event__{field}", f"event__{name}")
+        .annotate(
+            confirmed=Count("id", filter=Q(status=status.CONFIRMED)),
+            waitlisted=Count("id", filter=Q(status=status.WAITLISTED)),
+            present=Count("id", filter=Q(status=status.CONFIRMED, attendance=attendance.PRESENT)),
+            absent=Count("id", filter=Q(status=status.CONFIRMED, attendance=attendance.ABSENT)),
+        )
+        .order_by()
+    )
+    for values in people:
+        line = row(values[f"event__{field}"], values[f"event__{name}"])
+        line.confirmed, line.waitlisted = values["confirmed"], values["waitlisted"]
+        line.present, line.absent = values["present"], values["absent"]
+    for values in events.at_risk(now).values(field, name).annotate(n=Count("id")).order_by():
+        row(values[field], values[name]).at_risk = values["n"]
+    return sorted(rows.values(), key=lambda line: (line.key is None, line.label))
+
+
+def group_total(lines: list[GroupFigures]) -> GroupFigures:
+    """The sum of a regional table's lines (each event is in one line only)."""
+    total = GroupFigures(key=None, label="Total", is_total=True)
+    figures = [f.name for f in dataclasses.fields(GroupFigures) if f.type is int]
+    for line in lines:
+        for figure in figures:
+            setattr(total, figure, getattr(total, figure) + getattr(line, figure))
+    return total
+
+
+def group_export_row(line: GroupFigures) -> list:
+    """A line of the regional table as the CSV and XLSX exports write it (EXPORT_HEADERS)."""
+    return [
+        line.events,
+        line.published,
+        line.offered,
+        line.taken,
+        line.fill_rate,
+        line.confirmed,
+        line.waitlisted,
+        line.present,
+        line.absent,
+        line.attendance_rate,
+        line.at_risk,
+    ]
+
+
+def regional_table(events, registrations, grouping: str, now=None) -> dict:
+    """A regional table as the dashboard shows it: its lines, their total and its heading."""
+    lines = group_figures(events, registrations, grouping, now)
+    return {
+        "grouping": grouping,
+        "heading": GROUPINGS[grouping][2],
+        "lines": lines,
+        "total": group_total(lines),
+    }
+
+
+def at_risk_events(events, now=None) -> list[Event]:
+    """The events « à surveiller » of `events` (scoped), soonest first, with `capacity` and
+    `taken` annotated."""
+    return list(
+        events.at_risk(now).select_related("organiser", "department").order_by("start", "id")
+    )
+
+
+def of_edition(events, registrations, edition: Edition | None):
+    """`events` and `registrations` narrowed to `edition` (all editions when None)."""
+    if edition:
+        return events.filter(edition=edition), registrations.filter(event__edition=edition)
+    return events, registrations
+
+
 def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
     """Everything the dashboard shows; `events`/`registrations` are already scoped."""
-    if edition:
-        events = events.filter(edition=edition)
-        registrations = registrations.filter(event__edition=edition)
+    events, registrations = of_edition(events, registrations, edition)
     live = events.not_cancelled()
     seats = _seats(live)
     offered = seats["onsite_offered"] + seats["online_offered"]
@@ -283,6 +433,9 @@ def dashboard_figures(events, registrations, edition: Edition | None) -> dict:
         "per_day_chart": bars([(date_format(day, "l j F"), n) for day, n in per_day]),
         "registrations_total": registrations.confirmed().count(),
         "emails_failed": registrations.exclude(email_failure="").count(),
+        "by_organiser": regional_table(events, registrations, "organisateur"),
+        "by_department": regional_table(events, registrations, "departement"),
+        "at_risk": at_risk_events(events),
         **turnout_figures(events, registrations),
         **survey_figures(events),
     }

@@ -10,7 +10,7 @@ from events.scoping import events_in_scope, organisers_in_scope, scope_for
 from offers.imports.francetravail.importer import import_offers
 from offers.models import Offer
 from offers.scoping import offers_in_scope
-from semaine.admin.mixins import HttpsLinksMixin, ScopedObjectsMixin
+from semaine.admin.mixins import FrenchTitlesMixin, HttpsLinksMixin, ScopedObjectsMixin
 
 
 class OfferUploadForm(forms.Form):
@@ -44,7 +44,12 @@ class OfferAdminForm(forms.ModelForm):
 
 
 @admin.register(Offer)
-class OfferAdmin(ScopedObjectsMixin, HttpsLinksMixin, admin.ModelAdmin):
+class OfferAdmin(FrenchTitlesMixin, ScopedObjectsMixin, HttpsLinksMixin, admin.ModelAdmin):
+    title_changelist = "Offres d'emploi et de formation"
+    title_add = "Nouvelle offre"
+    title_change = "Modifier l'offre"
+    title_view = "Offre"
+
     form = OfferAdminForm
     list_display = [
         "title",

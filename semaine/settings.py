@@ -256,6 +256,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # the project's French for libraries' strings
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from events.views import attendance, followup, partners, registration
+from events.views import attendance, followup, invitation, partners, registration
 from semaine import views
 
 urlpatterns = [
@@ -29,6 +29,12 @@ urlpatterns = [
     path("widget/evenements/", partners.widget, name="widget"),
     path("partenaires/", partners.partners, name="partners"),
     path("offres/", include("offers.urls")),
+    # A new staff member's invitation (events/views/invitation.py): not logged in yet.
+    path(
+        "admin/invitation/<uidb64>/<str:token>/",
+        invitation.invitation_confirm,
+        name="staff_invitation",
+    ),
     path("admin/", admin.site.urls),
 ]
 

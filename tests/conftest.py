@@ -147,25 +147,30 @@ def _empty_task_queue_after_committed_tests(request, django_db_blocker):
 
 
 def run_queued_emails(*, after_job: int = 0) -> int:
-    """Send, as a worker would, the e-mails queued so far, reading their jobs through the test's
-    own connection (so, inside its transaction: what was queued is what a commit would have
-    queued). A job sent is deleted, as the worker deletes a successful job; a failure is raised
-    and its job left in the queue. Returns the number of jobs run (those after job `after_job`)."""
+    """Send, as a worker would, the e-mails queued so far (to registrants, and staff
+    invitations), reading their jobs through the test's own connection (so, inside its
+    transaction: what was queued is what a commit would have queued). A job sent is deleted,
+    as the worker deletes a successful job; a failure is raised and its job left in the queue.
+    Returns the number of jobs run (those after job `after_job`)."""
     from django.db import connection
 
     from events import emails
 
+    senders = {
+        emails.deliver.name: emails.send_queued,
+        emails.deliver_invitation.name: emails.send_invitation,
+    }
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, args, attempts FROM procrastinate_jobs"
-            " WHERE task_name = %s AND status = 'todo' AND id > %s ORDER BY id",
-            [emails.deliver.name, after_job],
+            "SELECT id, task_name, args, attempts FROM procrastinate_jobs"
+            " WHERE task_name = ANY(%s) AND status = 'todo' AND id > %s ORDER BY id",
+            [list(senders), after_job],
         )
         jobs = cursor.fetchall()
-        for job_id, args, attempts in jobs:
+        for job_id, task_name, args, attempts in jobs:
             # Django's connection hands jsonb over as text (its JSONField parses it).
             args = json.loads(args) if isinstance(args, str) else args
-            emails.send_queued(job_id=job_id, attempts=attempts, **args)
+            senders[task_name](job_id=job_id, attempts=attempts, **args)
             cursor.execute("DELETE FROM procrastinate_jobs WHERE id = %s", [job_id])
     return len(jobs)
 

@@ -3,10 +3,13 @@
 from django.contrib import admin
 
 from events.models import RegistrantAccess
+from semaine.admin.mixins import FrenchTitlesMixin
 
 
 @admin.register(RegistrantAccess)
-class RegistrantAccessAdmin(admin.ModelAdmin):
+class RegistrantAccessAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    title_changelist = "Consultations des inscrits"
+    title_view = "Consultation des inscrits"
     list_display = ["at", "username", "action", "event_title", "rows", "detail"]
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
     search_fields = ["username", "event_title"]

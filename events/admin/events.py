@@ -13,10 +13,11 @@ from import_export.admin import ExportActionMixin, ImportMixin
 
 from events.admin.actions import EventActionsMixin
 from events.admin.attendance import EventAttendanceMixin
-from events.admin.dashboard import EventDashboardMixin
+from events.admin.dashboard import AtRiskFilter, EventDashboardMixin
 from events.admin.duplicate import EventDuplicateMixin
 from events.admin.importexport import EventImportExportMixin
 from events.admin.messages import EventMessagesMixin
+from events.admin.registrant_filters import AutocompleteFiltersMedia, EventOrganiserListFilter
 from events.admin.registrations import RegistrationInline
 from events.admin.scoped import ScopedEventsMixin
 from events.models import Event, RegistrantAccess
@@ -24,18 +25,20 @@ from events.scoping import (
     departments_in_scope,
     event_scope_error,
     events_in_scope,
+    invitable_roles,
     organisers_in_scope,
     registrations_in_scope,
     scope_for,
 )
 from events.services.audit import record_registrant_access
-from semaine.admin.mixins import HttpsLinksMixin
+from semaine.admin.mixins import FrenchTitlesMixin, HttpsLinksMixin
 from semaine.geo.locate import LocationSource
 from semaine.geo.postcodes import postcode_department
 from semaine.models import Department, Edition
 
 
 class EventAdmin(
+    FrenchTitlesMixin,
     HttpsLinksMixin,
     ScopedEventsMixin,
     EventActionsMixin,
@@ -46,8 +49,18 @@ class EventAdmin(
     EventImportExportMixin,
     ImportMixin,
     ExportActionMixin,
+    AutocompleteFiltersMedia,
     admin.ModelAdmin,
 ):
+    def changelist_view(self, request, extra_context=None):
+        # A regional coordinator sets up their region's staff from here (no users' list).
+        extra_context = {"may_invite": bool(invitable_roles(request.user)), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    title_changelist = "Événements"
+    title_add = "Nouvel événement"
+    title_change = "Modifier l'événement"
+    title_view = "Événement"
     list_display = [
         "start_display",
         "title",
@@ -61,6 +74,8 @@ class EventAdmin(
     list_display_links = ["start_display", "title"]
     list_filter = [
         "status",
+        AtRiskFilter,
+        EventOrganiserListFilter,
         "type",
         "modalite",
         ("region", admin.RelatedOnlyFieldListFilter),

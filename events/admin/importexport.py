@@ -13,10 +13,11 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from import_export import fields, resources
 from import_export.formats import base_formats
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
 
 from events.imports.columns import (
     COLUMN_KEYS,
+    COLUMN_LABELS,
     COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
@@ -24,15 +25,56 @@ from events.imports.columns import (
     ImportFileError,
     template_dataset,
 )
-from events.imports.formats import IMPORT_FORMATS, ExcelCSV
+from events.imports.formats import (
+    IMPORT_FORMATS,
+    ExcelCSV,
+    FranceTravailJSON,
+    SpreadsheetCSV,
+    SpreadsheetXLSX,
+)
 from events.imports.resources import EventResource
+from events.imports.template import template_xlsx
 from events.models import Event, Organiser
 from events.scoping import organisers_in_scope
 from semaine.geo.locate import LocationSource
 from semaine.spreadsheets import neutralise
 
+# The format of a file, from its name's extension: staff need not choose it by hand.
+FORMAT_OF_EXTENSION = {
+    "csv": SpreadsheetCSV,
+    "txt": SpreadsheetCSV,
+    "xlsx": SpreadsheetXLSX,
+    "json": FranceTravailJSON,
+}
+
 
 class EventImportForm(ImportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["format"]
+        field.required = False
+        field.label = "Format"
+        field.help_text = (
+            "Laissé vide, il est déduit de l'extension du fichier (.csv, .xlsx ou .json)."
+        )
+        field.choices = [("", "d'après l'extension du fichier"), *field.choices[1:]]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is not None and not cleaned.get("format"):
+            extension = upload.name.rpartition(".")[2].lower() if "." in upload.name else ""
+            file_format = FORMAT_OF_EXTENSION.get(extension)
+            if file_format is None:
+                self.add_error(
+                    "format",
+                    f"L'extension du fichier « {upload.name} » ne dit pas son format : "
+                    "choisissez-le (CSV, XLSX ou JSON France Travail).",
+                )
+            else:
+                cleaned["format"] = str(IMPORT_FORMATS.index(file_format))
+        return cleaned
+
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
         if upload.size > MAX_FILE_BYTES:
@@ -49,6 +91,15 @@ class EventImportForm(ImportForm):
         help_text="Pour les lignes sans colonne « organisateur ». Un compte d'agence importe "
         "toujours pour sa propre agence.",
     )
+
+
+class EventExportForm(SelectableFieldsExportForm):
+    """The export form, its columns named in French (« Heure de début », not « Heure Debut »)."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        column = field.column_name if field else field_name
+        return COLUMN_LABELS.get(column, column)
 
 
 class EventConfirmImportForm(ConfirmImportForm):
@@ -164,6 +215,7 @@ class EventImportExportMixin:
 
     import_template_name = "admin/events/event/import.html"
     import_form_class = EventImportForm
+    export_form_class = EventExportForm
     confirm_form_class = EventConfirmImportForm
     import_error_display = ("message",)
     resource_classes = [EventResource]
@@ -190,7 +242,7 @@ class EventImportExportMixin:
             )
         elif ext == "xlsx":
             response = HttpResponse(
-                dataset.export("xlsx"),
+                template_xlsx(),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         else:
@@ -267,6 +319,18 @@ class EventImportExportMixin:
         )
 
     # -- export ---------------------------------------------------------------------------------
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "export_admin_action" in actions:
+            # django-import-export's French says « Exporter événements selectionné(e)s ».
+            function, name, _ = actions["export_admin_action"]
+            actions["export_admin_action"] = (
+                function,
+                name,
+                "Exporter les %(verbose_name_plural)s sélectionnés (CSV ou XLSX)",
+            )
+        return actions
 
     def get_valid_export_item_pks(self, request):
         # The selection posted by the export action may only name events in the user's scope.

@@ -5,15 +5,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, Q
 
+from events.admin.onboarding import StaffInvitationMixin
 from events.models import Organiser, StaffProfile
 from events.scoping import events_in_scope, organisers_editable, organisers_in_scope
-from semaine.admin.mixins import HttpsLinksMixin
+from semaine.admin.mixins import FrenchTitlesMixin, HttpsLinksMixin
 
 # -- organisers and staff -----------------------------------------------------------------------
 
 
 @admin.register(Organiser)
-class OrganiserAdmin(HttpsLinksMixin, admin.ModelAdmin):
+class OrganiserAdmin(FrenchTitlesMixin, HttpsLinksMixin, admin.ModelAdmin):
+    title_changelist = "Organisateurs"
+    title_add = "Nouvel organisateur"
+    title_change = "Modifier l'organisateur"
+    title_view = "Organisateur"
     list_display = ["name", "kind", "department", "email", "events_count"]
     list_filter = ["kind", ("department__region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
@@ -53,7 +58,10 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(FrenchTitlesMixin, StaffInvitationMixin, BaseUserAdmin):
+    title_changelist = "Utilisateurs"
+    title_change = "Modifier l'utilisateur"
+    title_view = "Utilisateur"
     inlines = [StaffProfileInline]
     list_display = ["username", "email", "is_staff", "groups_display", "scope_display"]
     list_filter = ["is_staff", "is_active", "groups"]

@@ -109,8 +109,30 @@ class OrganiserListFilter(AutocompleteListFilter):
         return (str(organiser.pk), organiser.name) if organiser else None
 
 
-class RegistrationFiltersMixin:
-    """The suggestions behind the filters of RegistrationAdmin, and the widget's scripts."""
+class EventOrganiserListFilter(OrganiserListFilter):
+    """The events' list by organiser: the same parameter and suggestions as the registrations'
+    (the dashboard links both lists with `?organisateur=`)."""
+
+    field_path = "organiser_id"
+
+
+class AutocompleteFiltersMedia:
+    """The scripts of the searchable filters: Django's autocomplete widget brings jQuery,
+    select2 (in French) and its set-up; admin-filters.js applies a choice at once."""
+
+    @property
+    def media(self):
+        widget = AutocompleteSelect(Registration._meta.get_field("event"), self.admin_site)
+        return (
+            super().media
+            + widget.media
+            + forms.Media(js=["js/admin-filters.js"], css={"all": ["css/admin-semaine.css"]})
+        )
+
+
+class RegistrationFiltersMixin(AutocompleteFiltersMedia):
+    """The suggestions behind the filters of RegistrationAdmin (the events' list uses them too),
+    and the widget's scripts."""
 
     def get_urls(self):
         return [
@@ -126,16 +148,6 @@ class RegistrationFiltersMixin:
             ),
             *super().get_urls(),
         ]
-
-    @property
-    def media(self):
-        # Django's autocomplete widget brings jQuery, select2 (in French) and its set-up.
-        widget = AutocompleteSelect(Registration._meta.get_field("event"), self.admin_site)
-        return (
-            super().media
-            + widget.media
-            + forms.Media(js=["js/admin-filters.js"], css={"all": ["css/admin-semaine.css"]})
-        )
 
     def _suggestions(self, request, rows, label) -> JsonResponse:
         if not self.has_view_permission(request):

@@ -27,6 +27,7 @@ from events.services.registrant_actions import (
     registration_action_plan,
     registration_actions,
 )
+from semaine.admin.mixins import FrenchTitlesMixin
 from semaine.spreadsheets import neutralise
 
 # -- registrants' CSV ---------------------------------------------------------------------------
@@ -176,8 +177,14 @@ class EmailFailureFilter(admin.SimpleListFilter):
 
 @admin.register(Registration)
 class RegistrationAdmin(
-    RegistrantActionsMixin, RegistrationFiltersMixin, ScopedEventsMixin, admin.ModelAdmin
+    FrenchTitlesMixin,
+    RegistrantActionsMixin,
+    RegistrationFiltersMixin,
+    ScopedEventsMixin,
+    admin.ModelAdmin,
 ):
+    title_changelist = "Inscriptions"
+    title_change = title_view = "Inscription"
     # Few and narrow columns: the list fits 1,366 px beside its filters, date and status
     # included (the e-mail goes under the name, a failed e-mail with the status).
     list_display = [
@@ -197,6 +204,9 @@ class RegistrationAdmin(
         "attendance",
         EmailFailureFilter,
         ("event__region", admin.RelatedOnlyFieldListFilter),
+        # Behind the dashboard's figures by department, of an edition.
+        ("event__department", admin.RelatedOnlyFieldListFilter),
+        ("event__edition", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["last_name", "first_name", "email", "event__title"]
     list_select_related = ["event", "event__department"]

@@ -62,6 +62,39 @@ COLUMNS = [
     ("statut", "Brouillon, Publié ou Annulé (vide : brouillon pour un nouvel événement)."),
     ("description", ""),
 ]
+# How staff read each column's key: the import's preview, the export form, the template's notes.
+COLUMN_LABELS = {
+    "ligne": "Ligne",
+    "reference": "Référence",
+    "titre": "Titre",
+    "type": "Type",
+    "modalite": "Modalité",
+    "date": "Date",
+    "heure_debut": "Heure de début",
+    "heure_fin": "Heure de fin",
+    "début": "Début",
+    "fin": "Fin",
+    "lieu": "Lieu",
+    "adresse": "Adresse",
+    "code_postal": "Code postal",
+    "ville": "Ville",
+    "departement": "Département",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+    "lien_connexion": "Lien de connexion",
+    "organisateur": "Organisateur",
+    "metiers": "Métiers (codes ROME)",
+    "public": "Public",
+    "places_sur_place": "Places sur place",
+    "places_en_ligne": "Places en ligne",
+    "inscription_obligatoire": "Inscription obligatoire",
+    "accessible_fauteuil": "Accessible en fauteuil roulant",
+    "statut": "Statut",
+    "description": "Description",
+    "localisation": "Localisation",
+    "inscrits_sur_place": "Inscrits sur place",
+    "inscrits_en_ligne": "Inscrits en ligne",
+}
 REQUIRED = ["titre", "type", "date", "heure_debut", "heure_fin"]
 COLUMN_KEYS = [key for key, _ in COLUMNS]
 # Columns a file may carry besides the documented ones (France Travail payloads fill them).
@@ -271,13 +304,26 @@ def parse_choice(value, lookup: dict, what: str, choices) -> str:
     return found
 
 
+def example_day() -> datetime.date:
+    """The example row's day: the current edition's second day (its first when it has one),
+    or a month from today when no edition is current."""
+    from semaine.models import Edition
+
+    edition = Edition.objects.current_cached()
+    if edition is None:
+        return datetime.date.today() + datetime.timedelta(days=30)
+    return min(edition.start_date + datetime.timedelta(days=1), edition.end_date)
+
+
 def template_dataset() -> tablib.Dataset:
-    """The downloadable template: the documented columns and one example row."""
+    """The downloadable template: the documented columns and one example row, dated in the
+    current edition."""
+    day = example_day()
     dataset = tablib.Dataset(headers=COLUMN_KEYS)
     dataset.append(
         [
-            "LYON-2030-01", "Job dating aide-soignant en EHPAD", "Job dating", "Sur place",
-            "23/04/2030", "09:30", "12:00", "Agence France Travail Lyon Part-Dieu",
+            f"LYON-{day.year}-01", "Job dating aide-soignant en EHPAD", "Job dating", "Sur place",
+            day.strftime("%d/%m/%Y"), "09:30", "12:00", "Agence France Travail Lyon Part-Dieu",
             "12 rue de la République", "69003", "Lyon", "69", "45.7625", "4.8365", "", "",
             "J1501 K1302", "Tous publics", "30", "", "oui", "oui", "Brouillon",
             "Rencontrez les EHPAD et services à domicile qui recrutent. Apportez plusieurs CV.",

@@ -14,6 +14,7 @@ from import_export import fields, resources
 
 from events.imports.columns import (
     COLUMN_KEYS,
+    COLUMN_LABELS,
     COLUMN_MODEL_FIELDS,
     EXTRA_KEYS,
     IGNORED_KEYS,
@@ -121,13 +122,38 @@ class EventResource(resources.ModelResource):
     def get_diff_class(self):
         return PreviewDiff
 
+    def import_data(self, *args, **kwargs):
+        result = super().import_data(*args, **kwargs)
+        # The preview's headers in French (« Heure de début »), not the columns' keys; only
+        # once the rows are read, which look their cells up by those keys.
+        result.diff_headers = [COLUMN_LABELS.get(key, key) for key in result.diff_headers]
+        return result
+
     # -- whole file -----------------------------------------------------------------------------
 
     def before_import(self, dataset, **kwargs):
+        try:
+            self._read_headers_and_rows(dataset)
+        except ImportFileError:
+            # django-import-export goes on to the rows after an error here: none are left, so
+            # the file's own error is not followed by a « Ligne 1 : 'ligne' » for each row.
+            dataset.wipe()
+            raise
+
+    def _read_headers_and_rows(self, dataset):
         if self.user is None:
             raise ImportFileError("Import impossible sans utilisateur connecté.")
         headers = [column_key(h) for h in dataset.headers or []]
         known = set(COLUMN_KEYS) | set(EXTRA_KEYS) | set(IGNORED_KEYS)
+        if not set(headers) & known:
+            # Not one known column: the first line is data, not the headers.
+            first_cells = ", ".join(f"« {cell_text(h)[:40]} »" for h in (dataset.headers or [])[:3])
+            raise ImportFileError(
+                "La ligne d'en-têtes manque : la première ligne du fichier doit nommer les "
+                "colonnes (reference, titre, type, date, heure_debut, heure_fin…), or elle "
+                f"commence par {first_cells}. Ajoutez la ligne d'en-têtes du modèle au-dessus "
+                "de vos données."
+            )
         unknown = [
             h for h, key in zip(dataset.headers, headers, strict=True) if key and key not in known
         ]

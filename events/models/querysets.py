@@ -3,11 +3,16 @@
 Callers filter on statuses through these methods only (no status value outside the models).
 """
 
+import datetime
+
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from events.models.rules import MAX_DURATION
+
+AT_RISK_DAYS = 7  # an event « à surveiller » starts within this many days…
+AT_RISK_FILL = 30  # … with less than this share (%) of its seats taken
 
 
 class EventQuerySet(models.QuerySet):
@@ -72,6 +77,39 @@ class EventQuerySet(models.QuerySet):
                 "distance_km", "start", "id"
             )
         return queryset.filter(department_id=event.department_id).order_by("start", "id")
+
+    def with_seat_limit(self):
+        """Events whose every mode limits its seats (a capacity above 0), annotated with
+        `capacity` (the seats offered) and `taken` (the seats taken or held): those a fill rate
+        means something for. A mode without a limit cannot be filled."""
+        modalite = self.model.Modalite
+        onsite, online = F("capacity_onsite"), F("capacity_online")
+        return self.filter(
+            Q(capacity_onsite__gt=0, modalite=modalite.PRESENTIEL)
+            | Q(capacity_online__gt=0, modalite=modalite.DISTANCIEL)
+            | Q(capacity_onsite__gt=0, capacity_online__gt=0, modalite=modalite.HYBRIDE)
+        ).annotate(
+            capacity=Case(
+                When(modalite=modalite.PRESENTIEL, then=onsite),
+                When(modalite=modalite.DISTANCIEL, then=online),
+                default=onsite + online,
+            ),
+            taken=F("confirmed_onsite") + F("confirmed_online"),
+        )
+
+    def at_risk(self, now=None):
+        """Events « à surveiller »: published, starting within the next AT_RISK_DAYS days, with
+        less than AT_RISK_FILL % of their seats taken. Events without a seat limit are never
+        at risk of being empty in that sense, and started ones are too late to promote."""
+        now = now or timezone.now()
+        return (
+            self.published()
+            .filter(start__gte=now, start__lte=now + datetime.timedelta(days=AT_RISK_DAYS))
+            .with_seat_limit()
+            # In whole numbers: taken / capacity < 30 % is taken × 100 < capacity × 30.
+            .alias(taken_100=F("taken") * 100)
+            .filter(taken_100__lt=F("capacity") * AT_RISK_FILL)
+        )
 
     def for_listing(self):
         """With the related rows a listing shows (department, region, organiser) joined."""

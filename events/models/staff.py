@@ -1,7 +1,12 @@
-"""Where each staff user works, for the admin's scoping."""
+"""Where each staff user works, for the admin's scoping; the link of a staff invitation."""
+
+import datetime
 
 from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import models
+from django.utils.crypto import constant_time_compare
+from django.utils.http import base36_to_int
 
 from events.models.organiser import Organiser
 from semaine.models import Region
@@ -93,3 +98,46 @@ class RegistrantAccess(models.Model):
 
     def __str__(self):
         return f"{self.username} — {self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
+
+
+INVITATION_VALID_HOURS = 72
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """The token of a staff invitation's link, with which a new staff member chooses their
+    password: Django's password-reset token (it dies once a password is set, or after a login),
+    valid INVITATION_VALID_HOURS hours.
+
+    A subclass rather than PASSWORD_RESET_TIMEOUT: that setting is every reset link's lifetime
+    (a forgotten-password link should live an hour, not three days), and its own `key_salt`
+    keeps an invitation's token from working as a password-reset one and back. It also tells an
+    expired link from a wrong one, so that the page can say which."""
+
+    key_salt = "events.models.staff.InvitationTokenGenerator"
+    max_age = datetime.timedelta(hours=INVITATION_VALID_HOURS)
+
+    VALID, EXPIRED, INVALID = "valid", "expired", "invalid"
+
+    def token_state(self, user, token: str | None) -> str:
+        """VALID, EXPIRED (genuine, but older than `max_age`) or INVALID."""
+        if not (user and token):
+            return self.INVALID
+        try:
+            timestamp = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return self.INVALID
+        # As Django's check_token: with the secret key, then each of its fallbacks.
+        if not any(
+            constant_time_compare(self._make_token_with_timestamp(user, timestamp, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        ):
+            return self.INVALID
+        if self._num_seconds(self._now()) - timestamp > self.max_age.total_seconds():
+            return self.EXPIRED
+        return self.VALID
+
+    def check_token(self, user, token):
+        return self.token_state(user, token) == self.VALID
+
+
+invitation_tokens = InvitationTokenGenerator()

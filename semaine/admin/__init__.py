@@ -4,10 +4,11 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Case, When
 
+from semaine.admin.mixins import FrenchTitlesMixin
 from semaine.models import EMPTY_EXPANSION, Department, Edition, Region, SearchTerm, Trade
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     """Reference data comes from INSEE and France Travail (loaded by migrations): not edited."""
 
     def has_add_permission(self, request):
@@ -22,12 +23,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Region)
 class RegionAdmin(ReadOnlyAdmin):
+    title_changelist, title_view = "Régions", "Région"
     list_display = ["code", "name"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Department)
 class DepartmentAdmin(ReadOnlyAdmin):
+    title_changelist, title_view = "Départements", "Département"
     list_display = ["code", "name", "region", "time_zone"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
@@ -51,6 +54,7 @@ class DepartmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Trade)
 class TradeAdmin(ReadOnlyAdmin):
+    title_changelist, title_view = "Métiers (ROME)", "Métier"
     list_display = ["code", "label", "domain", "sector", "version"]
     list_filter = ["version", "sector"]
     search_fields = ["code", "label", "domain"]
@@ -64,7 +68,11 @@ class TradeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    title_changelist = "Éditions de la Semaine"
+    title_add = "Nouvelle édition"
+    title_change = "Modifier l'édition"
+    title_view = "Édition"
     list_display = ["year", "start_date", "end_date", "is_current"]
 
 
@@ -82,8 +90,13 @@ class SearchTermForm(forms.ModelForm):
 
 
 @admin.register(SearchTerm)
-class SearchTermAdmin(admin.ModelAdmin):
+class SearchTermAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     """The search vocabulary, edited by national staff: what a word people type means."""
+
+    title_changelist = "Vocabulaire de la recherche"
+    title_add = "Nouveau terme de recherche"
+    title_change = "Modifier le terme de recherche"
+    title_view = "Terme de recherche"
 
     form = SearchTermForm
     list_display = ["phrase", "kind", "trade_codes", "expansion_list"]

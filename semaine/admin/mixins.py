@@ -29,3 +29,31 @@ class ScopedObjectsMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
+
+class FrenchTitlesMixin:
+    """Pages named in French. Django builds its titles from the model's name (« Ajout de %s »,
+    « Modification de %s », « Sélectionnez l'objet %s à changer »), which reads wrong for most
+    French nouns (« Ajout de événement »): each admin names its pages instead. An empty title
+    keeps Django's."""
+
+    title_changelist = ""  # « Événements »
+    title_add = ""  # « Nouvel événement »
+    title_change = ""  # « Modifier l'événement »
+    title_view = ""  # « Événement » (seen by someone who may not change it)
+
+    def changelist_view(self, request, extra_context=None):
+        if self.title_changelist:
+            extra_context = {"title": self.title_changelist, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if add:
+            title = self.title_add
+        elif self.has_change_permission(request, obj):
+            title = self.title_change
+        else:
+            title = self.title_view
+        if title:
+            context["title"] = title
+        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -2,6 +2,7 @@
 status; the rules' messages, worded once for the database and for the forms."""
 
 import ast
+import datetime
 import re
 from pathlib import Path
 
@@ -196,3 +197,55 @@ def test_no_status_value_is_written_outside_the_models():
             if re.search(r"\.status\s*[!=]=", line):
                 offending.append(f"{path.relative_to(ROOT).as_posix()}:{number}")
     assert offending == []
+
+
+# -- « à surveiller »: published, starting within 7 days, less than 30 % of its seats taken --
+
+
+NOW = in_days(0, hour=12)
+
+
+@pytest.mark.parametrize(
+    ("label", "overrides", "watched"),
+    [
+        ("29 % taken, in 3 days", {}, True),
+        ("30 % taken: not less than 30 %", {"confirmed_onsite": 30}, False),
+        ("starting in exactly 7 days", {"start": NOW + datetime.timedelta(days=7)}, True),
+        (
+            "starting a minute after the 7 days",
+            {"start": NOW + datetime.timedelta(days=7, minutes=1)},
+            False,
+        ),
+        ("already started", {"start": NOW - datetime.timedelta(minutes=1)}, False),
+        ("a draft", {"status": Event.Status.DRAFT}, False),
+        ("cancelled", {"status": Event.Status.CANCELLED}, False),
+        ("no seat limit", {"capacity_onsite": None, "confirmed_onsite": 0}, False),
+        (
+            "hybrid, 25 % of both modes' seats",
+            {
+                "modalite": Event.Modalite.HYBRIDE,
+                "capacity_onsite": 50,
+                "capacity_online": 50,
+                "confirmed_onsite": 20,
+                "confirmed_online": 5,
+            },
+            True,
+        ),
+        (
+            "hybrid with unlimited online seats",
+            {"modalite": Event.Modalite.HYBRIDE, "capacity_online": None},
+            False,
+        ),
+    ],
+)
+def test_the_events_to_watch(label, overrides, watched):
+    fields = {
+        "start": NOW + datetime.timedelta(days=3),
+        "capacity_onsite": 100,
+        "confirmed_onsite": 29,
+        **overrides,
+    }
+    fields.setdefault("end", fields["start"] + datetime.timedelta(hours=2))
+    event = EventFactory(**fields)
+
+    assert Event.objects.at_risk(now=NOW).filter(pk=event.pk).exists() is watched, label
