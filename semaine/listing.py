@@ -16,6 +16,7 @@ from django.views import View
 
 from semaine.geo.distance import distance_km
 from semaine.middleware import allow_geolocation
+from semaine.search.service import relevance_tiers
 
 
 def known_params(request, names) -> list[tuple[str, str]]:
@@ -73,8 +74,11 @@ class ListingView(View):
 
     def paginated(self, filterset):
         """What the pages are cut from: ids only, which an index gives in the listing's order
-        without reading the rows (deep pages skip index entries, a search ranks ids)."""
-        return filterset.qs.values_list("pk", flat=True)
+        without reading the rows (deep pages skip index entries); a search's most relevant
+        rows, then the others (semaine.search.service.relevance_tiers)."""
+        ids = filterset.qs.values_list("pk", flat=True)
+        tiers = relevance_tiers(ids)
+        return ids if tiers is None else Concatenated(*tiers)
 
     def page_rows(self, object_list):
         """The rows of one page, loaded by id with their joins, in the page's order."""

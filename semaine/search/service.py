@@ -25,6 +25,26 @@ CACHE_SECONDS = 300
 SUGGESTED_TRADE_SIMILARITY = 0.4
 
 
+class Relevance(Case):
+    """A search's order: its most relevant rows (`first`: the title or a trade matches) before
+    the others."""
+
+    def __init__(self, first):
+        super().__init__(When(first, then=Value(0)), default=Value(1))
+        self.first = first
+
+
+def relevance_tiers(queryset):
+    """A queryset Search.filter ranked, as two: its most relevant rows, then the others, each
+    in the rest of its order; None when it is not ranked. Each walks the listing's index in its
+    own order and stops at the page, where the ranked one sorts every row found."""
+    order = queryset.query.order_by
+    if not order or not isinstance(order[0], Relevance):
+        return None
+    first, rest = order[0].first, order[1:]
+    return queryset.filter(first).order_by(*rest), queryset.exclude(first).order_by(*rest)
+
+
 @dataclass(frozen=True)
 class Search:
     """A listing's search: `typed` as the visitor typed it, `used` what is searched (the same,
@@ -62,8 +82,7 @@ class Search:
             found, first = among_ids(found_ids), first_ids and among_ids(first_ids)
         queryset = queryset.filter(found)
         if first and not queryset.query.order_by:
-            ranked = Case(When(first, then=Value(0)), default=Value(1))
-            queryset = queryset.order_by(ranked, *queryset.model._meta.ordering)
+            queryset = queryset.order_by(Relevance(first), *queryset.model._meta.ordering)
         return queryset
 
     def suggested_trades(self, limit: int = 3) -> list[Trade]:
