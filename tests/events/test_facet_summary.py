@@ -205,3 +205,51 @@ def test_a_rolled_back_transaction_leaves_the_counts_as_they_were():
     assert stored(SUMMARY) == before
     EventFactory(type=Event.Type.FORUM, trades=["K1302"])  # committed
     check()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_writers_and_the_sweep_keep_the_counts_exact():
+    import threading
+
+    from django.db import connections
+
+    now = timezone.now()
+    _set_watermark(now - datetime.timedelta(hours=1))
+    events = [EventFactory(trades=["J1501"]) for _ in range(4)]
+    ended = EventFactory(
+        start=now - datetime.timedelta(hours=2), end=now - datetime.timedelta(minutes=1)
+    )
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(5):
+                with transaction.atomic():
+                    EventFactory(type=Event.Type.FORUM, trades=["K1302"])
+                    Event.objects.filter(pk=events[n].pk).update(type=Event.Type.ATELIER)
+                    if i == 2:
+                        events[n].trades.clear()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def sweeper():
+        try:
+            for _ in range(5):
+                SUMMARY.sweep()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    threads.append(threading.Thread(target=sweeper))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    check()
+    assert ended.pk not in {e.pk for e in Event.objects.public().upcoming()}
