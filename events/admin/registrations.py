@@ -204,9 +204,11 @@ class RegistrationAdmin(
         "attendance",
         EmailFailureFilter,
         ("event__region", admin.RelatedOnlyFieldListFilter),
-        # Behind the dashboard's figures by department, of an edition.
-        ("event__department", admin.RelatedOnlyFieldListFilter),
-        ("event__edition", admin.RelatedOnlyFieldListFilter),
+        # Behind the dashboard's figures by department, of an edition. Every department and
+        # edition is listed: « only those used » would read the distinct values of every
+        # registration in scope on each page of the list.
+        ("event__department", admin.RelatedFieldListFilter),
+        ("event__edition", admin.RelatedFieldListFilter),
     ]
     search_fields = ["last_name", "first_name", "email", "event__title"]
     list_select_related = ["event", "event__department"]
