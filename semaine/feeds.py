@@ -55,10 +55,13 @@ class ListingFeed(Feed):
         return filterset
 
     def selection_query(self, filterset) -> str:
-        """The valid filters of the selection as a query string (invalid ones are ignored)."""
+        """The filters the selection applies as a query string: without the invalid ones, nor
+        those the form's checks dropped (a start date after the end)."""
         data = filterset.data.copy()
-        for name in filterset.form.errors:
-            data.pop(name, None)
+        applied = set(filterset.form.cleaned_data) - set(filterset.form.errors)
+        for name in list(data):
+            if name not in applied:
+                data.pop(name)
         return data.urlencode()
 
     def _absolute(self, url_name: str, filterset) -> str:

@@ -146,6 +146,9 @@ def test_an_unknown_region_is_left_out_of_the_feeds_links(client, settings):
     feed = parsed(client, "?region=99&type=job_dating")
     links = {link.rel: link.href for link in feed.feed.links}
     assert links["self"] == "https://semaine-soin.example/evenements/flux.atom?type=job_dating"
+    feed = parsed(client, "?du=2031-05-01&au=2031-04-01&public=jeunes")
+    links = {link.rel: link.href for link in feed.feed.links}
+    assert links["alternate"] == "https://semaine-soin.example/evenements/?public=jeunes"
 
 
 def test_only_get_and_head_are_allowed(client):
