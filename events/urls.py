@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from events.views import detail, exports, listing, programme, registration
+from events.views import detail, exports, feeds, listing, programme, registration
 
 app_name = "events"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", listing.event_list, name="list"),
     re_path(r"^region/(?P<region_code>[0-9AB]{2,3})/$", listing.region_event_list, name="region"),
     path("<int:pk>.ics", detail.event_ics, name="ics"),
+    path("flux.atom", feeds.feed, name="feed"),
     path("programme/", programme.programme, name="programme"),
     path("programme.pdf", programme.programme_pdf, name="programme_pdf"),
     # Exports of the listing's selection; before the detail route. Other formats: 404.

@@ -1,5 +1,8 @@
 """schema.org descriptions of offers for search engines: JobPosting (Google for Jobs) and Course."""
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 
 from offers.models import Offer
@@ -18,6 +21,43 @@ def _postal_address(offer: Offer) -> dict:
     if offer.region_id:
         address["addressRegion"] = offer.region.name
     return address
+
+
+# France Travail's salary text: « Mensuel de 1900.0 Euros à 2100.0 Euros sur 12.0 mois »,
+# « Horaire de 12,50 Euros », « Annuel de 30 000 Euros ».
+_SALARY_RE = re.compile(
+    r"^\s*(?P<unit>mensuel|annuel|horaire)\s+de\s+(?P<min>[\d\s.,]+?)\s*euros?"
+    r"(?:\s+à\s+(?P<max>[\d\s.,]+?)\s*euros?)?\b",
+    re.IGNORECASE,
+)
+_SALARY_UNITS = {"mensuel": "MONTH", "annuel": "YEAR", "horaire": "HOUR"}
+
+
+def _amount(text: str) -> Decimal | None:
+    digits = re.sub(r"\s", "", text).replace(",", ".")
+    try:
+        value = Decimal(digits)
+    except InvalidOperation:
+        return None
+    return value if value > 0 else None
+
+
+def base_salary(text: str) -> dict | None:
+    """The salary as schema.org's MonetaryAmount when the text says it the France Travail way
+    (a period, an amount or a range in euros); None otherwise (« Selon profil »)."""
+    match = _SALARY_RE.match(text)
+    if not match:
+        return None
+    low = _amount(match["min"])
+    high = _amount(match["max"]) if match["max"] else None
+    if low is None or (match["max"] and (high is None or high < low)):
+        return None
+    value = {"@type": "QuantitativeValue", "unitText": _SALARY_UNITS[match["unit"].lower()]}
+    if high is None or high == low:
+        value["value"] = float(low)
+    else:
+        value["minValue"], value["maxValue"] = float(low), float(high)
+    return {"@type": "MonetaryAmount", "currency": "EUR", "value": value}
 
 
 def _employment_type(offer: Offer) -> list[str] | str:
@@ -47,8 +87,13 @@ def job_posting(offer: Offer) -> dict:
             "value": offer.external_id,
         },
         "url": settings.SITE_URL + offer.get_absolute_url(),
+        # Applying happens at the source (France Travail, the employer), not on this site.
+        "directApply": False,
         "inLanguage": "fr",
     }
+    salary = base_salary(offer.salary)
+    if salary:
+        data["baseSalary"] = salary
     if offer.valid_through:
         data["validThrough"] = offer.valid_through.isoformat()
     if offer.trade_id:

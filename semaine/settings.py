@@ -1,6 +1,7 @@
 """Settings of the whole site, read from the environment (see README's configuration table)."""
 
 import sys
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    # The templates of /sitemap.xml (semaine.sitemaps).
+    "django.contrib.sitemaps",
     "django_filters",
     "csp",
     "import_export",
@@ -280,6 +283,17 @@ STORAGES = {
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Semaine du soin <ne-pas-repondre@semaine-soin.fr>"
 )
+# Where security researchers write (/.well-known/security.txt, RFC 9116): a mailto: or https:
+# URI, or an address. Default: « securite@ » the domain of DEFAULT_FROM_EMAIL.
+SECURITY_CONTACT = env_str(
+    "SECURITY_CONTACT", f"securite@{parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition('@')[2]}"
+)
+if "@" in SECURITY_CONTACT and ":" not in SECURITY_CONTACT:
+    SECURITY_CONTACT = f"mailto:{SECURITY_CONTACT}"
+if not SECURITY_CONTACT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured(
+        f"SECURITY_CONTACT={SECURITY_CONTACT!r}: use an e-mail address, a mailto: or an https: URI."
+    )
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

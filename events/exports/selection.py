@@ -47,8 +47,8 @@ def export_query(filterset: EventFilter) -> str:
 
 def selection_links(query: str, *, base: str | None = None) -> dict[str, str]:
     """Every way of taking away the selection `query` (export_query): the four exports, the
-    calendar subscription, the API, the widget, the listing page, its programme (page and
-    PDF poster) and the partners' page.
+    calendar subscription, the Atom feed, the API, the widget, the listing page, its programme
+    (page and PDF poster) and the partners' page.
 
     Absolute on settings.SITE_URL by default: these links leave the site (a partner's page, a
     script, a calendar app polling the feed for months), and the site's public address is the
@@ -60,6 +60,7 @@ def selection_links(query: str, *, base: str | None = None) -> dict[str, str]:
     suffix = f"?{query}" if query else ""
     paths = {fmt: reverse("events:export", args=[fmt]) for fmt in FORMATS}
     paths |= {
+        "atom": reverse("events:feed"),
         "api": reverse("api:evenement-list"),
         "widget": reverse("widget"),
         "page": reverse("events:list"),

@@ -35,6 +35,23 @@ SEAT_COUNTERS = ("confirmed_onsite", "confirmed_online")
 VENUE_FIELDS = ("venue_name", "address", "postcode", "city")
 
 
+class LocalDateTime(datetime.datetime):
+    """A time on an event's own clock (Event.local_start), which templates show as it is.
+
+    Django's templates convert every aware datetime to the current time zone (Paris) before
+    a date or time filter formats it, unless it says `convert_to_local_time = False`, the
+    flag Django's own `timezone` filter sets: without it, an event in La Réunion at 9h30 was
+    shown at 7h30, labelled « heure locale ».
+    """
+
+    convert_to_local_time = False
+
+    @classmethod
+    def of(cls, value: datetime.datetime, zone: zoneinfo.ZoneInfo) -> "LocalDateTime":
+        local = timezone.localtime(value, zone)
+        return cls.combine(local.date(), local.timetz())
+
+
 class Event(models.Model):
     class Type(models.TextChoices):
         REUNION_INFORMATION = "reunion_information", "Réunion d'information"
@@ -272,11 +289,11 @@ class Event(models.Model):
 
     @property
     def local_start(self) -> datetime.datetime:
-        return timezone.localtime(self.start, self.tzinfo)
+        return LocalDateTime.of(self.start, self.tzinfo)
 
     @property
     def local_end(self) -> datetime.datetime:
-        return timezone.localtime(self.end, self.tzinfo)
+        return LocalDateTime.of(self.end, self.tzinfo)
 
     @property
     def has_own_time_zone(self) -> bool:

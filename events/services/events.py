@@ -17,7 +17,10 @@ from semaine.models import Edition
 def _set_status(events: QuerySet, *, status: str, user) -> list[int]:
     with transaction.atomic():
         ids = list(events.select_for_update().values_list("pk", flat=True))
-        Event.objects.filter(pk__in=ids).update(status=status, updated_by=user)
+        # update() skips auto_now: said here, so that feeds and the sitemap see the change.
+        Event.objects.filter(pk__in=ids).update(
+            status=status, updated_by=user, updated_at=timezone.now()
+        )
     return ids
 
 

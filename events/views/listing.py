@@ -30,7 +30,7 @@ class EventListView(ListingView):
         return super().paginated(filterset)
 
     def get_context_data(self, **context) -> dict:
-        return {**context, "region": None, "departments": ()}
+        return {**context, "region": None, "departments": (), "feed_query": context["querystring"]}
 
 
 class RegionEventListView(EventListView):
@@ -44,7 +44,14 @@ class RegionEventListView(EventListView):
         return {"region": self.region.code}
 
     def get_context_data(self, **context) -> dict:
-        return {**context, "region": self.region, "departments": self.region.departments.all()}
+        # The feed's selection names the region that this page's URL fixes.
+        query = "&".join(filter(None, [f"region={self.region.code}", context["querystring"]]))
+        return {
+            **context,
+            "region": self.region,
+            "departments": self.region.departments.all(),
+            "feed_query": query,
+        }
 
 
 # Availability, not seats: the cards say how many seats are left only for the last ones

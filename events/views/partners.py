@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from events.exports import selection
 from events.exports.programme import MAX_EVENTS
 from events.filters import EventFilter
+from semaine.feeds import MAX_ENTRIES
 from semaine.models import Region
 from semaine.ratelimit import rate_limited
 from semaine.site_url import request_mismatch
@@ -70,6 +71,7 @@ def partners(request):
             "filter": filterset,
             "links": links,
             "programme_limit": MAX_EVENTS,
+            "feed_entries": MAX_ENTRIES,
             "total": filterset.qs.count(),
             "snippet": (
                 f'<iframe src="{links["widget"]}" title="Événements de la Semaine des métiers '

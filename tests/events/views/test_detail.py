@@ -50,9 +50,12 @@ def test_detail_shows_when_where_and_who(client):
 def test_an_event_in_la_reunion_is_shown_in_its_local_time(client):
     event = reunion_event()
     html = client.get(event.get_absolute_url()).content.decode()
-    assert "9h30" in html  # local time, not Paris time (7h30)
+    assert "mercredi 23 avril 2031, de 09h30" in html  # local time, not Paris time (7h30)
+    assert "07h30" not in html
     assert "Indian/Reunion" in html
-    assert "heure locale" in client.get("/evenements/?departement=974").content.decode()
+    listing = client.get("/evenements/?departement=974").content.decode()
+    assert "mercredi 23 avril 2031, 09h30</time> – 11h30" in listing
+    assert "heure locale" in listing
 
 
 def test_draft_events_are_not_found_by_the_public(client):
