@@ -38,6 +38,7 @@ from the rows already there.
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connections, transaction
 from django.utils import timezone
@@ -373,15 +374,11 @@ class FacetSummary:
                 wanted.append((shape, SEPARATOR.join(values)))
         return wanted
 
-    def counts(
-        self, selection: dict[str, list[str]], *, using: str = "default", now=None
-    ) -> tuple[int, dict[str, dict[str, int]]]:
-        """The total and the counts of every dimension for `selection` (dimension -> the
-        values kept), which covers() must accept. `now`: the instant the listing is read at,
-        for a summary with a clock."""
-        wanted = self.wanted(selection)
-        shapes, filters = zip(*wanted, strict=True)
-        params = {"shapes": list(shapes), "filters": list(filters), "now": now or timezone.now()}
+    @cached_property
+    def _read_sql(self) -> tuple[str, str | None]:
+        """The query of a page's counts, and of their correction for the rows whose clock
+        passed since the sweep (None without a clock): made once, they depend on the
+        definition only."""
         with_wanted = (
             "WITH wanted AS (SELECT * FROM unnest(%(shapes)s::text[], %(filters)s::text[])"
             " AS w(shape, filters))"
@@ -395,22 +392,35 @@ class FacetSummary:
             f"{with_wanted}\nSELECT s.shape, s.value, s.n FROM {self.table} s\n"
             "    JOIN wanted w ON w.shape = s.shape AND w.filters = s.filters"
         )
-        if self.clock:
-            # The rows whose clock passed since the sweep (or, if the sweep ran after `now`,
-            # between the two): how many, through an index, and their keys only when there are.
-            c = f'r."{self.clock}"'
-            window = (
-                f"({self.counted}) AND {c} >= LEAST(clock.at, %(now)s)"
-                f" AND {c} < GREATEST(clock.at, %(now)s)"
-            )
-            source = f"{self.source} r CROSS JOIN clock"
-            sql += f"\nUNION ALL SELECT NULL, NULL, count(*) FROM {source} WHERE {window}"
-            correction = (
-                f"{with_wanted}\nSELECT k.shape, k.value, sum(k.n) FROM (\n"
-                + self.keys_sql(source, f"CASE WHEN {c} < clock.at THEN 1 ELSE -1 END", window)
-                + "\n) AS k JOIN wanted w ON w.shape = k.shape AND w.filters = k.filters"
-                " GROUP BY k.shape, k.value"
-            )
+        if not self.clock:
+            return sql, None
+        # The rows whose clock passed since the sweep (or, if the sweep ran after `now`,
+        # between the two): how many, through an index, and their keys only when there are.
+        c = f'r."{self.clock}"'
+        window = (
+            f"({self.counted}) AND {c} >= LEAST(clock.at, %(now)s)"
+            f" AND {c} < GREATEST(clock.at, %(now)s)"
+        )
+        source = f"{self.source} r CROSS JOIN clock"
+        sql += f"\nUNION ALL SELECT NULL, NULL, count(*) FROM {source} WHERE {window}"
+        correction = (
+            f"{with_wanted}\nSELECT k.shape, k.value, sum(k.n) FROM (\n"
+            + self.keys_sql(source, f"CASE WHEN {c} < clock.at THEN 1 ELSE -1 END", window)
+            + "\n) AS k JOIN wanted w ON w.shape = k.shape AND w.filters = k.filters"
+            " GROUP BY k.shape, k.value"
+        )
+        return sql, correction
+
+    def counts(
+        self, selection: dict[str, list[str]], *, using: str = "default", now=None
+    ) -> tuple[int, dict[str, dict[str, int]]]:
+        """The total and the counts of every dimension for `selection` (dimension -> the
+        values kept), which covers() must accept. `now`: the instant the listing is read at,
+        for a summary with a clock."""
+        wanted = self.wanted(selection)
+        shapes, filters = zip(*wanted, strict=True)
+        params = {"shapes": list(shapes), "filters": list(filters), "now": now or timezone.now()}
+        sql, correction = self._read_sql
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
