@@ -299,16 +299,20 @@ class FacetSummary:
         sql.append(self.rebuild_sql())
         return "\n".join(sql)
 
-    def rebuild_sql(self) -> str:
-        """Fill the summary again from the listed rows (after installing it, in a migration)."""
+    def counted_keys_sql(self) -> str:
+        """The keys of every row the summary counts now, one each (n = 1): what it holds,
+        counted afresh from the listed rows."""
         rows = f"{self.source} r"
         if self.clock:
             rows += (
                 " CROSS JOIN (SELECT at FROM semaine_facet_clock"
                 f" WHERE name = '{self.table}') AS clock"
             )
-        counted = self._counted("clock.at")
-        return f"TRUNCATE {self.table};\n{self._apply(self.keys_sql(rows, '1', counted))};"
+        return self.keys_sql(rows, "1", self._counted("clock.at"))
+
+    def rebuild_sql(self) -> str:
+        """Fill the summary again from the listed rows (after installing it, in a migration)."""
+        return f"TRUNCATE {self.table};\n{self._apply(self.counted_keys_sql())};"
 
     def uninstall_sql(self) -> str:
         t = self.table

@@ -15,13 +15,7 @@ def stored(summary) -> dict:
 
 def recounted(summary) -> dict:
     """The same keys counted afresh from the listed rows, as the summary defines them."""
-    rows = f"{summary.source} r"
-    if summary.clock:
-        rows += (
-            " CROSS JOIN (SELECT at FROM semaine_facet_clock"
-            f" WHERE name = '{summary.table}') AS clock"
-        )
-    keys = summary.keys_sql(rows, "1", summary._counted("clock.at"))
+    keys = summary.counted_keys_sql()
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT shape, filters, value, sum(n) FROM ({keys}) AS k"  # noqa: S608

@@ -25,6 +25,21 @@ def onsite(title, postcode, city, department, **kwargs):
     )
 
 
+def online_event(title, **kwargs):
+    return EventFactory(
+        title=title,
+        modalite=Event.Modalite.DISTANCIEL,
+        venue_name="",
+        address="",
+        postcode="",
+        city="",
+        department=None,
+        capacity_onsite=None,
+        online_url="https://visio.example/1",
+        **kwargs,
+    )
+
+
 @pytest.fixture
 def around_anse():
     """Anse (69480), a village of the Rhône, and events around it and elsewhere."""
@@ -34,17 +49,7 @@ def around_anse():
         "ain": onsite("Forum de Villeneuve", "01480", "Villeneuve", "01"),
         "lyon": onsite("Atelier à Lyon", "69003", "Lyon", "69"),
         "paris": onsite("Salon à Paris", "75012", "Paris", "75"),
-        "online": EventFactory(
-            title="Webinaire aide à domicile",
-            modalite=Event.Modalite.DISTANCIEL,
-            venue_name="",
-            address="",
-            postcode="",
-            city="",
-            department=None,
-            capacity_onsite=None,
-            online_url="https://visio.example/1",
-        ),
+        "online": online_event("Webinaire aide à domicile"),
     }
 
 
@@ -86,21 +91,6 @@ def test_facets_are_counted_within_the_radius(client, around_anse):
     response = client.get("/evenements/?lieu=Anse&rayon=20&en_ligne=0")
     counts = response.context["facets"].counts["region"]
     assert counts == {"84": 2}  # Anse and Villeneuve; not Lyon (23 km), nor Paris
-
-
-def online_event(title, **kwargs):
-    return EventFactory(
-        title=title,
-        modalite=Event.Modalite.DISTANCIEL,
-        venue_name="",
-        address="",
-        postcode="",
-        city="",
-        department=None,
-        capacity_onsite=None,
-        online_url="https://visio.example/1",
-        **kwargs,
-    )
 
 
 def test_the_online_events_follow_the_nearby_ones_across_pages(client, around_anse):
