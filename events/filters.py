@@ -140,9 +140,7 @@ class EventFilter(ListingFilterSet):
             return None
         others = {k: v for k, v in active.items() if k != "lieu" and k not in self.CHIP_WITHIN}
         others["modalite"] = [Event.Modalite.DISTANCIEL]
-        if not self.SUMMARY.covers(others):
-            return None
-        return {name: self.summary_values(name, value) for name, value in others.items()}
+        return self.as_summarised(others)
 
     def nearby_only(self) -> "EventFilter":
         """This near-me listing without its online events (which have no coordinates: the

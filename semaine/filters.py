@@ -192,10 +192,16 @@ class ListingFilterSet(django_filters.FilterSet):
         A filter that acts only with another one (a radius without a place) changes nothing."""
         if self.SUMMARY is None or not self.summarised:
             return None
-        active = {k: v for k, v in self.active_filters.items() if k not in self.CHIP_WITHIN}
-        if not self.SUMMARY.covers(active):
+        return self.as_summarised(
+            {k: v for k, v in self.active_filters.items() if k not in self.CHIP_WITHIN}
+        )
+
+    def as_summarised(self, filters: dict) -> dict[str, list[str]] | None:
+        """`filters` (name -> cleaned value) as SUMMARY keeps them, or None when it does not
+        keep that selection."""
+        if not self.SUMMARY.covers(filters):
             return None
-        return {name: self.summary_values(name, value) for name, value in active.items()}
+        return {name: self.summary_values(name, value) for name, value in filters.items()}
 
     def summary_values(self, name: str, value) -> list[str]:
         """The values SUMMARY stores for filter `name` set to `value` (a list for a filter
