@@ -14,9 +14,6 @@ in the transaction that sends it, so that a job run again never sends it twice.
 """
 
 import logging
-import smtplib
-import socket
-from email.utils import parseaddr
 from typing import NoReturn
 
 from django.conf import settings
@@ -28,7 +25,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from procrastinate import BaseRetryStrategy, JobContext, RetryDecision
+from procrastinate import JobContext
 from procrastinate.contrib.django import app
 
 from events.ical import event_ics
@@ -42,6 +39,15 @@ from events.models import (
 )
 from events.models.staff import INVITATION_VALID_HOURS, invitation_tokens
 from events.qr import checkin_qr_svg, checkin_url
+from semaine.mail import (
+    DeliveryRetry,
+    delivery_error,
+    describe_failure,
+    is_permanent,
+    last_attempt,
+    message_id,
+    smtp_code,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +93,6 @@ QUEUE = "emails"
 CHECKIN_QR_KINDS = {"confirmed", "promoted", "reminder", "reinstated", "mode_changed"}
 # Staff's message to an event's registrants: one job per person, marked sent once.
 EVENT_MESSAGE = "message"
-
-
-class DeliveryError(Exception):
-    """The mail server did not take the message; retried later. Its text names the error's
-    class and SMTP code only: the worker logs it, and SMTP errors quote the address."""
-
-
-class PermanentDeliveryError(DeliveryError):
-    """The mail server refused the message for good (5xx): retrying would not help."""
 
 
 def _subject(kind: str, registration: Registration, event_message: EventMessage | None) -> str:
@@ -177,13 +174,6 @@ def _followup_context(kind: str, registration: Registration) -> dict:
     return {}
 
 
-def message_id(kind: str, registration_id: int, job_id: int) -> str:
-    """The same Message-ID for every attempt at one message (the queue's job), so that a retry
-    after an unclear answer of the mail server is recognised as the same message."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<{kind}.{registration_id}.{job_id}@{domain}>"
-
-
 def build_message(
     kind: str,
     registration: Registration,
@@ -217,53 +207,6 @@ def build_message(
 
 
 # -- the queue ----------------------------------------------------------------------------------
-
-
-def _smtp_code(exc: BaseException) -> int | None:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in exc.recipients.values()]
-        # Refused for good only when every recipient got a 5xx.
-        return min(codes) if codes else None
-    return getattr(exc, "smtp_code", None)
-
-
-def is_permanent(exc: BaseException) -> bool:
-    """A 5xx answer about this message (unknown address, refused content). An authentication
-    failure is the site's configuration, not the message: it is retried until fixed."""
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return False
-    code = _smtp_code(exc)
-    return isinstance(code, int) and 500 <= code < 600
-
-
-def _describe(exc: BaseException) -> str:
-    """A short French reason for staff; the server's own text may quote the address, and the
-    logs must not, so only its code is kept."""
-    code = _smtp_code(exc)
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return f"Adresse refusée par le serveur de messagerie (code {code})"
-    if code:
-        return f"Message refusé par le serveur de messagerie (code {code})"
-    if isinstance(exc, (OSError, socket.timeout, smtplib.SMTPException)):
-        return "Serveur de messagerie injoignable"
-    return f"Erreur d'envoi ({type(exc).__name__})"
-
-
-class DeliveryRetry(BaseRetryStrategy):
-    """Exponential back-off (EMAIL_RETRY_SECONDS doubled at each attempt, at most
-    EMAIL_RETRY_MAX_SECONDS apart) for EMAIL_RETRY_ATTEMPTS attempts; never after a permanent
-    refusal. Read from the settings at each decision, so a test can shorten it."""
-
-    def get_retry_decision(self, *, exception, job) -> RetryDecision | None:
-        if isinstance(exception, PermanentDeliveryError) or last_attempt(job.attempts):
-            return None
-        wait = min(settings.EMAIL_RETRY_SECONDS * 2**job.attempts, settings.EMAIL_RETRY_MAX_SECONDS)
-        return RetryDecision(retry_in={"seconds": wait})
-
-
-def last_attempt(attempts: int) -> bool:
-    """`attempts`: the attempts made before the current one."""
-    return attempts + 1 >= settings.EMAIL_RETRY_ATTEMPTS
 
 
 def _record_failure(registration_id: int, reason: str) -> None:
@@ -301,13 +244,11 @@ def _failed(kind: str, registration_id: int, attempts: int, exc: Exception) -> N
         registration_id,
         attempts + 1,
         type(exc).__name__,
-        _smtp_code(exc) or "",
+        smtp_code(exc) or "",
     )
     if permanent or last_attempt(attempts):
-        _record_failure(registration_id, _describe(exc))
-    if permanent:
-        raise PermanentDeliveryError(_describe(exc)) from None
-    raise DeliveryError(f"{type(exc).__name__} {_smtp_code(exc) or ''}".strip()) from None
+        _record_failure(registration_id, describe_failure(exc))
+    raise delivery_error(exc) from None
 
 
 def send_queued(
@@ -511,11 +452,9 @@ def send_invitation(*, user_id: int, invited_by_id: int | None, job_id: int, att
             user_id,
             attempts + 1,
             type(exc).__name__,
-            _smtp_code(exc) or "",
+            smtp_code(exc) or "",
         )
-        if is_permanent(exc):
-            raise PermanentDeliveryError(_describe(exc)) from None
-        raise DeliveryError(f"{type(exc).__name__} {_smtp_code(exc) or ''}".strip()) from None
+        raise delivery_error(exc) from None
     logger.info("invitation of user %s sent", user_id)
     return True
 

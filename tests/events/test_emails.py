@@ -9,8 +9,8 @@ from procrastinate import RetryDecision
 from procrastinate.jobs import Job
 
 from events import emails
-from events.emails import DeliveryError, DeliveryRetry, PermanentDeliveryError, is_permanent
 from events.models import Registration
+from semaine.mail import DeliveryError, DeliveryRetry, PermanentDeliveryError, is_permanent
 from tests.factories import RegistrationFactory
 
 

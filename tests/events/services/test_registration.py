@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from events.emails import DeliveryError
 from events.models import Event, Registration
 from events.services.registration import RegistrationError, registration_create
+from semaine.mail import DeliveryError
 from tests.conftest import confirm_registration, register_confirmed, run_queued_emails
 from tests.factories import EventFactory, RegistrationFactory
 

@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
-from events.emails import DeliveryError
 from events.models import Event, Registration
 from events.services.registration import registrations_purge
 from events.tasks import purge_registrations, queue_reminders
+from semaine.mail import DeliveryError
 from tests.conftest import register_confirmed, run_queued_emails
 from tests.factories import EventFactory, RegistrationFactory
 
