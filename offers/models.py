@@ -166,6 +166,8 @@ class Offer(models.Model):
             ),
         ]
         indexes = [
+            # The offers that appeared on the site since the last « Prévenez-moi » digest.
+            models.Index(fields=["created_at"], name="offer_created_at"),
             # The listing's order, with the id as tie-break so deep pages walk the index.
             models.Index(
                 fields=["status", "-published_at", "-id"], name="offer_status_published_id"

@@ -54,18 +54,8 @@ class ListingFeed(Feed):
         filterset.errors  # noqa: B018 - runs validation: invalid filters are left out
         return filterset
 
-    def selection_query(self, filterset) -> str:
-        """The filters the selection applies as a query string: without the invalid ones, nor
-        those the form's checks dropped (a start date after the end)."""
-        data = filterset.data.copy()
-        applied = set(filterset.form.cleaned_data) - set(filterset.form.errors)
-        for name in list(data):
-            if name not in applied:
-                data.pop(name)
-        return data.urlencode()
-
     def _absolute(self, url_name: str, filterset) -> str:
-        query = self.selection_query(filterset)
+        query = filterset.applied_query()
         return settings.SITE_URL + reverse(url_name) + (f"?{query}" if query else "")
 
     def title(self, filterset) -> str:

@@ -238,6 +238,17 @@ class ListingFilterSet(django_filters.FilterSet):
     # Set by filter_q: the search as typed and as run (a typo corrected), for the page.
     search = None
 
+    def applied_query(self) -> str:
+        """The filters the selection applies as a query string: without the invalid ones, nor
+        those the form's checks dropped (a start date after the end). What a feed or an alert
+        of the page follows."""
+        data = self.data.copy()
+        applied = set(self.form.cleaned_data) - set(self.form.errors)
+        for name in list(data):
+            if name not in applied:
+                data.pop(name)
+        return data.urlencode()
+
     # -- active filters, as chips ---------------------------------------------------------------
 
     def chips(self) -> list[Chip]:

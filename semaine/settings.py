@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "semaine",
     "events",
     "offers",
+    # « Prévenez-moi »: saved selections of both listings and their daily digests.
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -414,6 +416,14 @@ LOGGING = {
 }
 
 # The week's business settings.
+# « Prévenez-moi »: alerts one address may keep, and days its confirmation link stays valid (an
+# alert not confirmed by then is deleted with its address). An alert expires ALERT_EXPIRY_DAYS
+# after the last day of the current edition.
+ALERTS_PER_ADDRESS = env_int("ALERTS_PER_ADDRESS", 10)
+ALERT_CONFIRM_DAYS = env_int("ALERT_CONFIRM_DAYS", 7)
+ALERT_EXPIRY_DAYS = env_int("ALERT_EXPIRY_DAYS", 31)
+# Items an alert's digest lists (the rest are behind its link to the listing).
+ALERT_DIGEST_ITEMS = env_int("ALERT_DIGEST_ITEMS", 20)
 REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 6)
 # Dumps kept in var/backups/ by `make backup` (the newest ones; 0 keeps every dump).
 BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
@@ -435,6 +445,8 @@ RATE_LIMITS = env_bool("RATE_LIMITS", True)
 RATELIMIT_FAIL_OPEN = True
 # Registration POSTs allowed per IP address and period.
 REGISTRATION_RATE_LIMIT = _rate("REGISTRATION_RATE_LIMIT", "20/h")
+# « Prévenez-moi » subscriptions (POSTs of /alertes/nouvelle/) per IP address and period.
+ALERT_RATE_LIMIT = _rate("ALERT_RATE_LIMIT", "10/h")
 # Exports (/evenements/export.*): a partner refreshing feeds and files stays far below.
 EXPORT_RATE_LIMIT = _rate("EXPORT_RATE_LIMIT", "300/h")
 # JSON API (/api/...): a partner's site fetching pages stays far below.

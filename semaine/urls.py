@@ -56,6 +56,7 @@ urlpatterns = [
     path("widget/evenements/", partners.widget, name="widget"),
     path("partenaires/", partners.partners, name="partners"),
     path("offres/", include("offers.urls")),
+    path("alertes/", include("alerts.urls")),
     # A new staff member's invitation (events/views/invitation.py): not logged in yet.
     path(
         "admin/invitation/<uidb64>/<str:token>/",

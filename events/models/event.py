@@ -171,6 +171,11 @@ class Event(models.Model):
     external_id = models.CharField("référence externe", max_length=100, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # When the event was first published, set by the database (migration 0023's trigger) on
+    # every path that publishes (the admin's action, an import, COPY): the « Prévenez-moi »
+    # digests announce what was published since the last one. Never reset: unpublished then
+    # published again, an event is not new.
+    published_at = models.DateTimeField("publié le", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -237,6 +242,12 @@ class Event(models.Model):
             ),
         ]
         indexes = [
+            # The events published since the last « Prévenez-moi » digest: a day's worth.
+            models.Index(
+                fields=["published_at"],
+                name="event_published_at",
+                condition=Q(published_at__isnull=False),
+            ),
             # The listing's order: lets LIMIT/OFFSET walk the index instead of sorting. The
             # facet columns it includes let the counts of "upcoming" events (start >= now - 31
             # days) read this small index alone, not the wide rows.
@@ -479,11 +490,12 @@ class Event(models.Model):
         updating = self.pk is not None and not self._state.adding and not kwargs.get("force_insert")
         if updating and kwargs.get("update_fields") is None:
             # An admin edit or an import re-saves a row read before: writing its seat counters
-            # back would erase the registrations that landed in between.
+            # back would erase the registrations that landed in between, and its publication
+            # time (set by the database) back would make it new again.
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name not in SEAT_COUNTERS
+                if not f.primary_key and f.name not in SEAT_COUNTERS and f.name != "published_at"
             ]
         super().save(*args, **kwargs)
         if updating:

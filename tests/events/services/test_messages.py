@@ -16,6 +16,7 @@ from events.services.messages import (
     event_message_audience,
     event_message_send,
 )
+from semaine.mail import DeliveryError
 from tests.conftest import run_queued_emails
 from tests.factories import EventFactory, RegistrationFactory, staff_user
 
@@ -145,7 +146,7 @@ def test_a_mail_server_failure_is_retried_and_each_person_still_receives_it_once
 
     monkeypatch.setattr(EmailBackend, "send_messages", down_once_for_bruno)
 
-    with pytest.raises(emails.DeliveryError):
+    with pytest.raises(DeliveryError):
         run_queued_emails()  # Alice's is sent, Bruno's fails and stays in the queue
     run_queued_emails()  # the retry
 

@@ -1,0 +1,265 @@
+"""The e-mails of « Prévenez-moi », sent by the task queue like every e-mail of the site.
+
+A job's arguments are ids, never an address. A digest's row is locked while the mail server
+takes it and marked sent in the same transaction, so that a job run again never sends it twice;
+a mailbox that refuses a message for good pauses its address's alerts (Subscriber.bounced_at).
+Every digest carries the RFC 8058 one-click unsubscribe headers.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from procrastinate import JobContext
+from procrastinate.contrib.django import app
+
+from alerts.models import Alert, Digest, Nature, Subscriber
+from alerts.selection import Selection
+from events.models import Event
+from offers.models import Offer
+from semaine.mail import DeliveryRetry, delivery_error, is_permanent, message_id, smtp_code
+
+logger = logging.getLogger(__name__)
+
+QUEUE = "emails"
+
+SUBJECTS = {
+    "confirm": "Confirmez votre alerte : {label}",
+    "already": "Votre alerte : {label}",
+    "limit": "Vos alertes de la Semaine des métiers du soin",
+    "digest": "{count} nouveau{x} {noun} : {label}",
+}
+
+
+def _subject(kind: str, **values) -> str:
+    # A line break in a header would be refused (and is an injection attempt anyway).
+    return " ".join(SUBJECTS[kind].format(**values).split())[:200]
+
+
+def _urls(alert: Alert) -> dict:
+    token = alert.manage_token()
+    return {
+        "manage_url": settings.SITE_URL + reverse("alerts:manage", kwargs={"token": token}),
+        "unsubscribe_url": settings.SITE_URL
+        + reverse("alerts:unsubscribe", kwargs={"token": token}),
+        "listing_url": Selection.stored(alert.nature, alert.query).listing_url,
+        "privacy_url": settings.SITE_URL + reverse("donnees_personnelles"),
+    }
+
+
+def _message(kind, to, subject, context, *, msgid="", headers=None) -> EmailMultiAlternatives:
+    with translation.override("fr"):
+        text = render_to_string(f"emails/alert_{kind}.txt", context)
+        html = render_to_string(f"emails/alert_{kind}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={**({"Message-ID": msgid} if msgid else {}), **(headers or {})},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def build_alert_email(kind: str, alert: Alert, *, msgid: str = "") -> EmailMultiAlternatives:
+    """The confirmation link of a new alert ("confirm"), or the reminder that the selection is
+    already followed ("already")."""
+    context = {"alert": alert, "kind": kind, **_urls(alert)}
+    if kind == "confirm":
+        context["confirm_url"] = settings.SITE_URL + reverse(
+            "alerts:confirm", kwargs={"token": alert.confirm_token()}
+        )
+        context["confirm_days"] = settings.ALERT_CONFIRM_DAYS
+    subject = _subject(kind, label=alert.label)
+    return _message(kind, alert.subscriber.email, subject, context, msgid=msgid)
+
+
+def build_limit_email(subscriber: Subscriber, *, msgid: str = "") -> EmailMultiAlternatives:
+    """The address already has ALERTS_PER_ADDRESS alerts: which, and how to delete one."""
+    alerts = [(alert, _urls(alert)) for alert in subscriber.alerts.order_by("created_at")]
+    context = {
+        "alerts": alerts,
+        "limit": settings.ALERTS_PER_ADDRESS,
+        "privacy_url": settings.SITE_URL + reverse("donnees_personnelles"),
+    }
+    return _message("limit", subscriber.email, _subject("limit"), context, msgid=msgid)
+
+
+def _items(digest: Digest) -> list:
+    """The digest's items still on the site, in the order of their dates."""
+    if digest.nature == Nature.EVENTS:
+        rows = Event.objects.select_related("department", "organiser").filter(
+            pk__in=digest.item_ids, status=Event.Status.PUBLISHED
+        )
+        return list(rows.order_by("start", "pk"))
+    rows = Offer.objects.select_related("department").filter(pk__in=digest.item_ids).open()
+    return list(rows.order_by("-published_at", "pk"))
+
+
+def build_digest(digest: Digest, *, msgid: str = "") -> EmailMultiAlternatives | None:
+    """The digest's e-mail; None when none of its items is on the site any more."""
+    alert = digest.alert
+    items = _items(digest)
+    if not items:
+        return None
+    shown = settings.ALERT_DIGEST_ITEMS
+    urls = _urls(alert)
+    context = {
+        "alert": alert,
+        "events": digest.nature == Nature.EVENTS,
+        "items": [(item, settings.SITE_URL + item.get_absolute_url()) for item in items[:shown]],
+        "more": max(0, len(items) - shown),
+        "count": len(items),
+        "expires_at": timezone.localtime(alert.expires_at),
+        **urls,
+    }
+    noun = "événement" if digest.nature == Nature.EVENTS else "offre"
+    subject = _subject(
+        "digest",
+        count=len(items),
+        x="x" if len(items) > 1 and noun == "événement" else "",
+        noun=noun + ("s" if len(items) > 1 else ""),
+        label=alert.label,
+    )
+    if noun == "offre":
+        subject = subject.replace("nouveau ", "nouvelle ", 1).replace("nouveaux ", "nouvelles ")
+    headers = {
+        # RFC 8058: the mail client's « Se désabonner » POSTs to this link, no page to open.
+        "List-Unsubscribe": f"<{urls['unsubscribe_url']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return _message(
+        "digest", alert.subscriber.email, subject, context, msgid=msgid, headers=headers
+    )
+
+
+# -- the queue ----------------------------------------------------------------------------------
+
+
+def _failed(what: str, subscriber_id: int, attempts: int, exc: Exception):
+    # The class name and code only: SMTP errors quote the recipient's address.
+    logger.warning(
+        "%s not sent (attempt %d): %s %s", what, attempts + 1, type(exc).__name__, smtp_code(exc)
+    )
+    if is_permanent(exc):
+        Subscriber.objects.filter(pk=subscriber_id).mark_bounced()
+    raise delivery_error(exc) from None
+
+
+def send_alert_email(
+    *,
+    kind: str,
+    job_id: int,
+    attempts: int = 0,
+    alert_id: int | None = None,
+    subscriber_id: int | None = None,
+) -> bool:
+    """Send a confirmation, an "already followed" or a "limit reached" e-mail (what the worker
+    runs); False when it is no longer due (the alert deleted, or confirmed since)."""
+    if kind == "limit":
+        subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+        if subscriber is None:
+            return False
+        message = build_limit_email(
+            subscriber, msgid=message_id("alert-limit", subscriber.pk, job_id)
+        )
+    else:
+        alert = Alert.objects.select_related("subscriber").filter(pk=alert_id).first()
+        if alert is None or (kind == "confirm" and alert.is_confirmed):
+            logger.info("%s e-mail of alert %s dropped: no longer due", kind, alert_id)
+            return False
+        subscriber = alert.subscriber
+        message = build_alert_email(
+            kind, alert, msgid=message_id(f"alert-{kind}", alert.pk, job_id)
+        )
+    try:
+        message.send()
+    except Exception as exc:
+        _failed(f"{kind} e-mail of alert {alert_id or '-'}", subscriber.pk, attempts, exc)
+    logger.info("%s e-mail of alert %s sent", kind, alert_id or "-")
+    return True
+
+
+@app.task(queue=QUEUE, retry=DeliveryRetry(), pass_context=True)
+def deliver_alert_email(
+    context: JobContext, *, kind: str, alert_id: int | None = None, subscriber_id: int | None = None
+) -> bool:
+    job = context.job
+    return send_alert_email(
+        kind=kind,
+        alert_id=alert_id,
+        subscriber_id=subscriber_id,
+        job_id=job.id,
+        attempts=job.attempts,
+    )
+
+
+def send_digest(*, digest_id: int, job_id: int, attempts: int = 0) -> bool:
+    """Send one digest at most once (what the worker runs); False when it is no longer due (sent
+    already, its alert deleted, its address refusing mail, nothing left on the site)."""
+    failure, subscriber_id = None, None
+    with transaction.atomic():
+        digest = (
+            Digest.objects.select_for_update(of=("self",))
+            .select_related("alert__subscriber")
+            .filter(pk=digest_id)
+            .first()
+        )
+        if digest is None or digest.sent_at is not None or digest.alert is None:
+            logger.info("digest %s dropped: sent already or alert deleted", digest_id)
+            return False
+        subscriber_id = digest.alert.subscriber_id
+        if digest.alert.subscriber.bounced_at is not None:
+            logger.info("digest %s dropped: its address refuses mail", digest_id)
+            return False
+        message = build_digest(digest, msgid=message_id("alert-digest", digest.pk, job_id))
+        if message is None:
+            logger.info("digest %s dropped: nothing of it left on the site", digest_id)
+            return False
+        try:
+            message.send()
+        except Exception as exc:
+            failure = exc
+        else:
+            digest.sent_at = timezone.now()
+            digest.save(update_fields=["sent_at"])
+    if failure is not None:
+        Digest.objects.filter(pk=digest_id).update(failure=type(failure).__name__[:200])
+        _failed(f"digest {digest_id}", subscriber_id, attempts, failure)
+    logger.info("digest %s sent", digest_id)
+    return True
+
+
+@app.task(queue=QUEUE, retry=DeliveryRetry(), pass_context=True)
+def deliver_digest(context: JobContext, *, digest_id: int) -> bool:
+    job = context.job
+    return send_digest(digest_id=digest_id, job_id=job.id, attempts=job.attempts)
+
+
+def _in_transaction(what: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{what} belongs in the transaction of the write it announces")
+
+
+def queue_alert_email(kind: str, alert: Alert) -> int:
+    _in_transaction("queue_alert_email()")
+    return deliver_alert_email.defer(kind=kind, alert_id=alert.pk)
+
+
+def queue_limit_email(subscriber: Subscriber) -> int:
+    _in_transaction("queue_limit_email()")
+    return deliver_alert_email.defer(kind="limit", subscriber_id=subscriber.pk)
+
+
+def queue_digests(digest_ids: list[int]) -> None:
+    """Queue the digests planned in the current transaction, in one statement."""
+    _in_transaction("queue_digests()")
+    if digest_ids:
+        app.job_manager.batch_defer_jobs(
+            [deliver_digest.make_new_job(digest_id=pk) for pk in digest_ids]
+        )
