@@ -31,7 +31,7 @@ SUBJECTS = {
     "confirm": "Confirmez votre alerte : {label}",
     "already": "Votre alerte : {label}",
     "limit": "Vos alertes de la Semaine des métiers du soin",
-    "digest": "{count} nouveau{x} {noun} : {label}",
+    "digest": "{what} : {label}",
 }
 
 
@@ -108,26 +108,23 @@ def build_digest(digest: Digest, *, msgid: str = "") -> EmailMultiAlternatives |
     if not items:
         return None
     shown = settings.ALERT_DIGEST_ITEMS
+    count = len(items)
+    if digest.nature == Nature.EVENTS:
+        what = "1 nouvel événement" if count == 1 else f"{count} nouveaux événements"
+    else:
+        what = "1 nouvelle offre" if count == 1 else f"{count} nouvelles offres"
     urls = _urls(alert)
     context = {
         "alert": alert,
         "events": digest.nature == Nature.EVENTS,
         "items": [(item, settings.SITE_URL + item.get_absolute_url()) for item in items[:shown]],
         "more": max(0, len(items) - shown),
-        "count": len(items),
+        "count": count,
+        "what": what,
         "expires_at": timezone.localtime(alert.expires_at),
         **urls,
     }
-    noun = "événement" if digest.nature == Nature.EVENTS else "offre"
-    subject = _subject(
-        "digest",
-        count=len(items),
-        x="x" if len(items) > 1 and noun == "événement" else "",
-        noun=noun + ("s" if len(items) > 1 else ""),
-        label=alert.label,
-    )
-    if noun == "offre":
-        subject = subject.replace("nouveau ", "nouvelle ", 1).replace("nouveaux ", "nouvelles ")
+    subject = _subject("digest", what=what, label=alert.label)
     headers = {
         # RFC 8058: the mail client's « Se désabonner » POSTs to this link, no page to open.
         "List-Unsubscribe": f"<{urls['unsubscribe_url']}>",
@@ -261,5 +258,5 @@ def queue_digests(digest_ids: list[int]) -> None:
     _in_transaction("queue_digests()")
     if digest_ids:
         app.job_manager.batch_defer_jobs(
-            [deliver_digest.make_new_job(digest_id=pk) for pk in digest_ids]
+            [deliver_digest.configure().make_new_job(digest_id=pk) for pk in digest_ids]
         )
