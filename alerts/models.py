@@ -4,8 +4,12 @@ digests of what was published since.
 An address is a Subscriber (at most ALERTS_PER_ADDRESS alerts); each Alert is one selection of
 the events or the offers listing (its normalised query string), confirmed through a signed link
 before anything is sent to it. A Digest is one e-mail of one alert, planned with its items and
-sent by the task queue; SentItem remembers every item an address was sent, so that no event or
-offer reaches the same address twice, whichever of its alerts found it.
+sent by the task queue.
+
+No item reaches an address twice, without a row per item sent: a row's publication time is set
+once (Event.published_at, Offer.created_at) and each alert announces only what appeared after its
+`since`, which every digest run moves to its own start, for all the alerts of an address at once;
+within a run, an item two alerts of one address find is announced by the first only.
 """
 
 import datetime
@@ -81,7 +85,7 @@ class Alert(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     confirmed_at = models.DateTimeField("confirmée le", null=True, blank=True)
     # What was published after this moment is new for the next digest (the confirmation, then
-    # each digest's planning).
+    # the end of each digest run's window).
     since = models.DateTimeField("nouveautés depuis", null=True, blank=True)
     expires_at = models.DateTimeField("expire le")
 
@@ -146,21 +150,3 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return f"envoi n° {self.pk}"
-
-
-class SentItem(models.Model):
-    """An event or offer already announced to an address: never announced to it again."""
-
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
-    nature = models.CharField(max_length=10, choices=Nature.choices)
-    item_id = models.BigIntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["subscriber", "nature", "item_id"], name="sent_item_once"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.nature} n° {self.item_id}"

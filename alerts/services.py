@@ -3,8 +3,9 @@ purge what has expired. Every e-mail is queued in the transaction of the write i
 
 import datetime
 import logging
+from array import array
 from dataclasses import dataclass
-from itertools import islice
+from itertools import groupby
 
 from django.conf import settings
 from django.db import transaction
@@ -12,14 +13,18 @@ from django.db.models import Min
 from django.utils import timezone
 
 from alerts import emails
-from alerts.models import CONFIRM_TOKEN_SALT, MANAGE_TOKEN_SALT, Alert, Digest, SentItem, Subscriber
+from alerts.models import CONFIRM_TOKEN_SALT, MANAGE_TOKEN_SALT, Alert, Digest, Subscriber
 from alerts.selection import Selection
 from semaine.models import Edition
 
 logger = logging.getLogger(__name__)
 
-# Alerts of one selection planned per transaction: bounds the memory and the locks held.
+# Addresses planned per transaction: bounds the memory and the locks held.
 PLAN_CHUNK = 2000
+# A row is stamped when the transaction that publishes it starts (an import's may last minutes)
+# and seen once it commits: a run looks only at what was published this long before it starts,
+# so that no row stamped before its window's end commits after the run has read it.
+SETTLE = datetime.timedelta(minutes=10)
 
 
 class AlertLinkError(Exception):
@@ -107,7 +112,7 @@ def alert_resume(*, alert: Alert) -> None:
 
 
 def alert_delete(*, alert: Alert) -> None:
-    """Delete an alert; an address left without alert is deleted with what it was sent."""
+    """Delete an alert; an address left without alert is deleted."""
     with transaction.atomic():
         subscriber_id = alert.subscriber_id
         alert.delete()
@@ -125,32 +130,56 @@ class DigestPlan:
     items: int = 0
 
 
+class NewRows:
+    """The rows new for each selection of a run, read once (from the oldest `since` of its
+    alerts) and kept as two flat arrays, ids and publication times: a run over thousands of
+    selections holds megabytes, not a Python object per row."""
+
+    def __init__(self, oldest: dict, now: datetime.datetime):
+        self.oldest, self.now = oldest, now
+        self.rows: dict[tuple[str, str], tuple[array, array]] = {}
+
+    def of(self, nature: str, query: str) -> tuple[array, array]:
+        key = (nature, query)
+        if key not in self.rows:
+            ids, times = array("q"), array("d")
+            for pk, appeared in Selection.stored(nature, query).new_items(
+                self.oldest[key], self.now
+            ):
+                ids.append(pk)
+                times.append(appeared.timestamp())
+            self.rows[key] = ids, times
+        return self.rows[key]
+
+
 def digests_plan(*, now: datetime.datetime | None = None) -> DigestPlan:
-    """Plan today's digests: for each selection followed by confirmed alerts, its new rows are
-    read once; each alert then gets a Digest of those published since its last one and never
-    sent to its address, queued for the task queue's workers. Alerts with nothing new get no
-    e-mail. Safe to run again: what was planned is new for nobody any more."""
+    """Plan a run of digests: each alert due gets a Digest of the rows of its selection that
+    appeared since its last one, queued for the task queue's workers; an alert with nothing new
+    gets no e-mail. Each selection's new rows are read once for all its alerts; an address's
+    alerts are planned together, so that a row two of them find is announced once. Safe to run
+    again: what was planned is not new for anybody any more."""
     now = now or timezone.now()
-    plan = DigestPlan()
-    selections = (
-        Alert.objects.due(now)
-        .values("nature", "query")
-        .annotate(oldest=Min("since"))
-        .order_by("nature", "query")
+    due = Alert.objects.due(now)
+    until = now - SETTLE
+    oldest = {
+        (group["nature"], group["query"]): group["oldest"]
+        for group in due.values("nature", "query").annotate(oldest=Min("since")).order_by()
+    }
+    new = NewRows(oldest, until)
+    plan = DigestPlan(selections=len(oldest))
+    alerts = (
+        due.values_list("pk", "subscriber_id", "nature", "query", "since")
+        .order_by("subscriber_id", "created_at", "pk")
+        .iterator(chunk_size=PLAN_CHUNK)
     )
-    for group in selections.iterator(chunk_size=1000):
-        plan.selections += 1
-        selection = Selection.stored(group["nature"], group["query"])
-        new = list(selection.new_items(group["oldest"], now))
-        alerts = (
-            Alert.objects.due(now)
-            .filter(nature=group["nature"], query=group["query"])
-            .values_list("pk", "subscriber_id", "since")
-            .order_by("pk")
-            .iterator(chunk_size=PLAN_CHUNK)
-        )
-        while chunk := list(islice(alerts, PLAN_CHUNK)):
-            _plan_chunk(plan, selection.nature, chunk, new, now)
+    batch: list[list[tuple]] = []
+    for _, of_address in groupby(alerts, key=lambda alert: alert[1]):
+        batch.append(list(of_address))
+        if len(batch) >= PLAN_CHUNK:
+            _plan_batch(plan, batch, new, until)
+            batch = []
+    if batch:
+        _plan_batch(plan, batch, new, until)
     logger.info(
         "digests planned: %d selections, %d alerts, %d digests, %d items",
         plan.selections,
@@ -161,40 +190,31 @@ def digests_plan(*, now: datetime.datetime | None = None) -> DigestPlan:
     return plan
 
 
-def _plan_chunk(plan: DigestPlan, nature: str, chunk: list, new: list, now) -> None:
-    plan.alerts += len(chunk)
+def _plan_batch(plan: DigestPlan, addresses: list[list[tuple]], new: NewRows, until) -> None:
+    """One transaction for a batch of addresses: their digests, the jobs that send them, and
+    their alerts' `since` moved to the end of the run's window."""
+    digests, alert_ids = [], []
+    for alerts in addresses:
+        announced: set[int] = set()
+        for alert_id, _, nature, query, since in alerts:
+            alert_ids.append(alert_id)
+            ids, times = new.of(nature, query)
+            after = since.timestamp()
+            found = [
+                pk
+                for pk, appeared in zip(ids, times, strict=True)
+                if appeared > after and pk not in announced
+            ]
+            if found:
+                announced.update(found)
+                digests.append(Digest(alert_id=alert_id, nature=nature, item_ids=found))
+                plan.items += len(found)
     with transaction.atomic():
-        if new:
-            new_ids = [pk for pk, _ in new]
-            sent = set(
-                SentItem.objects.filter(
-                    subscriber_id__in=[subscriber for _, subscriber, _ in chunk],
-                    nature=nature,
-                    item_id__in=new_ids,
-                ).values_list("subscriber_id", "item_id")
-            )
-            digests, sent_items = [], []
-            for alert_id, subscriber_id, since in chunk:
-                ids = [
-                    pk
-                    for pk, appeared in new
-                    if appeared > since and (subscriber_id, pk) not in sent
-                ]
-                if not ids:
-                    continue
-                digests.append(Digest(alert_id=alert_id, nature=nature, item_ids=ids))
-                sent_items.extend(
-                    SentItem(subscriber_id=subscriber_id, nature=nature, item_id=pk) for pk in ids
-                )
-            Digest.objects.bulk_create(digests, batch_size=1000)
-            # Two alerts of one address are in two selections, planned in two transactions
-            # one after the other: the second reads what the first recorded. The conflict is
-            # ignored only for a run planned concurrently (a worker taken for dead).
-            SentItem.objects.bulk_create(sent_items, batch_size=5000, ignore_conflicts=True)
-            emails.queue_digests([digest.pk for digest in digests])
-            plan.digests += len(digests)
-            plan.items += len(sent_items)
-        Alert.objects.filter(pk__in=[pk for pk, _, _ in chunk]).update(since=now)
+        Digest.objects.bulk_create(digests, batch_size=1000)
+        emails.queue_digests([digest.pk for digest in digests])
+        Alert.objects.filter(pk__in=alert_ids).update(since=until)
+    plan.alerts += len(alert_ids)
+    plan.digests += len(digests)
 
 
 # -- purge --------------------------------------------------------------------------------------
@@ -202,7 +222,7 @@ def _plan_chunk(plan: DigestPlan, nature: str, chunk: list, new: list, now) -> N
 
 def alerts_purge(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Delete the expired alerts and those never confirmed in time, then the addresses left
-    without alert (with what they were sent); returns (alerts, addresses) deleted. Digests stay,
+    without alert; returns (alerts, addresses) deleted. Digests stay,
     without their alert, for the staff's counts."""
     now = now or timezone.now()
     unconfirmed = now - datetime.timedelta(days=settings.ALERT_CONFIRM_DAYS)
