@@ -8,7 +8,7 @@ PORT ?= 8000
 export PORT
 export DEBUG ?= 1
 
-.PHONY: install db run serve test lint format bench bench-scale bench-programme bench-writes vnu loadtest backup restore
+.PHONY: install db run serve test lint format bench bench-scale bench-programme bench-writes bench-alerts vnu loadtest backup restore
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -80,6 +80,10 @@ bench-programme: install
 # What the facet summaries' triggers cost a registration and a 1,000-row import (after `make bench`).
 bench-writes: install
 	$(PY) bench/write_cost.py
+
+# The daily « Prévenez-moi » digest of 100,000 alerts (after `make bench`), rolled back.
+bench-alerts: install
+	$(PY) bench/alert_digest.py
 
 # 60 s at 64 connections mixing pages, exports and registrations; checks the seat counts after.
 loadtest: install
