@@ -118,5 +118,8 @@ def privacy(request):
             "backup_keep": settings.BACKUP_KEEP,
             "confirm_minutes": settings.REGISTRATION_CONFIRM_MINUTES,
             "network_limit": settings.REGISTRATION_NETWORK_LIMIT,
+            "alert_confirm_days": settings.ALERT_CONFIRM_DAYS,
+            "alert_expiry_days": settings.ALERT_EXPIRY_DAYS,
+            "alerts_per_address": settings.ALERTS_PER_ADDRESS,
         },
     )

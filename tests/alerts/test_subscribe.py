@@ -170,3 +170,12 @@ def test_an_offers_alert_keeps_the_offers_own_nature_filter(client):
     subscribe(client, "nature=offres&region=53&nature=formation")
     alert = Alert.objects.get()
     assert (alert.nature, alert.query) == ("offres", "nature=formation&region=53")
+
+
+def test_the_privacy_page_says_what_an_alert_keeps_and_for_how_long(client, settings):
+    settings.ALERT_CONFIRM_DAYS = 5
+    settings.ALERT_EXPIRY_DAYS = 40
+    html = client.get("/donnees-personnelles/").text
+    assert "Alertes par e-mail" in html
+    assert "dans les 5 jours" in html and "40 jours après la fin de la Semaine" in html
+    assert "jamais les adresses" in html

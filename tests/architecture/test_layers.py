@@ -39,7 +39,7 @@ def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def copy(tmp_path):
-    for package in ("events", "offers", "semaine"):
+    for package in ("alerts", "events", "offers", "semaine"):
         shutil.copytree(
             ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
         )
@@ -102,6 +102,27 @@ def test_the_code_keeps_every_contract():
             "offers/models.py",
             "from offers import admin",
             "offers: entry points, then services, then models",
+        ),
+        (
+            "events/filters.py",
+            "from alerts import selection",
+            "alerts builds on both apps; neither app nor semaine's shared modules import it",
+        ),
+        (
+            "semaine/feeds.py",
+            "import alerts.models",
+            "alerts builds on both apps; neither app nor semaine's shared modules import it",
+        ),
+        (
+            "alerts/selection.py",
+            "from events.services import registration",
+            "alerts uses only the public modules of events and offers",
+        ),
+        (
+            # The e-mails sit below the services that plan and queue them.
+            "alerts/emails.py",
+            "from alerts import services",
+            "alerts: entry points, then services, then e-mails, then models",
         ),
     ],
 )
