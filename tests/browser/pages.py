@@ -44,6 +44,9 @@ def public_pages(site) -> dict[str, str | None]:
         "accessibility": _url("accessibility"),
         "legal-notice": _url("legal_notice"),
         "privacy": _url("donnees_personnelles"),
+        "alert-form": _url("alerts:new", query="?region=84&type=job_dating"),
+        "alert-form-with-errors": _url("alerts:new", query="?region=84&type=job_dating"),
+        "alert-requested": _url("alerts:new", query="?region=84&type=job_dating"),
     }
 
 
@@ -69,6 +72,9 @@ PAGE_TYPES = [
     "accessibility",
     "legal-notice",
     "privacy",
+    "alert-form",
+    "alert-form-with-errors",
+    "alert-requested",
 ]
 
 
@@ -93,5 +99,13 @@ def visit(page, site, page_type) -> tuple[str, str] | None:
             page.get_by_role("button", name="M'inscrire").click()
         response = navigation.value
         expected = 400 if page_type == "registration-form-with-errors" else 200
+        assert response.status == expected, f"{page_type} answered {response.status}"
+    if page_type in ("alert-form-with-errors", "alert-requested"):
+        if page_type == "alert-requested":
+            page.get_by_label("Votre adresse e-mail").fill("lea@example.org")
+        with page.expect_navigation() as navigation:
+            page.get_by_role("button", name="Recevoir les alertes").click()
+        response = navigation.value
+        expected = 400 if page_type == "alert-form-with-errors" else 200
         assert response.status == expected, f"{page_type} answered {response.status}"
     return page.url, response.text()
