@@ -167,19 +167,23 @@ def digests_plan(*, now: datetime.datetime | None = None) -> DigestPlan:
     }
     new = NewRows(oldest, until)
     plan = DigestPlan(selections=len(oldest))
-    alerts = (
-        due.values_list("pk", "subscriber_id", "nature", "query", "since")
-        .order_by("subscriber_id", "created_at", "pk")
-        .iterator(chunk_size=PLAN_CHUNK)
-    )
-    batch: list[list[tuple]] = []
-    for _, of_address in groupby(alerts, key=lambda alert: alert[1]):
-        batch.append(list(of_address))
-        if len(batch) >= PLAN_CHUNK:
-            _plan_batch(plan, batch, new, until)
-            batch = []
-    if batch:
+    last = 0
+    # By slices of addresses, in the order of their ids (each slice one indexed query, no
+    # cursor held open across the transactions that plan them).
+    while addresses := list(
+        due.filter(subscriber_id__gt=last)
+        .order_by("subscriber_id")
+        .values_list("subscriber_id", flat=True)
+        .distinct()[:PLAN_CHUNK]
+    ):
+        alerts = (
+            due.filter(subscriber_id__in=addresses)
+            .values_list("pk", "subscriber_id", "nature", "query", "since")
+            .order_by("subscriber_id", "created_at", "pk")
+        )
+        batch = [list(of_address) for _, of_address in groupby(alerts, key=lambda a: a[1])]
         _plan_batch(plan, batch, new, until)
+        last = addresses[-1]
     logger.info(
         "digests planned: %d selections, %d alerts, %d digests, %d items",
         plan.selections,

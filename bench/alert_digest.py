@@ -144,6 +144,11 @@ def seed_alerts(rng, now) -> int:
             for subscriber, nature, query, label in alerts
         ],
     )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # The statistics a database that has been taking alerts for weeks would have.
+        cursor.execute("ANALYZE alerts_subscriber, alerts_alert, events_event, offers_offer")
     return len(subscribers)
 
 
