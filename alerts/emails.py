@@ -90,25 +90,26 @@ def build_limit_email(subscriber: Subscriber, *, msgid: str = "") -> EmailMultiA
     return _message("limit", subscriber.email, _subject("limit"), context, msgid=msgid)
 
 
-def _items(digest: Digest) -> list:
-    """The digest's items still on the site, in the order of their dates."""
+def _items(digest: Digest, shown: int) -> tuple[list, int]:
+    """The first `shown` of the digest's items still on the site, in the order of their dates,
+    and how many are still on it."""
     if digest.nature == Nature.EVENTS:
-        rows = Event.objects.select_related("department", "organiser").filter(
-            pk__in=digest.item_ids, status=Event.Status.PUBLISHED
-        )
-        return list(rows.order_by("start", "pk"))
-    rows = Offer.objects.select_related("department").filter(pk__in=digest.item_ids).open()
-    return list(rows.order_by("-published_at", "pk"))
+        rows = Event.objects.filter(pk__in=digest.item_ids, status=Event.Status.PUBLISHED)
+        order = ("start", "pk")
+    else:
+        rows = Offer.objects.open().filter(pk__in=digest.item_ids)
+        order = ("-published_at", "pk")
+    listed = list(rows.select_related("department").order_by(*order)[:shown])
+    return listed, len(listed) if len(listed) < shown else rows.count()
 
 
 def build_digest(digest: Digest, *, msgid: str = "") -> EmailMultiAlternatives | None:
     """The digest's e-mail; None when none of its items is on the site any more."""
     alert = digest.alert
-    items = _items(digest)
+    shown = settings.ALERT_DIGEST_ITEMS
+    items, count = _items(digest, shown)
     if not items:
         return None
-    shown = settings.ALERT_DIGEST_ITEMS
-    count = len(items)
     if digest.nature == Nature.EVENTS:
         what = "1 nouvel événement" if count == 1 else f"{count} nouveaux événements"
     else:
@@ -117,8 +118,8 @@ def build_digest(digest: Digest, *, msgid: str = "") -> EmailMultiAlternatives |
     context = {
         "alert": alert,
         "events": digest.nature == Nature.EVENTS,
-        "items": [(item, settings.SITE_URL + item.get_absolute_url()) for item in items[:shown]],
-        "more": max(0, len(items) - shown),
+        "items": [(item, settings.SITE_URL + item.get_absolute_url()) for item in items],
+        "more": count - len(items),
         "count": count,
         "what": what,
         "expires_at": timezone.localtime(alert.expires_at),

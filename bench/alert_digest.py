@@ -8,8 +8,8 @@ events and BENCH_ALERT_NEW_OFFERS (4,000) offers appeared during the last day, t
 ago: what the week's busiest days publish. Then:
 
 - the planning run (alerts.services.digests_plan): its time, the distinct selections it read,
-  the digests and items it planned with their queued jobs, and the process's peak memory before
-  and after (ru_maxrss);
+  the digests and items it planned with their queued jobs, and the process's peak resident
+  memory during the seeding and during the planning (VmHWM, reset between steps);
 - the sending: BENCH_ALERT_SEND (2,000; 0: all) of the planned digests sent as a worker sends
   them (alerts.emails.send_digest: the row locked, the items read, the e-mail rendered and
   serialised to MIME bytes, marked sent), its rate, and what all of them would take at that
@@ -19,6 +19,7 @@ Everything happens in one transaction rolled back at the end: the bench database
 it was. Run `make bench` first (it seeds the database).
 """
 
+import contextlib
 import logging
 import os
 import random
@@ -45,7 +46,17 @@ class Rollback(Exception):
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The process's peak resident memory since the last reset_peak() (Linux's VmHWM)."""
+    status = Path("/proc/self/status").read_text()
+    if "VmHWM" not in status:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024
+
+
+def reset_peak() -> None:
+    """From here, the peak is this step's own (Linux: "5" to clear_refs resets VmHWM)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 class SerialisingBackend:
@@ -213,6 +224,7 @@ def main():
                 f" in {time.perf_counter() - started:.0f} s"
             )
             before = peak_mb()
+            reset_peak()
             started = time.perf_counter()
             # The run starts once the day's publications have settled (alerts.services.SETTLE).
             plan = digests_plan(now=now + SETTLE)
@@ -222,8 +234,9 @@ def main():
                 f"planning: {figures['plan_s']:.1f} s for {plan.alerts:,} alerts,"
                 f" {plan.selections:,} distinct selections read once each,"
                 f" {plan.digests:,} digests queued with {plan.items:,} items;"
-                f" peak memory {before:.0f} MB before, {peak_mb():.0f} MB after"
+                f" peak memory {before:.0f} MB for the seeding, {peak_mb():.0f} MB while planning"
             )
+            reset_peak()
             ids = list(Digest.objects.order_by("pk").values_list("pk", flat=True))
             sample = ids if SEND == 0 else rng.sample(ids, min(SEND, len(ids)))
             started = time.perf_counter()
@@ -234,7 +247,8 @@ def main():
                 f"sending: {sent:,} of {len(sample):,} digests in {seconds:.1f} s"
                 f" ({per * 1000:.1f} ms each, {1 / per:.0f} a second for one worker);"
                 f" all {len(ids):,}: {len(ids) * per / 60:.1f} min for one worker,"
-                f" {len(ids) * per / 120:.1f} min for two; peak memory {peak_mb():.0f} MB"
+                f" {len(ids) * per / 120:.1f} min for two;"
+                f" peak memory {peak_mb():.0f} MB while sending"
             )
             raise Rollback
     except Rollback:
