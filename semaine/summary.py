@@ -29,14 +29,14 @@ second or a day ago; it only keeps the correction small.
 Every write that changes a summary takes one transaction-scoped advisory lock per summary:
 writers of one listing (an import, an edit in the admin, the sweep) follow one another rather
 than deadlock on the shared keys (the totals). A registration changes no counted column: its
-trigger compares old and new rows and returns at once, without the lock.
+trigger compares old and new rows (as sets, linear in the statement's rows) and returns at once,
+without the lock.
 
 The tables and triggers are created by the apps' migrations from `install_sql()` and filled
 from the rows already there.
 """
 
 import itertools
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -44,11 +44,6 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 SEPARATOR = "|"
-
-
-def _alias(sql: str, alias: str) -> str:
-    """`sql` written on a row `r`, on a row `alias` instead."""
-    return re.sub(r"\br\.", f"{alias}.", sql)
 
 
 @dataclass(frozen=True)
@@ -182,27 +177,56 @@ class FacetSummary:
 
     # -- the database objects -------------------------------------------------------------------
 
-    def install_sql(self) -> str:
-        """The summary table, its triggers and its first filling."""
-        t = self.table
-        watched = ", ".join(
+    def _watched(self) -> str:
+        """The columns a change of which moves a row's keys, as one row value on `r`."""
+        return ", ".join(
             ["r.id", *(f"({d.column})" for d in self.dimensions)]
             + [f"({self.counted})"]
             + ([f'r."{self.clock}"'] if self.clock else [])
         )
-        lock = f"PERFORM pg_advisory_xact_lock(hashtext('{t}'));"
+
+    def _function(self, name: str, body: str) -> str:
+        return (
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            f"DECLARE watermark timestamptz;\nBEGIN\n{body}\nRETURN NULL;\nEND $$;\n"
+        )
+
+    def _preamble(self) -> str:
+        lock = f"PERFORM pg_advisory_xact_lock(hashtext('{self.table}'));"
         clock = (
-            f"SELECT at INTO watermark FROM semaine_facet_clock WHERE name = '{t}';"
+            f"SELECT at INTO watermark FROM semaine_facet_clock WHERE name = '{self.table}';"
             if self.clock
             else ""
         )
-        counted = self._counted()
+        return f"{lock}\n{clock}"
 
-        def function(name: str, body: str) -> str:
-            return (
-                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                f"DECLARE watermark timestamptz;\nBEGIN\n{body}\nRETURN NULL;\nEND $$;\n"
+    def updated_function_sql(self) -> str:
+        """The function of the UPDATE trigger. A statement that changes no watched column (a
+        seat taken) returns at once, without the summary's lock: its new rows minus its old
+        ones, compared whole (EXCEPT, a hash or a sort), are none. Otherwise every old row
+        counts -1 and every new one +1, and an unchanged row's keys cancel out in the sum:
+        linear in the statement's rows, where pairing old and new rows by id made the planner
+        loop over both transition tables (a 10,000-row UPDATE took 23 s)."""
+        watched = self._watched()
+        changed = f"SELECT {watched} FROM new_rows r EXCEPT SELECT {watched} FROM old_rows r"
+        counted = self._counted()
+        return self._function(
+            f"{self.table}_updated",
+            f"IF NOT EXISTS ({changed}) THEN RETURN NULL; END IF;\n{self._preamble()}\n"
+            + self._apply(
+                self.keys_sql("new_rows r", "1", counted)
+                + "\nUNION ALL\n"
+                + self.keys_sql("old_rows r", "-1", counted)
             )
+            + ";",
+        )
+
+    def install_sql(self) -> str:
+        """The summary table, its triggers and its first filling."""
+        t = self.table
+        preamble = self._preamble()
+        counted = self._counted()
+        function = self._function
 
         def trigger(name: str, table: str, event: str, referencing: str, func: str) -> str:
             return (
@@ -210,10 +234,6 @@ class FacetSummary:
                 f"    FOR EACH STATEMENT EXECUTE FUNCTION {func}();\n"
             )
 
-        changed = (
-            "SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id\n"
-            f"    WHERE ({_alias(watched, 'n')}) IS DISTINCT FROM ({_alias(watched, 'o')})"
-        )
         sql = [
             f"CREATE TABLE {t} (shape text NOT NULL, filters text NOT NULL, value text NOT NULL,"
             " n integer NOT NULL, PRIMARY KEY (shape, filters, value));",
@@ -226,22 +246,13 @@ class FacetSummary:
         sql += [
             function(
                 f"{t}_inserted",
-                f"{lock}\n{clock}\n{self._apply(self.keys_sql('new_rows r', '1', counted))};",
+                f"{preamble}\n{self._apply(self.keys_sql('new_rows r', '1', counted))};",
             ),
             function(
                 f"{t}_deleted",
-                f"{lock}\n{clock}\n{self._apply(self.keys_sql('old_rows r', '-1', counted))};",
+                f"{preamble}\n{self._apply(self.keys_sql('old_rows r', '-1', counted))};",
             ),
-            function(
-                f"{t}_updated",
-                f"IF NOT EXISTS ({changed}) THEN RETURN NULL; END IF;\n{lock}\n{clock}\n"
-                + self._apply(
-                    self.keys_sql("new_rows r", "1", f"({counted}) AND r.id IN ({changed})")
-                    + "\nUNION ALL\n"
-                    + self.keys_sql("old_rows r", "-1", f"({counted}) AND r.id IN ({changed})")
-                )
-                + ";",
-            ),
+            self.updated_function_sql(),
             function(f"{t}_truncated", f"TRUNCATE {t};"),
             trigger(
                 f"{t}_inserted", self.source, "INSERT", "NEW TABLE AS new_rows", f"{t}_inserted"
@@ -263,19 +274,19 @@ class FacetSummary:
             sql += [
                 function(
                     f"{t}_tagged",
-                    f"{lock}\n{clock}\n"
+                    f"{preamble}\n"
                     + self._apply(self._tagged_keys_sql(source_rows, "new_tags", "1", counted))
                     + ";",
                 ),
                 function(
                     f"{t}_untagged",
-                    f"{lock}\n{clock}\n"
+                    f"{preamble}\n"
                     + self._apply(self._tagged_keys_sql(source_rows, "old_tags", "-1", counted))
                     + ";",
                 ),
                 function(
                     f"{t}_retagged",
-                    f"{lock}\n{clock}\n"
+                    f"{preamble}\n"
                     + self._apply(
                         self._tagged_keys_sql(source_rows, "new_tags", "1", counted)
                         + "\nUNION ALL\n"
@@ -283,7 +294,10 @@ class FacetSummary:
                     )
                     + ";",
                 ),
-                function(f"{t}_tags_truncated", f"{lock}\n{self.rebuild_sql()}"),
+                function(
+                    f"{t}_tags_truncated",
+                    f"PERFORM pg_advisory_xact_lock(hashtext('{t}'));\n{self.rebuild_sql()}",
+                ),
                 trigger(f"{t}_tagged", tags, "INSERT", "NEW TABLE AS new_tags", f"{t}_tagged"),
                 trigger(f"{t}_untagged", tags, "DELETE", "OLD TABLE AS old_tags", f"{t}_untagged"),
                 trigger(
