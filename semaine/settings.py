@@ -435,6 +435,8 @@ RATE_LIMITS = env_bool("RATE_LIMITS", True)
 RATELIMIT_FAIL_OPEN = True
 # Registration POSTs allowed per IP address and period.
 REGISTRATION_RATE_LIMIT = _rate("REGISTRATION_RATE_LIMIT", "20/h")
+# Partners' event proposals (/evenements/proposer/) POSTed per IP address and period.
+PROPOSAL_RATE_LIMIT = _rate("PROPOSAL_RATE_LIMIT", "10/h")
 # Exports (/evenements/export.*): a partner refreshing feeds and files stays far below.
 EXPORT_RATE_LIMIT = _rate("EXPORT_RATE_LIMIT", "300/h")
 # JSON API (/api/...): a partner's site fetching pages stays far below.
