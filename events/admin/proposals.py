@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html_join
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
@@ -209,16 +210,16 @@ class ProposalAdmin(FrenchTitlesMixin, ScopedObjectsMixin, admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    @method_decorator(require_POST)
     def decision_view(self, request, object_id):
-        return _decide(self, request, object_id)
+        # get_object reads the scoped queryset: another department's proposal is not found.
+        proposal = self.get_object(request, object_id)
+        if proposal is None or not self.has_change_permission(request, proposal):
+            raise PermissionDenied
+        return _decide(request, proposal)
 
 
-@require_POST
-def _decide(model_admin: ProposalAdmin, request, object_id):
-    # get_object reads the scoped queryset: another department's proposal is not found.
-    proposal = model_admin.get_object(request, object_id)
-    if proposal is None or not model_admin.has_change_permission(request, proposal):
-        raise PermissionDenied
+def _decide(request, proposal: Proposal):
     form = DecisionForm(request.POST)
     change_url = reverse("admin:events_proposal_change", args=[proposal.pk])
     if not form.is_valid():
