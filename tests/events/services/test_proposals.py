@@ -340,3 +340,14 @@ def test_the_purge_deletes_unconfirmed_proposals_and_erases_old_contacts(client,
     # The link of an anonymised proposal is dead.
     assert Proposal.from_token(pending.contact_token()) is None
     assert ProposalDecision.objects.filter(proposal=pending).exists()
+
+
+def test_the_nightly_purge_of_the_workers_purges_proposals_too(client):
+    from events.tasks import purge_registrations
+
+    forgotten = propose(client)
+    Proposal.objects.filter(pk=forgotten.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    purge_registrations(timestamp=0)
+    assert not Proposal.objects.exists()
