@@ -50,7 +50,7 @@ def build_proposal_message(
     context = {
         "kind": kind,
         "proposal": proposal,
-        "dates": list(proposal.dates.all()),
+        "dates": list(proposal.dates.select_related("event")),
         "decision": decision,
         "manage_url": manage_url(proposal),
         "privacy_url": settings.SITE_URL + reverse("donnees_personnelles"),

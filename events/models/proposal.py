@@ -205,6 +205,14 @@ class Proposal(models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def is_unconfirmed(self) -> bool:
+        return self.status == self.Status.UNCONFIRMED
+
+    @property
+    def awaits_changes(self) -> bool:
+        return self.status == self.Status.CHANGES_REQUESTED
+
+    @property
     def is_cancellable(self) -> bool:
         return self.status not in (self.Status.REFUSED, self.Status.CANCELLED)
 

@@ -120,7 +120,7 @@ def proposal_confirm(*, proposal: Proposal) -> bool:
     Returns whether it was confirmed now (False when it already was)."""
     with transaction.atomic():
         proposal = _locked(proposal)
-        if proposal.status != Proposal.Status.UNCONFIRMED:
+        if not proposal.is_unconfirmed:
             return False
         proposal.status = Proposal.Status.PENDING
         proposal.submitted_at = timezone.now()
@@ -141,14 +141,14 @@ def proposal_update(*, proposal: Proposal, data: ProposalData) -> Proposal:
                 f"« {proposal.get_status_display().lower()} »."
             )
         _write(proposal, data)
-        if proposal.status == Proposal.Status.CHANGES_REQUESTED:
+        if proposal.awaits_changes:
             proposal.status = Proposal.Status.PENDING
             proposal.submitted_at = timezone.now()
             proposal.save()
             _record(proposal, Action.RESUBMITTED)
         else:
             _record(proposal, Action.EDITED)
-        if proposal.status != Proposal.Status.UNCONFIRMED:
+        if not proposal.is_unconfirmed:
             _refresh_flags(proposal)
     return proposal
 

@@ -142,6 +142,16 @@ def test_the_queue_shows_each_proposals_age_and_flags_escaped(client, lyon_agenc
     assert "Enregistrer la décision" in page
 
 
+def test_the_queue_filters_on_each_flag(client, national_user, in_lyon):
+    far = confirmed(client, title="Forum à Monaco", postcode="98000", city="Monaco")
+    client.force_login(national_user)
+    url = reverse("admin:events_proposal_changelist")
+    response = client.get(url, {"signalement": "hors_departements"})
+    assert list(response.context["cl"].result_list) == [far]
+    response = client.get(url, {"signalement": "aucun"})
+    assert list(response.context["cl"].result_list) == [in_lyon]
+
+
 # -- the three decisions ------------------------------------------------------------------------
 
 

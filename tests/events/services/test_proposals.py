@@ -156,6 +156,7 @@ def test_publishing_makes_one_published_event_per_date_under_the_partner(pending
     run_queued_emails()
     assert mail.outbox[-1].subject == "Votre événement est publié : Portes ouvertes de l'EHPAD"
     assert "Merci !" in mail.outbox[-1].body
+    assert events[0].get_absolute_url() in mail.outbox[-1].body
 
 
 def test_a_second_proposal_of_the_same_partner_reuses_its_organiser(client, agency_user):
