@@ -66,3 +66,46 @@ def test_a_partner_proposes_an_event_on_two_days_and_confirms_it(page, week):
     assert "mardi 23 avril 2030" in page.locator("main").inner_text()
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.PENDING
+
+
+@pytest.fixture
+def queue(week, fast_password_hasher):
+    """A confirmed proposal in Lyon, and the session of the Lyon agency (Rhône)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from events.services.proposals import proposal_confirm
+    from tests.events.services.test_proposals import propose
+    from tests.factories import OrganiserFactory, staff_user
+
+    proposal = propose(Client())
+    proposal_confirm(proposal=proposal)
+    lyon = OrganiserFactory(name="France Travail Lyon", department_id="69")
+    client = Client()
+    client.force_login(staff_user("agence-lyon", group="Agence", organiser=lyon))
+    return proposal, client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def test_an_agency_publishes_a_proposal_from_its_queue(new_context, queue):
+    from django.conf import settings
+
+    from events.models import Event
+    from tests.browser.test_checkin import context_url
+
+    proposal, session = queue
+    context = new_context()
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": context_url(context)}]
+    )
+    page = context.new_page()
+    page.goto("/admin/events/proposal/")
+    page.get_by_role("link", name="Portes ouvertes de l'EHPAD").click()
+    page.get_by_role("radio", name=re.compile("Publier")).check()
+    page.get_by_label("Message au contact").fill("Bienvenue dans la Semaine !")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+
+    assert "Proposition publiée : 2 événements" in page.locator(".messagelist").inner_text()
+    assert page.get_by_role("button", name="Enregistrer la décision").count() == 0
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PUBLISHED
+    assert Event.objects.published().count() == 2
