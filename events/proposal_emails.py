@@ -14,12 +14,20 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from procrastinate import JobContext
 from procrastinate.contrib.django import app
 
 from events.models import Proposal, ProposalDecision
-from semaine.mail import DeliveryRetry, delivery_error, message_id, smtp_code
+from semaine.mail import (
+    DeliveryRetry,
+    delivery_error,
+    describe_failure,
+    is_permanent,
+    last_attempt,
+    message_id,
+    smtp_code,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +84,8 @@ def send_proposal_queued(
     *, kind: str, proposal_id: int, decision_id: int | None, job_id: int, attempts: int = 0
 ) -> bool:
     """Send one queued e-mail (what the worker runs). False when it is no longer due (the
-    proposal deleted or anonymised, or its state moved on); raises on failure."""
+    proposal deleted or anonymised, or its state moved on); raises on failure, after recording
+    a refusal for good (or the last attempt) on the proposal, for its moderators to see."""
     proposal = Proposal.objects.filter(pk=proposal_id, anonymised_at__isnull=True).first()
     if proposal is None or proposal.status not in DUE_WHILE.get(kind, (proposal.status,)):
         logger.info("%s e-mail of proposal %s dropped: no longer due", kind, proposal_id)
@@ -97,6 +106,10 @@ def send_proposal_queued(
             type(exc).__name__,
             smtp_code(exc) or "",
         )
+        if is_permanent(exc) or last_attempt(attempts):
+            Proposal.objects.filter(pk=proposal_id).update(
+                email_failed_at=timezone.now(), email_failure=describe_failure(exc)[:200]
+            )
         raise delivery_error(exc) from None
     logger.info("%s e-mail of proposal %s sent", kind, proposal_id)
     return True

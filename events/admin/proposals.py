@@ -91,6 +91,8 @@ class ProposalAdmin(FrenchTitlesMixin, ScopedObjectsMixin, admin.ModelAdmin):
                     "contact_name",
                     "contact_email",
                     "contact_phone",
+                    "email_failure",
+                    "email_failed_at",
                 ]
             },
         ),
@@ -164,11 +166,12 @@ class ProposalAdmin(FrenchTitlesMixin, ScopedObjectsMixin, admin.ModelAdmin):
 
     @admin.display(description="signalements")
     def flags_display(self, obj):
+        flags = obj.get_flags_display()
+        if obj.email_failed_at:
+            flags.append("E-mail au contact non délivré")
         return (
             format_html_join(
-                " ",
-                '<strong class="proposal-flag">⚠ {}</strong>',
-                ((f,) for f in obj.get_flags_display()),
+                " ", '<strong class="proposal-flag">⚠ {}</strong>', ((f,) for f in flags)
             )
             or "—"
         )

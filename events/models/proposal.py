@@ -152,6 +152,10 @@ class Proposal(models.Model):
     # When it last reached the moderators (address confirmed, or changes resubmitted): its age.
     submitted_at = models.DateTimeField("soumise le", null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True, editable=False)
+    # An e-mail to the contact the mail server refused for good, or gave up on after the
+    # retries (events.proposal_emails): what moderators see, so that they phone instead.
+    email_failed_at = models.DateTimeField("e-mail non délivré le", null=True, blank=True)
+    email_failure = models.CharField("e-mail non délivré", max_length=200, blank=True)
 
     objects = ProposalQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ moderator sees, the e-mails (queued in the write's transaction, sent by the work
 purge of the contact's data."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -352,3 +353,38 @@ def test_the_nightly_purge_of_the_workers_purges_proposals_too(client):
     )
     purge_registrations(timestamp=0)
     assert not Proposal.objects.exists()
+
+
+# -- the e-mails' jobs ----------------------------------------------------------------------------
+
+
+def test_a_job_carries_ids_never_an_address(client):
+    from django.db import connection
+
+    proposal = propose(client)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT args FROM procrastinate_jobs WHERE task_name = %s",
+            ["events.proposal_emails.deliver_proposal"],
+        )
+        (args,) = [json.loads(a) if isinstance(a, str) else a for (a,) in cursor.fetchall()]
+    assert args == {"kind": "confirm", "proposal_id": proposal.pk, "decision_id": None}
+
+
+def test_an_address_refused_for_good_is_recorded_for_the_moderators(client, monkeypatch):
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from semaine.mail import PermanentDeliveryError
+
+    def refuse(self, messages):
+        raise smtplib.SMTPRecipientsRefused({"x@y": (550, b"unknown")})
+
+    proposal = propose(client)
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    with pytest.raises(PermanentDeliveryError):
+        run_queued_emails()
+    proposal.refresh_from_db()
+    assert proposal.email_failed_at is not None
+    assert proposal.email_failure == "Adresse refusée par le serveur de messagerie (code 550)"
