@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from events.models import Proposal
+from tests.browser.conftest import axe_violations
 from tests.conftest import run_queued_emails
 from tests.factories import edition
 
@@ -64,6 +65,8 @@ def test_a_partner_proposes_an_event_on_two_days_and_confirms_it(page, week):
     page.get_by_role("button", name="Confirmer et transmettre ma proposition").click()
     assert "votre proposition est transmise" in page.locator("[role=status]").inner_text()
     assert "mardi 23 avril 2030" in page.locator("main").inner_text()
+    count, report = axe_violations(page)
+    assert count == 0, report
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.PENDING
 
