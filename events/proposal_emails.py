@@ -19,6 +19,7 @@ from procrastinate import JobContext
 from procrastinate.contrib.django import app
 
 from events.models import Proposal, ProposalDecision
+from events.models.proposal import UNCONFIRMED_DAYS
 from semaine.mail import (
     DeliveryRetry,
     delivery_error,
@@ -63,6 +64,7 @@ def build_proposal_message(
         "manage_url": manage_url(proposal),
         "privacy_url": settings.SITE_URL + reverse("donnees_personnelles"),
         "site_url": settings.SITE_URL,
+        "unconfirmed_days": UNCONFIRMED_DAYS,
     }
     with translation.override("fr"):
         text = render_to_string(f"emails/proposal_{kind}.txt", context)

@@ -25,6 +25,8 @@ from semaine.models import Department, Edition, Region, Trade
 CONTACT_TOKEN_SALT = "events.proposal.contact"  # noqa: S105 - a namespace, not a secret
 # The contact's link works this long: the week, its preparation and the months after it.
 CONTACT_TOKEN_MAX_AGE = datetime.timedelta(days=365)
+# A proposal whose address nobody confirmed is deleted after this long (the nightly purge).
+UNCONFIRMED_DAYS = 7
 # Postcodes of places beyond the 101 departments: 975–978 (overseas collectivities), 98xxx
 # (Monaco, the Pacific). Accepted, flagged for the moderator.
 OUTSIDE_DEPARTMENTS_POSTCODE = re.compile(r"97[5-8][0-9]{2}|98[0-9]{3}")

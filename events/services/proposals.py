@@ -15,11 +15,10 @@ from django.utils import timezone
 
 from events import proposal_emails
 from events.models import Event, Organiser, Proposal, ProposalDate, ProposalDecision
+from events.models.proposal import UNCONFIRMED_DAYS
 from events.services.events import event_cancel
 from semaine.models import Edition
 
-# A proposal whose address nobody confirmed is deleted after this long.
-UNCONFIRMED_DAYS = 7
 Action = ProposalDecision.Action
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from events.models import Proposal, Registration
+from events.models.proposal import UNCONFIRMED_DAYS
 from events.proposal_forms import ProposalForm, date_formset, proposal_data
 from events.services.proposals import (
     ProposalError,
@@ -61,7 +62,7 @@ def propose(request):
 def proposal_sent(request):
     if not request.session.get(SESSION_KEY):
         return redirect("events:propose")
-    return render(request, "events/proposal_sent.html")
+    return render(request, "events/proposal_sent.html", {"unconfirmed_days": UNCONFIRMED_DAYS})
 
 
 def _proposal(token) -> Proposal:

@@ -117,6 +117,7 @@ def test_a_proposal_reaches_the_moderators_only_once_its_address_is_confirmed(cl
     (message,) = mail.outbox
     assert message.to == ["claire.dupont@tilleuls.example"]
     assert "Confirmez votre proposition" in message.subject
+    assert "Sans confirmation sous 7 jours, la proposition est effacée." in message.body
     page = manage_path(message)
     # Opening the link (a mail scanner does) confirms nothing: the button does.
     assert client.get(page).status_code == 200
