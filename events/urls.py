@@ -18,6 +18,11 @@ urlpatterns = [
     path("proposer/envoyee/", proposals.proposal_sent, name="proposal_sent"),
     path("proposer/suivi/<str:token>/", proposals.proposal_manage, name="proposal_manage"),
     path("proposer/suivi/<str:token>/modifier/", proposals.proposal_edit, name="proposal_edit"),
+    path(
+        "proposer/suivi/<str:token>/inscrits.csv",
+        proposals.proposal_registrants_csv,
+        name="proposal_registrants_csv",
+    ),
     path("<int:pk>/inscription/", registration.register, name="register"),
     path(
         "<int:pk>/inscription/confirmation/",

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from events.exports.registrants import registrants_csv_response
 from events.models import Proposal, Registration
 from events.models.proposal import UNCONFIRMED_DAYS
 from events.proposal_forms import ProposalForm, date_formset, proposal_data
@@ -19,6 +20,7 @@ from events.services.proposals import (
     proposal_update,
 )
 from semaine.db_router import reads_primary
+from semaine.ratelimit import rate_limited
 from semaine.ratelimit import retry_after as rate_limit_retry_after
 
 SESSION_KEY = "proposal_sent"
@@ -72,12 +74,16 @@ def _proposal(token) -> Proposal:
     return proposal
 
 
+def _registrations(proposal: Proposal):
+    """The registrants (not cancelled) of the events published from `proposal`."""
+    return Registration.objects.filter(event__in=proposal_events(proposal)).active()
+
+
 def _manage_context(proposal: Proposal, token: str, **more) -> dict:
     events = list(proposal_events(proposal).select_related("department"))
     registrations = (
-        Registration.objects.filter(event__in=events)
-        .active()
-        .select_related("event")
+        _registrations(proposal)
+        .select_related("event", "event__department")
         .order_by("event__start", "last_name", "first_name")
         if events
         else []
@@ -148,3 +154,15 @@ def proposal_edit(request, token):
         else:
             return redirect("events:proposal_manage", token=token)
     return _form_page(request, form, formset, proposal=proposal, token=token, status=400)
+
+
+@reads_primary
+@never_cache
+@rate_limited("export")
+@require_http_methods(["GET", "HEAD"])
+def proposal_registrants_csv(request, token):
+    """The registrants of the contact's events as the admin exports them (CSV for Excel)."""
+    proposal = _proposal(token)
+    return registrants_csv_response(
+        _registrations(proposal), f"inscrits-proposition-{proposal.pk}.csv"
+    )

@@ -23,7 +23,7 @@ from events.services.proposals import (
     proposals_purge,
 )
 from tests.conftest import register_confirmed, run_queued_emails
-from tests.factories import EventFactory, edition
+from tests.factories import EventFactory, content_of, edition
 
 pytestmark = pytest.mark.django_db
 
@@ -241,6 +241,10 @@ def test_the_contact_cancels_the_published_event_and_its_registrants_are_told(
     response = client.get(page)
     # The contact sees who registered to their event.
     assert "lea@example.org" in response.content.decode()
+
+    csv_url = reverse("events:proposal_registrants_csv", kwargs={"token": pending.contact_token()})
+    export = content_of(client.get(csv_url)).decode("utf-8-sig")
+    assert "lea@example.org" in export and export.startswith("événement;date;")
 
     response = client.post(page, {"action": "cancel"})
     assert response.status_code == 200
