@@ -146,3 +146,21 @@ def test_nothing_of_a_proposal_is_public_before_publication(client, agency_user)
     for url in public:
         body = content_of(client.get(url)).decode("utf-8-sig")
         assert title in body or slug in body, url
+
+
+@pytest.mark.parametrize("total", ["abc", "100000", None])
+def test_tampered_date_lines_are_a_400_never_a_500(client, total):
+    response = post(client, **{"dates-TOTAL_FORMS": total})
+    assert response.status_code in (302, 400)
+    if total is None:
+        assert response.status_code == 400
+    assert Proposal.objects.count() <= 1
+
+
+def test_an_unknown_action_on_the_contacts_page_changes_nothing(client):
+    proposal = propose(client)
+    page = reverse("events:proposal_manage", kwargs={"token": proposal.contact_token()})
+    response = client.post(page, {"action": "publish"})
+    assert response.status_code == 400
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.UNCONFIRMED
