@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from events.models import Event, Organiser, Registration
+from events.models import Event, Organiser, Proposal, ProposalDate, ProposalDecision, Registration
 from semaine.bulk import copy_insert
 from semaine.demo_places import PLACES, STREETS, demo_place
 from semaine.geo.locate import LocationSource
@@ -307,6 +307,113 @@ def seed_registrations() -> int:
             Event.objects.filter(pk=event.pk).update(confirmed_onsite=confirmed)
         Registration.objects.bulk_create(registrations)
     return len(registrations)
+
+
+# Partners' proposals waiting in the moderation queue: (organisation, kind, title, type, place
+# (venue, address, postcode, city, department), days into the edition, waiting days, state).
+DEMO_PROPOSALS = [
+    (
+        "EHPAD Les Tilleuls",
+        Proposal.Kind.EMPLOYER,
+        "Portes ouvertes de l'EHPAD : les métiers du grand âge",
+        Event.Type.PORTES_OUVERTES,
+        ("EHPAD Les Tilleuls", "14 rue Garibaldi", "69006", "Lyon", "69"),
+        (1, 3),
+        4,
+        Proposal.Status.PENDING,
+    ),
+    (
+        "IFSI des Hospices civils",
+        Proposal.Kind.TRAINING,
+        "Devenir infirmier : rencontre avec les formateurs de l'IFSI",
+        Event.Type.REUNION_INFORMATION,
+        ("IFSI Esquirol", "1 rue Esquirol", "69003", "Lyon", "69"),
+        (2,),
+        1,
+        Proposal.Status.PENDING,
+    ),
+    (
+        "Association Aide à domicile Provence",
+        Proposal.Kind.ASSOCIATION,
+        "Job dating aide à domicile",
+        Event.Type.JOB_DATING,
+        ("Maison des associations", "93 La Canebière", "13001", "Marseille", "13"),
+        (0, 12),  # the second day falls after the week: flagged
+        2,
+        Proposal.Status.PENDING,
+    ),
+    (
+        "Centre hospitalier de Villefranche",
+        Proposal.Kind.PUBLIC_BODY,
+        "Visite du service de soins de suite",
+        Event.Type.VISITE_ENTREPRISE,
+        ("Centre hospitalier", "Plateau d'Ouilly", "69400", "Gleizé", "69"),
+        (3,),
+        6,
+        Proposal.Status.CHANGES_REQUESTED,
+    ),
+]
+
+
+def seed_proposals(edition: Edition) -> int:
+    """A few partners' proposals in the moderation queue of the demo agencies (Lyon, Marseille),
+    one flagged, one sent back for changes. Idempotent: made once."""
+    if Proposal.objects.filter(contact_email__endswith=DEMO_EMAIL_DOMAIN).exists():
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        for n, (name, kind, title, type_, place, days, waiting, status) in enumerate(
+            DEMO_PROPOSALS
+        ):
+            venue, address, postcode, city, department = place
+            proposal = Proposal.objects.create(
+                organisation_name=name,
+                organisation_kind=kind,
+                contact_name=f"{FIRST_NAMES[n]} {LAST_NAMES[n]}",
+                contact_email=f"contact-{n}{DEMO_EMAIL_DOMAIN}",
+                contact_phone="04 00 00 00 00",
+                title=title,
+                description="Présentation des métiers, visite et échanges avec les équipes.",
+                type=type_,
+                venue_name=venue,
+                address=address,
+                postcode=postcode,
+                city=city,
+                department_id=department,
+                capacity_onsite=20,
+                edition=edition,
+                status=status,
+                submitted_at=now - datetime.timedelta(days=waiting),
+                flags=[Proposal.Flag.OUTSIDE_WEEK] if max(days) > 4 else [],
+            )
+            zone = proposal.tzinfo
+            ProposalDate.objects.bulk_create(
+                ProposalDate(
+                    proposal=proposal,
+                    start=datetime.datetime.combine(
+                        edition.start_date + datetime.timedelta(days=day),
+                        datetime.time(9, 30),
+                        tzinfo=zone,
+                    ),
+                    end=datetime.datetime.combine(
+                        edition.start_date + datetime.timedelta(days=day),
+                        datetime.time(12),
+                        tzinfo=zone,
+                    ),
+                )
+                for day in days
+            )
+            actions = [ProposalDecision.Action.SUBMITTED, ProposalDecision.Action.CONFIRMED]
+            for action in actions:
+                ProposalDecision.objects.create(proposal=proposal, action=action)
+            if status == Proposal.Status.CHANGES_REQUESTED:
+                ProposalDecision.objects.create(
+                    proposal=proposal,
+                    action=ProposalDecision.Action.CHANGES_REQUESTED,
+                    username="agence-lyon",
+                    message="Précisez le bâtiment et l'étage du rendez-vous.",
+                )
+    return len(DEMO_PROPOSALS)
 
 
 def now_date() -> datetime.date:

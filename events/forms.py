@@ -1,17 +1,14 @@
 """The jobseeker's registration form: few fields, French messages, a honeypot against bots;
 and the admin's form that sets up a new staff member."""
 
-import re
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from events import scoping
 from events.models import Event, Registration
+from events.models.rules import PHONE_RE
 from events.services.registration import registration_modes
-
-PHONE_RE = re.compile(r"^\+?[0-9 .()\-]{6,20}$")
 
 
 def seats_text(left: int | None) -> str:

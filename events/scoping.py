@@ -8,7 +8,7 @@ import dataclasses
 
 from django.db.models import Q, QuerySet
 
-from events.models import Event, Organiser, Registration, StaffProfile
+from events.models import Event, Organiser, Proposal, Registration, StaffProfile
 
 GROUP_AGENCY = "Agence"
 GROUP_REGIONAL = "Coordination régionale"
@@ -95,6 +95,29 @@ def may_edit_event(user, event: Event) -> bool:
     """Whether `user` may edit `event` in the admin: the right to change events, in scope (the
     draft preview of its public page follows the same rule)."""
     return user.has_perm("events.change_event") and event_in_scope(user, event)
+
+
+def proposals_in_scope(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The partners' proposals `user` moderates: those placed in their agency's department, or
+    in their region; all of them for national staff. A proposal outside the 101 departments is
+    national staff's alone. (An agency's scope is its organiser's events, but a proposal has no
+    organiser yet: the place decides.)"""
+    queryset = Proposal.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.everything:
+        return queryset
+    q = Q(pk__in=[])
+    if scope.organiser_id:
+        department = (
+            Organiser.objects.filter(pk=scope.organiser_id, kind=Organiser.Kind.AGENCY)
+            .values_list("department_id", flat=True)
+            .first()
+        )
+        if department:
+            q |= Q(department_id=department)
+    if scope.region_code:
+        q |= Q(region_id=scope.region_code)
+    return queryset.filter(q)
 
 
 def organisers_in_scope(user, queryset: QuerySet | None = None) -> QuerySet:

@@ -14,6 +14,7 @@ from procrastinate.contrib.django import app
 from events.facets import SUMMARY
 from events.services.attendance import attendance_purge
 from events.services.followup import followups_queue
+from events.services.proposals import proposals_purge
 from events.services.registration import (
     registrations_expire,
     registrations_purge,
@@ -54,10 +55,14 @@ def queue_reminders(timestamp: int) -> int:
 @app.periodic(cron="30 3 * * *")
 @app.task(queue="periodic", queueing_lock="events.purge_registrations")
 def purge_registrations(timestamp: int) -> int:
-    """Every night: anonymise the registrations and walk-ins past the retention period."""
+    """Every night: anonymise the registrations and walk-ins past the retention period; delete
+    the partners' proposals never confirmed and erase the contact of the old ones."""
     count = registrations_purge()
     walk_ins = attendance_purge()
-    logger.info("%d registration(s), %d walk-in(s) anonymised", count, walk_ins)
+    proposals = proposals_purge()
+    logger.info(
+        "%d registration(s), %d walk-in(s), %d proposal(s) purged", count, walk_ins, proposals
+    )
     return count
 
 

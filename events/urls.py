@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from events.views import detail, exports, feeds, listing, programme, registration
+from events.views import detail, exports, feeds, listing, programme, proposals, registration
 
 app_name = "events"
 
@@ -13,6 +13,16 @@ urlpatterns = [
     path("programme.pdf", programme.programme_pdf, name="programme_pdf"),
     # Exports of the listing's selection; before the detail route. Other formats: 404.
     re_path(r"^export\.(?P<fmt>csv|xlsx|ics|json)$", exports.export, name="export"),
+    # Partners propose their events; their contact follows them through a signed link.
+    path("proposer/", proposals.propose, name="propose"),
+    path("proposer/envoyee/", proposals.proposal_sent, name="proposal_sent"),
+    path("proposer/suivi/<str:token>/", proposals.proposal_manage, name="proposal_manage"),
+    path("proposer/suivi/<str:token>/modifier/", proposals.proposal_edit, name="proposal_edit"),
+    path(
+        "proposer/suivi/<str:token>/inscrits.csv",
+        proposals.proposal_registrants_csv,
+        name="proposal_registrants_csv",
+    ),
     path("<int:pk>/inscription/", registration.register, name="register"),
     path(
         "<int:pk>/inscription/confirmation/",

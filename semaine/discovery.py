@@ -23,6 +23,8 @@ ROBOTS_DISALLOW = (
     "/evenements/programme.pdf",
     "/evenements/*.ics",
     "/evenements/*/inscription/",
+    # A partner's private page (its signed link); the proposal form itself may be found.
+    "/evenements/proposer/suivi/",
     "/inscriptions/",
     "/widget/",
 )

@@ -447,6 +447,8 @@ RATELIMIT_FAIL_OPEN = True
 REGISTRATION_RATE_LIMIT = _rate("REGISTRATION_RATE_LIMIT", "20/h")
 # « Prévenez-moi » subscriptions (POSTs of /alertes/nouvelle/) per IP address and period.
 ALERT_RATE_LIMIT = _rate("ALERT_RATE_LIMIT", "10/h")
+# Partners' event proposals (/evenements/proposer/) POSTed per IP address and period.
+PROPOSAL_RATE_LIMIT = _rate("PROPOSAL_RATE_LIMIT", "10/h")
 # Exports (/evenements/export.*): a partner refreshing feeds and files stays far below.
 EXPORT_RATE_LIMIT = _rate("EXPORT_RATE_LIMIT", "300/h")
 # JSON API (/api/...): a partner's site fetching pages stays far below.

@@ -148,20 +148,22 @@ def _empty_task_queue_after_committed_tests(request, django_db_blocker):
 
 def run_queued_emails(*, after_job: int = 0) -> int:
     """Send, as a worker would, the e-mails queued so far (to registrants, staff invitations,
-    alerts), reading their jobs through the test's own connection (so, inside its
-    transaction: what was queued is what a commit would have queued). A job sent is deleted,
-    as the worker deletes a successful job; a failure is raised and its job left in the queue.
+    partners' proposals and alerts), reading their jobs through the test's own connection (so,
+    inside its transaction: what was queued is what a commit would have queued). A job sent is
+    deleted, as the worker deletes a successful job; a failure is raised and its job left in the
+    queue.
     Returns the number of jobs run (those after job `after_job`)."""
     from django.db import connection
 
     from alerts import emails as alert_emails
-    from events import emails
+    from events import emails, proposal_emails
 
     senders = {
         emails.deliver.name: emails.send_queued,
         emails.deliver_invitation.name: emails.send_invitation,
         alert_emails.deliver_alert_email.name: alert_emails.send_alert_email,
         alert_emails.deliver_digest.name: alert_emails.send_digest,
+        proposal_emails.deliver_proposal.name: proposal_emails.send_proposal_queued,
     }
     with connection.cursor() as cursor:
         cursor.execute(

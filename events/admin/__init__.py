@@ -5,4 +5,4 @@ history and export views all go through `get_queryset`), object permissions, for
 the form's own validation, imports and the registrants' CSV export.
 """
 
-from events.admin import audit, events, people, registrations  # noqa: F401 - registers the admins
+from events.admin import audit, events, people, proposals, registrations  # noqa: F401 - registers the admins

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path
 
-from events.admin.registrations import registrants_csv_response
+from events.exports.registrants import registrants_csv_response
 from events.models import Event, RegistrantAccess, Registration
 from events.scoping import registrations_in_scope
 from events.services.audit import record_registrant_access

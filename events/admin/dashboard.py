@@ -13,7 +13,13 @@ from django.urls import path, reverse
 from events import stats
 from events.models import Event, Registration
 from events.models.querysets import AT_RISK_DAYS, AT_RISK_FILL
-from events.scoping import events_in_scope, registrations_in_scope, scope_for
+from events.scoping import (
+    events_in_scope,
+    proposals_in_scope,
+    registrations_in_scope,
+    scope_for,
+)
+from events.services.proposals import pending_by_department
 from semaine.models import Edition
 from semaine.spreadsheets import table_csv, table_xlsx
 
@@ -121,9 +127,13 @@ class EventDashboardMixin:
         for table in (figures["by_organiser"], figures["by_department"]):
             for line in [*table["lines"], table["total"]]:
                 line.links = figure_links(table["grouping"], line, edition)
+        # The partners' proposals waiting in the user's queue, per department's agencies.
+        pending = pending_by_department(proposals_in_scope(request.user))
         context = {
             **self.admin_site.each_context(request),
             **figures,
+            "pending_proposals": pending,
+            "pending_proposals_total": sum(line.count for line in pending),
             "title": "Tableau de bord",
             "opts": self.model._meta,
             "editions": editions,

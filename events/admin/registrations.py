@@ -1,11 +1,9 @@
 """Registrations in the admin (read-only personal data, the actions the rules allow) and the
 registrants' CSV export."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -19,6 +17,7 @@ from events.admin.registrant_filters import (
     as_id,
 )
 from events.admin.scoped import ScopedEventsMixin
+from events.exports.registrants import registrants_csv_response
 from events.models import Event, RegistrantAccess, Registration
 from events.scoping import events_in_scope, registrations_in_scope
 from events.services.audit import record_registrant_access
@@ -28,66 +27,6 @@ from events.services.registrant_actions import (
     registration_actions,
 )
 from semaine.admin.mixins import FrenchTitlesMixin
-from semaine.spreadsheets import neutralise
-
-# -- registrants' CSV ---------------------------------------------------------------------------
-
-REGISTRANT_COLUMNS = [
-    "événement",
-    "date",
-    "organisateur",
-    "prénom",
-    "nom",
-    "e-mail",
-    "téléphone",
-    "participation",
-    "situation",
-    "accepte d'être contacté·e",
-    "statut",
-    "inscrit le",
-    "présence",
-]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def registrants_csv_response(registrations, filename: str) -> StreamingHttpResponse:
-    """Registrants as an Excel-friendly CSV (UTF-8 with BOM, `;`), streamed row by row."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    rows = (
-        registrations.select_related("event", "event__organiser", "event__department")
-        .order_by("event__start", "event_id", "created_at", "id")
-        .iterator(chunk_size=2000)
-    )
-
-    def lines():
-        yield "\ufeff" + writer.writerow(REGISTRANT_COLUMNS)
-        for r in rows:
-            yield writer.writerow(
-                [
-                    neutralise(r.event.title),
-                    r.event.local_start.strftime("%d/%m/%Y %H:%M"),
-                    neutralise(r.event.organiser.name),
-                    neutralise(r.first_name),
-                    neutralise(r.last_name),
-                    neutralise(r.email),
-                    neutralise(r.phone),
-                    r.get_mode_display(),
-                    r.get_situation_display(),
-                    "oui" if r.consent_contact else "non",
-                    r.get_status_display(),
-                    timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
-                    r.get_attendance_display() if r.is_confirmed else "",
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
 
 # -- registrations ------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from events.models.event import (
 )
 from events.models.message import EventMessage, EventMessageRecipient
 from events.models.organiser import Organiser
+from events.models.proposal import Proposal, ProposalDate, ProposalDecision
 from events.models.registration import Registration, RegistrationQuerySet, WalkIn
 from events.models.rules import MAX_DURATION
 from events.models.staff import RegistrantAccess, StaffProfile
@@ -29,6 +30,9 @@ __all__ = [
     "EventMessageRecipient",
     "EventQuerySet",
     "Organiser",
+    "Proposal",
+    "ProposalDate",
+    "ProposalDecision",
     "RegistrantAccess",
     "Registration",
     "RegistrationQuerySet",

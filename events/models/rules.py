@@ -5,6 +5,7 @@ next to the field at fault (`Event.clean()`, the registration services), read it
 """
 
 import datetime
+import re
 
 # No event of the week lasts longer.
 MAX_DURATION = datetime.timedelta(days=31)
@@ -25,3 +26,7 @@ ONLINE_HAS_NO_VENUE = (
 )
 
 ONE_REGISTRATION_PER_EMAIL = "Cette adresse e-mail est déjà inscrite à cet événement."
+
+# A phone number as people type it (spaces, dots, dashes, brackets, a leading +): the
+# registration and proposal forms.
+PHONE_RE = re.compile(r"^\+?[0-9 .()\-]{6,20}$")

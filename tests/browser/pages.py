@@ -38,6 +38,8 @@ def public_pages(site) -> dict[str, str | None]:
         "registration-form": _url("events:register", event.pk),
         "registration-form-with-errors": _url("events:register", event.pk),
         "registration-confirmation": _url("events:register", event.pk),
+        "proposal-form": _url("events:propose"),
+        "proposal-form-with-errors": _url("events:propose"),
         "offers-listing": _url("offers:list"),
         "offer-detail": offer.get_absolute_url() if offer and _url("offers:list") else None,
         "partners": _url("partners"),
@@ -66,6 +68,8 @@ PAGE_TYPES = [
     "registration-form",
     "registration-form-with-errors",
     "registration-confirmation",
+    "proposal-form",
+    "proposal-form-with-errors",
     "offers-listing",
     "offer-detail",
     "partners",
@@ -108,4 +112,9 @@ def visit(page, site, page_type) -> tuple[str, str] | None:
         response = navigation.value
         expected = 400 if page_type == "alert-form-with-errors" else 200
         assert response.status == expected, f"{page_type} answered {response.status}"
+    if page_type == "proposal-form-with-errors":
+        with page.expect_navigation() as navigation:
+            page.get_by_role("button", name="Envoyer ma proposition").click()
+        response = navigation.value
+        assert response.status == 400, f"{page_type} answered {response.status}"
     return page.url, response.text()

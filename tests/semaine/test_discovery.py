@@ -50,10 +50,13 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_path
         f"/evenements/{event.pk}.ics",
         f"/evenements/{event.pk}/inscription/",
         "/inscriptions/jeton/annuler/",
+        "/evenements/proposer/suivi/jeton/",
         "/widget/evenements/",
     ):
         assert not crawlable(rules, path), path
-        assert client.get(path).status_code != 404 or path.startswith("/inscriptions/"), path
+        assert client.get(path).status_code != 404 or path.startswith(
+            ("/inscriptions/", "/evenements/proposer/suivi/")
+        ), path
     for path in (
         "/",
         "/evenements/",
@@ -64,6 +67,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_path
         "/evenements/flux.atom",
         "/offres/",
         "/partenaires/",
+        "/evenements/proposer/",
         "/sitemap.xml",
     ):
         assert crawlable(rules, path), path

@@ -88,3 +88,17 @@ def test_home_page_shows_the_current_edition(client):
     assert f"{edition.end_date.year}" in html
     assert 'lang="fr"' in html
     assert "Aller au contenu" in html
+
+
+def test_demo_has_partners_proposals_in_the_demo_agencies_queues(client):
+    from events.models import Organiser, Proposal
+    from events.scoping import proposals_in_scope
+    from tests.factories import staff_user
+
+    call_command("seed_demo", size=50, offers=0)
+    call_command("seed_demo", size=50, offers=0)
+    assert Proposal.objects.count() == 4
+    lyon = Organiser.objects.get(name="France Travail Lyon")
+    queue = proposals_in_scope(staff_user("agence-demo", group="Agence", organiser=lyon))
+    assert queue.awaiting_moderation().count() == 2
+    assert Proposal.objects.filter(flags=["hors_semaine"]).count() == 1

@@ -40,9 +40,11 @@ class Command(BaseCommand):
             stdout=self.stdout if options["verbosity"] > 1 else None,
         )
         registrations_created = events_demo.seed_registrations()
+        proposals_created = events_demo.seed_proposals(events_demo.ensure_current_edition(today))
         self.stdout.write(
             f"seed_demo: {events_created} events, {offers_created} offers and "
-            f"{registrations_created} registrations created in {time.monotonic() - started:.1f} s"
+            f"{registrations_created} registrations, {proposals_created} partners' proposals "
+            f"created in {time.monotonic() - started:.1f} s"
         )
         try:
             accounts = events_demo.seed_accounts()

@@ -151,6 +151,7 @@ def test_purge_anonymises_registrations_of_events_finished_more_than_six_months_
 
     assert run("purge_registrations") == (
         "2 registration(s) anonymised.\n0 walk-in(s) anonymised.\n"
+        "0 proposal(s) deleted or anonymised.\n"
     )
 
     old_one.refresh_from_db()
@@ -166,6 +167,7 @@ def test_purge_anonymises_registrations_of_events_finished_more_than_six_months_
     assert recent_one.first_name == "Récent"
     assert run("purge_registrations") == (
         "0 registration(s) anonymised.\n0 walk-in(s) anonymised.\n"
+        "0 proposal(s) deleted or anonymised.\n"
     )
 
 
