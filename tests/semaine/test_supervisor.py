@@ -31,14 +31,14 @@ def supervise(tmp_path, *commands, startup_seconds=10):
 
 def test_a_command_failing_at_its_first_start_stops_everything(tmp_path):
     marker = tmp_path / "long"
-    process = supervise(tmp_path, ["sh", "-c", "exit 3"], ["sh", "-c", f"touch {marker}; sleep 60"])
+    # A duration no other process of the machine sleeps (a `sleep 60` of a shell nearby).
+    sleep = f"sleep 60.{os.getpid()}"
+    process = supervise(tmp_path, ["sh", "-c", "exit 3"], ["sh", "-c", f"touch {marker}; {sleep}"])
     process.wait(30)
     assert process.returncode == 3
     assert "failed to start: stopping" in process.stderr.read()
     assert not [
-        p
-        for p in psutil.process_iter(["cmdline"])
-        if "sleep 60" in " ".join(p.info["cmdline"] or [])
+        p for p in psutil.process_iter(["cmdline"]) if sleep in " ".join(p.info["cmdline"] or [])
     ]
 
 
