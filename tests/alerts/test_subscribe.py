@@ -5,8 +5,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.template.defaultfilters import date
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alerts.models import Alert, Subscriber
 from tests.conftest import run_queued_emails
@@ -46,6 +47,9 @@ def test_an_address_gets_nothing_but_the_confirmation_until_it_clicks(client):
     (message,) = mail.outbox
     assert message.to == ["lea@example.org"]
     assert message.subject.startswith("Confirmez votre alerte")
+    with translation.override("fr"):
+        until = date(timezone.localtime(alert.expires_at), "j F Y")
+    assert f"jusqu'au {until}" in message.body
     confirm = local(link_in(message, "/alertes/confirmer/"))
 
     # Opening the link (a mail scanner does) confirms nothing: a button does.
