@@ -8,9 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from events.exports.registrants import registrants_csv_response
-from events.models import Proposal, Registration
+from events.models import Proposal, RegistrantAccess, Registration
 from events.models.proposal import UNCONFIRMED_DAYS
 from events.proposal_forms import ProposalForm, date_formset, proposal_data
+from events.services.audit import record_contact_access
 from events.services.proposals import (
     ProposalError,
     proposal_cancel,
@@ -82,12 +83,19 @@ def _registrations(proposal: Proposal):
 def _manage_context(proposal: Proposal, token: str, **more) -> dict:
     events = list(proposal_events(proposal).select_related("department"))
     registrations = (
-        _registrations(proposal)
-        .select_related("event", "event__department")
-        .order_by("event__start", "last_name", "first_name")
+        list(
+            _registrations(proposal)
+            .select_related("event", "event__department")
+            .order_by("event__start", "last_name", "first_name")
+        )
         if events
         else []
     )
+    if registrations:
+        # People's names shown: recorded, as when staff open an event's registrants.
+        record_contact_access(
+            proposal, RegistrantAccess.Action.EVENT_PAGE, events, rows=len(registrations)
+        )
     return {
         "proposal": proposal,
         "token": token,
@@ -163,6 +171,11 @@ def proposal_edit(request, token):
 def proposal_registrants_csv(request, token):
     """The registrants of the contact's events as the admin exports them (CSV for Excel)."""
     proposal = _proposal(token)
-    return registrants_csv_response(
-        _registrations(proposal), f"inscrits-proposition-{proposal.pk}.csv"
+    registrations = _registrations(proposal)
+    record_contact_access(
+        proposal,
+        RegistrantAccess.Action.EXPORT,
+        proposal_events(proposal),
+        rows=registrations.count(),
     )
+    return registrants_csv_response(registrations, f"inscrits-proposition-{proposal.pk}.csv")

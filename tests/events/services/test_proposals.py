@@ -12,7 +12,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Event, Organiser, Proposal, ProposalDecision, Registration
+from events.models import (
+    Event,
+    Organiser,
+    Proposal,
+    ProposalDecision,
+    RegistrantAccess,
+    Registration,
+)
 from events.services.proposals import (
     ProposalError,
     proposal_cancel,
@@ -245,6 +252,14 @@ def test_the_contact_cancels_the_published_event_and_its_registrants_are_told(
     csv_url = reverse("events:proposal_registrants_csv", kwargs={"token": pending.contact_token()})
     export = content_of(client.get(csv_url)).decode("utf-8-sig")
     assert "lea@example.org" in export and export.startswith("événement;date;")
+    # Both are in the registrants' access record, as staff's views are, without a name.
+    accesses = RegistrantAccess.objects.order_by("pk")
+    assert [(a.action, a.event_id, a.rows, a.user_id) for a in accesses] == [
+        (action, event.pk, 1, None)
+        for action in (RegistrantAccess.Action.EVENT_PAGE, RegistrantAccess.Action.EXPORT)
+        for event in events
+    ]
+    assert {a.username for a in accesses} == {f"contact de la proposition n° {pending.pk}"}
 
     response = client.post(page, {"action": "cancel"})
     assert response.status_code == 200
