@@ -11,9 +11,8 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from procrastinate import JobContext
 from procrastinate.contrib.django import app
 
@@ -21,7 +20,15 @@ from alerts.models import Alert, Digest, Nature, Subscriber
 from alerts.selection import Selection
 from events.models import Event
 from offers.models import Offer
-from semaine.mail import DeliveryRetry, delivery_error, is_permanent, message_id, smtp_code
+from semaine.mail import (
+    DeliveryRetry,
+    build_email,
+    delivery_error,
+    is_permanent,
+    log_failure,
+    message_id,
+    require_transaction,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,35 +42,22 @@ SUBJECTS = {
 }
 
 
-def _subject(kind: str, **values) -> str:
-    # A line break in a header would be refused (and is an injection attempt anyway).
-    return " ".join(SUBJECTS[kind].format(**values).split())[:200]
-
-
 def _urls(alert: Alert) -> dict:
     token = alert.manage_token()
     return {
         "manage_url": settings.SITE_URL + reverse("alerts:manage", kwargs={"token": token}),
         "unsubscribe_url": settings.SITE_URL
         + reverse("alerts:unsubscribe", kwargs={"token": token}),
-        "listing_url": Selection.stored(alert.nature, alert.query).listing_url,
+        "listing_url": Selection.of(alert).listing_url,
         "privacy_url": settings.SITE_URL + reverse("donnees_personnelles"),
     }
 
 
 def _message(kind, to, subject, context, *, msgid="", headers=None) -> EmailMultiAlternatives:
-    with translation.override("fr"):
-        text = render_to_string(f"emails/alert_{kind}.txt", context)
-        html = render_to_string(f"emails/alert_{kind}.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers={**({"Message-ID": msgid} if msgid else {}), **(headers or {})},
+    # Subjects quote the selection's label: cut where a mail client would anyway.
+    return build_email(
+        f"emails/alert_{kind}", context, subject=subject[:200], to=to, msgid=msgid, headers=headers
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def build_alert_email(kind: str, alert: Alert, *, msgid: str = "") -> EmailMultiAlternatives:
@@ -75,7 +69,7 @@ def build_alert_email(kind: str, alert: Alert, *, msgid: str = "") -> EmailMulti
             "alerts:confirm", kwargs={"token": alert.confirm_token()}
         )
         context["confirm_days"] = settings.ALERT_CONFIRM_DAYS
-    subject = _subject(kind, label=alert.label)
+    subject = SUBJECTS[kind].format(label=alert.label)
     return _message(kind, alert.subscriber.email, subject, context, msgid=msgid)
 
 
@@ -87,7 +81,7 @@ def build_limit_email(subscriber: Subscriber, *, msgid: str = "") -> EmailMultiA
         "limit": settings.ALERTS_PER_ADDRESS,
         "privacy_url": settings.SITE_URL + reverse("donnees_personnelles"),
     }
-    return _message("limit", subscriber.email, _subject("limit"), context, msgid=msgid)
+    return _message("limit", subscriber.email, SUBJECTS["limit"], context, msgid=msgid)
 
 
 def _items(digest: Digest, shown: int) -> tuple[list, int]:
@@ -125,7 +119,7 @@ def build_digest(digest: Digest, *, msgid: str = "") -> EmailMultiAlternatives |
         "expires_at": timezone.localtime(alert.expires_at),
         **urls,
     }
-    subject = _subject("digest", what=what, label=alert.label)
+    subject = SUBJECTS["digest"].format(what=what, label=alert.label)
     headers = {
         # RFC 8058: the mail client's « Se désabonner » POSTs to this link, no page to open.
         "List-Unsubscribe": f"<{urls['unsubscribe_url']}>",
@@ -140,10 +134,7 @@ def build_digest(digest: Digest, *, msgid: str = "") -> EmailMultiAlternatives |
 
 
 def _failed(what: str, subscriber_id: int, attempts: int, exc: Exception):
-    # The class name and code only: SMTP errors quote the recipient's address.
-    logger.warning(
-        "%s not sent (attempt %d): %s %s", what, attempts + 1, type(exc).__name__, smtp_code(exc)
-    )
+    log_failure(logger, what, attempts, exc)
     if is_permanent(exc):
         Subscriber.objects.filter(pk=subscriber_id).mark_bounced()
     raise delivery_error(exc) from None
@@ -239,24 +230,19 @@ def deliver_digest(context: JobContext, *, digest_id: int) -> bool:
     return send_digest(digest_id=digest_id, job_id=job.id, attempts=job.attempts)
 
 
-def _in_transaction(what: str) -> None:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(f"{what} belongs in the transaction of the write it announces")
-
-
 def queue_alert_email(kind: str, alert: Alert) -> int:
-    _in_transaction("queue_alert_email()")
+    require_transaction("queue_alert_email()")
     return deliver_alert_email.defer(kind=kind, alert_id=alert.pk)
 
 
 def queue_limit_email(subscriber: Subscriber) -> int:
-    _in_transaction("queue_limit_email()")
+    require_transaction("queue_limit_email()")
     return deliver_alert_email.defer(kind="limit", subscriber_id=subscriber.pk)
 
 
 def queue_digests(digest_ids: list[int]) -> None:
     """Queue the digests planned in the current transaction, in one statement."""
-    _in_transaction("queue_digests()")
+    require_transaction("queue_digests()")
     if digest_ids:
         app.job_manager.batch_defer_jobs(
             [deliver_digest.configure().make_new_job(digest_id=pk) for pk in digest_ids]

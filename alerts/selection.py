@@ -81,6 +81,11 @@ class Selection:
     def stored(cls, nature: str, query: str) -> "Selection":
         return cls(nature, parse_qsl(query))
 
+    @classmethod
+    def of(cls, alert) -> "Selection":
+        """The selection an alert follows."""
+        return cls.stored(alert.nature, alert.query)
+
     @property
     def filterset(self) -> ListingFilterSet:
         if self._filterset is None:

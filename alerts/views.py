@@ -101,7 +101,7 @@ def confirm(request, token):
         request,
         "alerts/confirm.html",
         {
-            **_selection_context(Selection.stored(alert.nature, alert.query)),
+            **_selection_context(Selection.of(alert)),
             "alert": alert,
             "just_confirmed": just_confirmed,
             "manage_token": alert.manage_token(),
@@ -122,7 +122,7 @@ def manage(request, token):
     if request.method == "POST":
         if request.POST.get("action") == "delete":
             alert_delete(alert=alert)
-            return render(request, "alerts/deleted.html", _selection_context(_stored(alert)))
+            return render(request, "alerts/deleted.html", _selection_context(Selection.of(alert)))
         if request.POST.get("action") == "resume":
             alert_resume(alert=alert)
             return redirect("alerts:manage", token=token)
@@ -130,7 +130,7 @@ def manage(request, token):
         request,
         "alerts/manage.html",
         {
-            **_selection_context(_stored(alert)),
+            **_selection_context(Selection.of(alert)),
             "alert": alert,
             "token": token,
             "paused": alert.subscriber.bounced_at is not None,
@@ -139,7 +139,7 @@ def manage(request, token):
 
 
 def _stored(alert: Alert) -> Selection:
-    return Selection.stored(alert.nature, alert.query)
+    return Selection.of(alert)
 
 
 def _gone(request, token: str, exc: AlertLinkError):
@@ -164,7 +164,9 @@ def unsubscribe(request, token):
         return _gone(request, token, exc)
     if request.method == "POST":
         alert_delete(alert=alert)
-        return render(request, "alerts/deleted.html", _selection_context(_stored(alert)))
+        return render(request, "alerts/deleted.html", _selection_context(Selection.of(alert)))
     return render(
-        request, "alerts/unsubscribe.html", {**_selection_context(_stored(alert)), "alert": alert}
+        request,
+        "alerts/unsubscribe.html",
+        {**_selection_context(Selection.of(alert)), "alert": alert},
     )

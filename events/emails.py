@@ -20,7 +20,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.encoding import force_bytes
@@ -41,12 +40,14 @@ from events.models.staff import INVITATION_VALID_HOURS, invitation_tokens
 from events.qr import checkin_qr_svg, checkin_url
 from semaine.mail import (
     DeliveryRetry,
+    build_email,
     delivery_error,
     describe_failure,
     is_permanent,
     last_attempt,
+    log_failure,
     message_id,
-    smtp_code,
+    require_transaction,
 )
 
 logger = logging.getLogger(__name__)
@@ -99,11 +100,9 @@ def _subject(kind: str, registration: Registration, event_message: EventMessage 
     event = registration.event
     with translation.override("fr"):
         date = dateformat.format(event.local_start, "l j F à H\\hi")
-    subject = SUBJECTS[kind].format(
+    return SUBJECTS[kind].format(
         title=event.title, date=date, subject=event_message.subject if event_message else ""
     )
-    # A line break in a header would be refused (and is an injection attempt anyway).
-    return " ".join(subject.split())
 
 
 def _context(kind: str, registration: Registration, event_message: EventMessage | None) -> dict:
@@ -183,16 +182,13 @@ def build_message(
 ) -> EmailMultiAlternatives:
     with translation.override("fr"):
         context = _context(kind, registration, event_message)
-        text = render_to_string(f"emails/registration_{kind}.txt", context)
-        html = render_to_string(f"emails/registration_{kind}.html", context)
-    message = EmailMultiAlternatives(
+    message = build_email(
+        f"emails/registration_{kind}",
+        context,
         subject=_subject(kind, registration, event_message),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[registration.email],
-        headers={"Message-ID": msgid} if msgid else None,
+        to=registration.email,
+        msgid=msgid,
     )
-    message.attach_alternative(html, "text/html")
     # Only people with a seat get the calendar entry: a waitlist is not an appointment.
     if registration.is_confirmed:
         message.attach(
@@ -236,17 +232,8 @@ def _registration_to_write(kind: str, registration_id: int) -> Registration | No
 def _failed(kind: str, registration_id: int, attempts: int, exc: Exception) -> NoReturn:
     """Log and record a message the mail server did not take; raises what the queue retries
     (or not, for a refusal for good)."""
-    permanent = is_permanent(exc)
-    # The class name and code only: SMTP errors quote the recipient's address.
-    logger.warning(
-        "%s e-mail of registration %s not sent (attempt %d): %s %s",
-        kind,
-        registration_id,
-        attempts + 1,
-        type(exc).__name__,
-        smtp_code(exc) or "",
-    )
-    if permanent or last_attempt(attempts):
+    log_failure(logger, f"{kind} e-mail of registration {registration_id}", attempts, exc)
+    if is_permanent(exc) or last_attempt(attempts):
         _record_failure(registration_id, describe_failure(exc))
     raise delivery_error(exc) from None
 
@@ -346,8 +333,7 @@ def queue_email(kind: str, registration: Registration) -> int:
     """Queue `kind` for `registration` in the current transaction (which must be the one that
     made the change it announces); returns the job's id."""
     assert kind in SUBJECTS, kind
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("queue_email() belongs in the transaction of the write it announces")
+    require_transaction("queue_email()")
     return deliver.configure(lock=_lock(registration.pk)).defer(
         kind=kind, registration_id=registration.pk
     )
@@ -359,8 +345,7 @@ def queue_emails(kind: str, registration_ids: list[int]) -> None:
     assert kind in SUBJECTS, kind
     if not registration_ids:
         return
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("queue_emails() belongs in the transaction of the write it announces")
+    require_transaction("queue_emails()")
     jobs = [
         deliver.configure(lock=_lock(pk)).make_new_job(kind=kind, registration_id=pk)
         for pk in registration_ids
@@ -372,8 +357,7 @@ def queue_event_message(event_message: EventMessage, registration_ids: list[int]
     """Queue staff's message for each registration, with its copy's row (what makes it sent
     once), in the current transaction: the message is recorded with all its e-mails queued,
     or not at all."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("queue_event_message() belongs in the transaction of the message")
+    require_transaction("queue_event_message()")
     EventMessageRecipient.objects.bulk_create(
         EventMessageRecipient(message=event_message, registration_id=pk) for pk in registration_ids
     )
@@ -419,18 +403,9 @@ def build_invitation(user, invited_by, *, msgid: str = "") -> EmailMultiAlternat
         "hours": INVITATION_VALID_HOURS,
         "login_url": settings.SITE_URL + reverse("admin:login"),
     }
-    with translation.override("fr"):
-        text = render_to_string("emails/staff_invitation.txt", context)
-        html = render_to_string("emails/staff_invitation.html", context)
-    message = EmailMultiAlternatives(
-        subject=INVITATION_SUBJECT,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        headers={"Message-ID": msgid} if msgid else None,
+    return build_email(
+        "emails/staff_invitation", context, subject=INVITATION_SUBJECT, to=user.email, msgid=msgid
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def send_invitation(*, user_id: int, invited_by_id: int | None, job_id: int, attempts: int = 0):
@@ -446,14 +421,7 @@ def send_invitation(*, user_id: int, invited_by_id: int | None, job_id: int, att
     try:
         message.send()
     except Exception as exc:
-        # The class name and code only: SMTP errors quote the recipient's address.
-        logger.warning(
-            "invitation of user %s not sent (attempt %d): %s %s",
-            user_id,
-            attempts + 1,
-            type(exc).__name__,
-            smtp_code(exc) or "",
-        )
+        log_failure(logger, f"invitation of user {user_id}", attempts, exc)
         raise delivery_error(exc) from None
     logger.info("invitation of user %s sent", user_id)
     return True
@@ -470,8 +438,7 @@ def deliver_invitation(context: JobContext, *, user_id: int, invited_by_id: int 
 def queue_invitation(user, invited_by) -> int:
     """Queue `user`'s invitation in the current transaction (the one that creates the account);
     returns the job's id."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("queue_invitation() belongs in the transaction of the account")
+    require_transaction("queue_invitation()")
     return deliver_invitation.defer(
         user_id=user.pk, invited_by_id=invited_by.pk if invited_by else None
     )

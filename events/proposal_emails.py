@@ -11,10 +11,8 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from procrastinate import JobContext
 from procrastinate.contrib.django import app
 
@@ -22,12 +20,14 @@ from events.models import Proposal, ProposalDecision
 from events.models.proposal import UNCONFIRMED_DAYS
 from semaine.mail import (
     DeliveryRetry,
+    build_email,
     delivery_error,
     describe_failure,
     is_permanent,
     last_attempt,
+    log_failure,
     message_id,
-    smtp_code,
+    require_transaction,
 )
 
 logger = logging.getLogger(__name__)
@@ -66,20 +66,13 @@ def build_proposal_message(
         "site_url": settings.SITE_URL,
         "unconfirmed_days": UNCONFIRMED_DAYS,
     }
-    with translation.override("fr"):
-        text = render_to_string(f"emails/proposal_{kind}.txt", context)
-        html = render_to_string(f"emails/proposal_{kind}.html", context)
-    # A line break in a header would be refused (and is an injection attempt anyway).
-    subject = " ".join(SUBJECTS[kind].format(title=proposal.title).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[proposal.contact_email],
-        headers={"Message-ID": msgid} if msgid else None,
+    return build_email(
+        f"emails/proposal_{kind}",
+        context,
+        subject=SUBJECTS[kind].format(title=proposal.title),
+        to=proposal.contact_email,
+        msgid=msgid,
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def send_proposal_queued(
@@ -99,15 +92,7 @@ def send_proposal_queued(
     try:
         message.send()
     except Exception as exc:
-        # The class name and code only: SMTP errors quote the recipient's address.
-        logger.warning(
-            "%s e-mail of proposal %s not sent (attempt %d): %s %s",
-            kind,
-            proposal_id,
-            attempts + 1,
-            type(exc).__name__,
-            smtp_code(exc) or "",
-        )
+        log_failure(logger, f"{kind} e-mail of proposal {proposal_id}", attempts, exc)
         if is_permanent(exc) or last_attempt(attempts):
             Proposal.objects.filter(pk=proposal_id).update(
                 email_failed_at=timezone.now(), email_failure=describe_failure(exc)[:200]
@@ -137,8 +122,7 @@ def queue_proposal_email(
     """Queue `kind` for `proposal`'s contact in the current transaction (the one that made the
     change it announces); returns the job's id."""
     assert kind in SUBJECTS, kind
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("queue_proposal_email() belongs in the transaction of the write")
+    require_transaction("queue_proposal_email()")
     # One proposal's e-mails go out in the order they were queued.
     return deliver_proposal.configure(lock=f"proposal-{proposal.pk}").defer(
         kind=kind, proposal_id=proposal.pk, decision_id=decision.pk if decision else None

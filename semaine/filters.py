@@ -242,6 +242,7 @@ class ListingFilterSet(django_filters.FilterSet):
         """The filters the selection applies as a query string: without the invalid ones, nor
         those the form's checks dropped (a start date after the end). What a feed or an alert
         of the page follows."""
+        self.errors  # noqa: B018 - runs validation: fills cleaned_data and the errors
         data = self.data.copy()
         applied = set(self.form.cleaned_data) - set(self.form.errors)
         for name in list(data):

@@ -7,11 +7,16 @@ recipient's address, and what is raised here is written to the worker's logs and
 table.
 """
 
+import logging
 import smtplib
 import socket
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 from procrastinate import BaseRetryStrategy, RetryDecision
 
 
@@ -84,3 +89,41 @@ def delivery_error(exc: BaseException) -> DeliveryError:
     if is_permanent(exc):
         return PermanentDeliveryError(describe_failure(exc))
     return DeliveryError(f"{type(exc).__name__} {smtp_code(exc) or ''}".strip())
+
+
+def log_failure(logger: logging.Logger, what: str, attempts: int, exc: BaseException) -> None:
+    """Log a message the mail server did not take: `what` names it by ids ("confirm e-mail of
+    registration 12"), the error by its class and code only (SMTP errors quote the address)."""
+    logger.warning(
+        "%s not sent (attempt %d): %s %s",
+        what,
+        attempts + 1,
+        type(exc).__name__,
+        smtp_code(exc) or "",
+    )
+
+
+def build_email(
+    template: str, context: dict, *, subject: str, to: str, msgid: str = "", headers=None
+) -> EmailMultiAlternatives:
+    """An e-mail in French from `template`.txt and `template`.html, its subject on one line (a
+    line break in a header would be refused, and is an injection attempt anyway)."""
+    with translation.override("fr"):
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={**({"Message-ID": msgid} if msgid else {}), **(headers or {})},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def require_transaction(queuing: str) -> None:
+    """A job that announces a write is deferred in that write's transaction: committed with it,
+    or rolled back with it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{queuing} belongs in the transaction of the write it announces")

@@ -19,7 +19,6 @@ def alert_link(filterset) -> dict:
     nature = next(
         key for key, listing in LISTINGS.items() if isinstance(filterset, listing.filterset_class)
     )
-    filterset.errors  # noqa: B018 - runs validation: the invalid filters are left out
     query = filterset.applied_query()
     if nature == Nature.OFFERS:
         query = "&".join(filter(None, [query, urlencode({"nature": Nature.OFFERS})]))
