@@ -94,6 +94,9 @@ class EventFilter(ListingFilterSet):
     }
 
     SUMMARY = SUMMARY
+    ROWS_VERSION = LISTING_VERSION
+    PERIOD_FILTERS = frozenset({"du", "au", "passes"})
+    EVERY_PERIOD = {"passes": "1"}
 
     class Meta:
         model = Event
@@ -115,7 +118,7 @@ class EventFilter(ListingFilterSet):
         return (LISTING_VERSION,)
 
     def count_facets(self) -> Facets:
-        online = self.online_after_nearby()
+        online = None if self.indexed else self.online_after_nearby()
         if online is not None:
             return self._nearby_and_online_counts(online)
         facets = super().count_facets()

@@ -70,6 +70,7 @@ class OfferFilter(ListingFilterSet):
     CHIP_LABELS = {"alternance": "En alternance"}
 
     SUMMARY = SUMMARY
+    ROWS_VERSION = LISTING_VERSION
 
     class Meta:
         model = Offer

@@ -85,10 +85,15 @@ def column_counts(queryset, column: str) -> dict[str, int]:
 def count_facets(filterset) -> Facets:
     """Total and counts of every facet in `filterset.FACETS` (filter name -> column).
 
-    Read from the listing's summary table when it keeps the selection (semaine.summary);
-    otherwise one GROUPING SETS scan for the facets without an active filter, then one count
-    per active one on the rows of the other filters.
+    Read from the listing's rows in memory (semaine.rowindex) when the process holds them at
+    the request's data versions; else from the listing's summary table when it keeps the
+    selection (semaine.summary); otherwise one GROUPING SETS scan for the facets without an
+    active filter, then one count per active one on the rows of the other filters.
     """
+    indexed = filterset.indexed
+    if indexed is not None:
+        total, counts = indexed.counts()
+        return Facets(total=total, counts=counts)
     selection = filterset.summary_selection()
     if selection is not None:
         total, counts = filterset.SUMMARY.counts(
@@ -133,6 +138,11 @@ def _cache_key(kind: str, versions: str, active: dict) -> str:
     )
     digest = hashlib.sha256(normalised.encode()).hexdigest()[:32]
     return f"facets:{kind}:{versions}:{digest}"
+
+
+def rows_cache_key(listing: str, versions: str, query: str) -> str:
+    """The cache key of the ids of a listing's rows that the filters `query` keep."""
+    return f"rows:{listing}:{versions}:{hashlib.sha256(query.encode()).hexdigest()[:32]}"
 
 
 def cached_facets(filterset, versions: tuple[str, ...], compute) -> Facets:

@@ -5,18 +5,23 @@ import datetime
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.formats import date_format
 
-from semaine import facets
+from semaine import facets, rowindex
 from semaine.geo.distance import bounding_box, distance_expression
 from semaine.geo.places import MAX_PLACE_LENGTH, Resolution, resolve_place_cached
 from semaine.models import VOCABULARY_VERSION, Commune, Department, Region, Trade
+from semaine.pagecache import data_versions, version_key
+from semaine.search.matching import id_list
 from semaine.search.service import search
 
 # A longer query is cut here rather than refused (the words past it are ignored).
@@ -167,6 +172,13 @@ class ListingFilterSet(django_filters.FilterSet):
     # Whether the rows are the listing's own, those SUMMARY counts (not a queryset given by
     # the caller); set by the subclasses' __init__.
     summarised = False
+    # The data version of the rows SUMMARY counts (semaine.rowindex keeps them per version).
+    ROWS_VERSION = ""
+    # Filters that choose the listing's period themselves (the events' dates): without any,
+    # the rows listed are those the listing's clock keeps at `now` (semaine.rowindex).
+    PERIOD_FILTERS: frozenset[str] = frozenset()
+    # What a part of a selection adds to be found over every period (index_parts).
+    EVERY_PERIOD: dict[str, str] = {}
 
     def get_form_class(self):
         """One form class per listing, built once per process: django-filter builds one for
@@ -207,6 +219,108 @@ class ListingFilterSet(django_filters.FilterSet):
         """The values SUMMARY stores for filter `name` set to `value` (a list for a filter
         that takes several)."""
         return [facets.facet_value(v) for v in (value if isinstance(value, list) else [value])]
+
+    # -- the selection in memory (semaine.rowindex) ---------------------------------------------
+
+    def index_parts(self) -> tuple[list[tuple[str, QueryDict]], QueryDict | None]:
+        """The selection cut in parts whose rows intersect to its rows: one per active filter
+        (name, data), with the filters that act within it (a place's radius, a search's
+        `exact`) and EVERY_PERIOD; then the data of the period filters, or None when the
+        listing's clock sets the period."""
+        active = self.active_filters
+        parts, period = [], QueryDict(mutable=True)
+        for name in self.filters:  # in a fixed order: the parts' cache keys
+            if name not in active or name in self.CHIP_WITHIN:
+                continue
+            if name in self.PERIOD_FILTERS:
+                period.setlist(name, self.data.getlist(name))
+                continue
+            data = QueryDict(mutable=True)
+            for member, owner in [(name, name), *self.CHIP_WITHIN.items()]:
+                if owner == name and member in active:
+                    data.setlist(member, self.data.getlist(member))
+            data.update(self.EVERY_PERIOD)
+            parts.append((name, data))
+        return parts, (period or None)
+
+    def row_index(self) -> rowindex.RowIndex | None:
+        """The listing's rows in memory at the request's data versions, or None (off, being
+        rebuilt, or rows given by the caller rather than the listing's own)."""
+        if self.SUMMARY is None or not self.summarised:
+            return None
+        wanted = {self.ROWS_VERSION: data_versions().get(self.ROWS_VERSION)}
+        return rowindex.index_for(self.SUMMARY, self._meta.model, wanted, self.queryset.db)
+
+    def _part(
+        self, index: rowindex.RowIndex, name: str, data: QueryDict, *, first: bool = False
+    ) -> int:
+        """The bitset of the rows a part's filters keep over the whole listing. A filter the
+        summary keeps is the union of its values' rows (as the summary reads it: the tests
+        prove both count alike); another is found by a filter set of this listing with those
+        filters only, its ids cached for the other processes. `first`: of a part that is a
+        search, its most relevant rows."""
+        if name in self.SUMMARY.filterable and set(data) == {name, *self.EVERY_PERIOD}:
+            bits = 0
+            for value in self.summary_values(name, self.active_filters[name]):
+                bits |= index.values[name].get(value, 0)
+            return bits
+        part = type(self)(data, **self.copy_kwargs())
+        versions = part.facet_versions()
+        if "q" in data:
+            versions = (*versions, VOCABULARY_VERSION)
+        key = (first, data.urlencode(), version_key(versions))
+
+        def compute() -> int:
+            if "q" in data:
+                part.qs  # noqa: B018 - runs filter_q: the search as this listing runs it
+                found, most_relevant = part.search.found_ids(part.trade_match)
+                return index.of_id_text(most_relevant if first else found)
+            cache_key = facets.rows_cache_key(type(self).__name__, key[2], key[1])
+            ids = cache.get(cache_key)
+            if ids is None:
+                ids = part.qs.order_by().aggregate(ids=id_list("pk"))["ids"]
+                cache.set(cache_key, ids, facets.CACHE_SECONDS)
+            return index.of_id_text(ids)
+
+        return index.part(key, compute)
+
+    @cached_property
+    def indexed(self) -> rowindex.Selection | None:
+        """The selection as bitsets of the listing's RowIndex, or None without one."""
+        index = self.row_index()
+        if index is None:
+            return None
+        parts, period = self.index_parts()
+        if period is None:
+            base = index.listed_at(getattr(self, "now", None))
+        else:
+            base = self._part(index, "", period)
+        bits = {name: self._part(index, name, data) for name, data in parts}
+        rows = base
+        for part in bits.values():
+            rows &= part
+        without = {}
+        for name in bits.keys() & set(self.SUMMARY.names):
+            others = base
+            for other, part in bits.items():
+                if other != name:
+                    others &= part
+            without[name] = others
+        return rowindex.Selection(index, rows, without)
+
+    def indexed_pages(self) -> rowindex.Pages | None:
+        """The selection's pages read from its bitsets, or None when it has none or its order
+        is not the listing's (sorted by distance)."""
+        selection = self.indexed
+        if selection is None or self.sorted_by_distance:
+            return None
+        tiers = [selection.rows]
+        if self.place is None:  # a search's order of relevance (a place's order wins)
+            for name, data in self.index_parts()[0]:
+                if name == "q":
+                    first = self._part(selection.index, name, data, first=True)
+                    tiers = [selection.rows & first, selection.rows & ~first]
+        return rowindex.Pages(selection.index, tiers)
 
     def facet_counts(self) -> facets.Facets:
         """count_facets(), cached per data version and combination of valid filters."""

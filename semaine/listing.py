@@ -75,7 +75,11 @@ class ListingView(View):
     def paginated(self, filterset):
         """What the pages are cut from: ids only, which an index gives in the listing's order
         without reading the rows (deep pages skip index entries); a search's most relevant
-        rows, then the others (semaine.search.service.relevance_tiers)."""
+        rows, then the others (semaine.search.service.relevance_tiers). Read from the rows
+        held in memory when the process has them (semaine.rowindex)."""
+        pages = filterset.indexed_pages()
+        if pages is not None:
+            return pages
         ids = filterset.qs.values_list("pk", flat=True)
         tiers = relevance_tiers(ids)
         return ids if tiers is None else Concatenated(*tiers)

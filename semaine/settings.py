@@ -214,6 +214,12 @@ CACHES = {
     "ratelimit": _cache(RATELIMIT_CACHE_URL, "ratelimit", MAX_ENTRIES=1_000_000),
 }
 
+# The listings' rows held in memory by each process (semaine.rowindex), rebuilt after a write
+# at most every ROW_INDEX_REBUILD_SECONDS (in between, counts come from the summaries or the
+# rows).
+ROW_INDEX = env_bool("ROW_INDEX", True)
+ROW_INDEX_REBUILD_SECONDS = env_int("ROW_INDEX_REBUILD_SECONDS", 10)
+
 # Brute force on the admin login (django-axes): the first backend refuses locked-out attempts.
 AUTHENTICATION_BACKENDS = [
     "semaine.auth.LockoutBackend",

@@ -68,22 +68,32 @@ class Search:
         search's rows are already cached, the search is then checked on the rows those filters
         leave, which their indexes find first, rather than on every row of the listing."""
         trade_match = _once_each(trade_match)
-        key = _cache_key("rows", self.lexicon, self.used.text, self.versions)
-        ids = cache.get(key)
+        ids = cache.get(self._rows_key)
         if ids is None and narrowed:
             found, first = condition(self.used, trade_match), relevant(self.used, trade_match)
             if found is None:
                 return queryset.none()
         else:
-            if ids is None:
-                ids = _find(self.used, self.lexicon, trade_match)
-                cache.set(key, ids, CACHE_SECONDS)
-            found_ids, first_ids = ids
+            found_ids, first_ids = ids or self.found_ids(trade_match)
             found, first = among_ids(found_ids), first_ids and among_ids(first_ids)
         queryset = queryset.filter(found)
         if first and not queryset.query.order_by:
             queryset = queryset.order_by(Relevance(first), *queryset.model._meta.ordering)
         return queryset
+
+    @property
+    def _rows_key(self) -> str:
+        return _cache_key("rows", self.lexicon, self.used.text, self.versions)
+
+    def found_ids(self, trade_match: TradeMatch) -> tuple[str, str]:
+        """The ids of the lexicon's rows the search finds, and of the most relevant among
+        them (title or trade), as comma-separated texts (matching.id_list): found once per
+        data version, then cached."""
+        ids = cache.get(self._rows_key)
+        if ids is None:
+            ids = _find(self.used, self.lexicon, _once_each(trade_match))
+            cache.set(self._rows_key, ids, CACHE_SECONDS)
+        return ids
 
     def suggested_trades(self, limit: int = 3) -> list[Trade]:
         """The trades closest to the query, for a search that found nothing: those its

@@ -1,0 +1,295 @@
+"""A listing's rows held in memory as bitsets: any selection counted and paged without a scan.
+
+The summary tables (semaine.summary) give the counts of the common shapes of selection; any
+other (a search, dates, a place, three filters at once) used to be counted over its rows, 40 to
+300 ms of SQL a cold page. Here each process keeps, for the data version it read, every row a
+listing counts numbered in the listing's order (the model's ordering), and for every facet
+value the set of its rows as a bitset (a Python int: bit i is the i-th row). A selection is cut
+in parts whose rows intersect to its rows (a listing says how: ListingFilterSet.index_parts),
+and each part's rows are found once per data version by the listing's own filter set, in SQL,
+then kept as a bitset too. A page's counts are then a few hundred ANDs and popcounts of 10–25 kB
+integers (about a millisecond), and its rows the n-th set bits of the selection.
+
+What stays exact:
+- the index is read (rows, tags and data versions) in one statement, so one snapshot: it is
+  used only while the request reads the same versions (semaine.pagecache.data_versions), which
+  triggers bump in every transaction that changes what the listing counts;
+- a listing whose rows leave it with the clock (an event that has ended) has its clock column
+  kept per row: the rows still listed at an instant are those whose clock is at or after it,
+  as the listing's queryset says (`end >= now`) and the summary's clock assumes;
+- every part is computed by the listing's filter set itself, so a filter means here what it
+  means on the page, the exports and the API.
+
+After a write, each process rebuilds its index on its next request (a few hundred ms at 100,000
+rows), at most once every ROW_INDEX_REBUILD_SECONDS: in between, and while a rebuild would read
+other versions than the request's, the listing counts from the summary or its rows as before.
+"""
+
+import bisect
+import threading
+import time
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import connections
+
+# Parts kept per index (their bitsets, 10–25 kB each): the distinct filters of recent pages.
+PART_CACHE_SIZE = 600
+# Rows of a page of the selection found by walking it in chunks of this many bytes.
+_CHUNK = 512
+
+
+def bitset(positions: Iterable[int], size: int) -> int:
+    """The bitset of `positions` among `size` rows."""
+    buffer = bytearray((size + 7) // 8)
+    for position in positions:
+        buffer[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def set_positions(bits: int, start: int, stop: int, size: int) -> list[int]:
+    """The positions of the set bits of rank start..stop-1 (in position order)."""
+    found: list[int] = []
+    if stop <= start:
+        return found
+    data = bits.to_bytes((size + 7) // 8, "little")
+    skip = start
+    for offset in range(0, len(data), _CHUNK):
+        chunk = int.from_bytes(data[offset : offset + _CHUNK], "little")
+        n = chunk.bit_count()
+        if n <= skip:
+            skip -= n
+            continue
+        base = offset * 8
+        while chunk:
+            low = chunk & -chunk
+            if skip:
+                skip -= 1
+            else:
+                found.append(base + low.bit_length() - 1)
+                if len(found) == stop - start:
+                    return found
+            chunk ^= low
+    return found
+
+
+class RowIndex:
+    """The rows one listing counts, at one set of data versions, with each facet value's rows."""
+
+    def __init__(self, *, versions: dict, ids: array, values: dict, clock: list | None):
+        self.versions = versions
+        self.ids = ids
+        self.size = len(ids)
+        self.position = {pk: position for position, pk in enumerate(ids)}
+        self.all = (1 << self.size) - 1
+        # facet name -> value -> bitset of its rows
+        self.values = {
+            name: {value: bitset(positions, self.size) for value, positions in found.items()}
+            for name, found in values.items()
+        }
+        self._by_clock = None
+        if clock is not None:
+            order = sorted(range(self.size), key=clock.__getitem__)
+            self._by_clock = (order, [clock[p] for p in order])
+        self._ended = (0, 0)  # rows whose clock is before some instant: (how many, bitset)
+        self._parts: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of_ids(self, ids: Iterable[int]) -> int:
+        """The bitset of the rows of `ids` (ids the index does not hold are not listed)."""
+        position = self.position
+        return bitset((position[pk] for pk in ids if pk in position), self.size)
+
+    def of_id_text(self, text: str) -> int:
+        """The bitset of a comma-separated id list (semaine.search.matching.id_list)."""
+        return self.of_ids(map(int, text.split(","))) if text else 0
+
+    def listed_at(self, now) -> int:
+        """The rows still listed at `now`: those whose clock is at or after it (all of them
+        for a listing without a clock)."""
+        if self._by_clock is None:
+            return self.all
+        order, clocks = self._by_clock
+        ended = bisect.bisect_left(clocks, now)
+        with self._lock:
+            known, bits = self._ended
+            if ended != known:
+                if ended > known:  # time went on: the rows ended since are added
+                    bits |= bitset(order[known:ended], self.size)
+                else:
+                    bits = bitset(order[:ended], self.size)
+                self._ended = (ended, bits)
+        return self.all & ~bits
+
+    def part(self, key, compute: Callable[[], int]) -> int:
+        """The bitset of one part of a selection, computed once per index (and `key`, which
+        holds the part's filters and the data versions beyond the index's it reads)."""
+        with self._lock:
+            bits = self._parts.get(key)
+            if bits is not None:
+                self._parts.move_to_end(key)
+                return bits
+        bits = compute()
+        with self._lock:
+            self._parts[key] = bits
+            while len(self._parts) > PART_CACHE_SIZE:
+                self._parts.popitem(last=False)
+        return bits
+
+    def counts(self, base: int, without: dict[str, int]) -> tuple[int, dict[str, dict[str, int]]]:
+        """The total of `base` and the count of each facet value in it; the facets named in
+        `without` are counted on their own rows (those of the selection without that facet's
+        filter), as the summary and the rows' counts do."""
+        counts = {}
+        for name, values in self.values.items():
+            rows = without.get(name, base)
+            found = {}
+            for value, bits in values.items():
+                n = (rows & bits).bit_count()
+                if n:
+                    found[value] = n
+            counts[name] = found
+        return base.bit_count(), counts
+
+    def page_ids(self, bits: int, start: int, stop: int) -> list[int]:
+        """The ids of the rows ranked start..stop-1 of `bits`, in the listing's order."""
+        ids = self.ids
+        return [ids[p] for p in set_positions(bits, start, stop, self.size)]
+
+
+class Selection:
+    """A selection of a listing as bitsets of one RowIndex: its rows (`rows`), the rows of
+    the selection without each of its active facet filters (`without`), and the order of its
+    pages: `tiers` of rows listed one after the other (a search's most relevant rows first),
+    each in the listing's order."""
+
+    def __init__(self, index: RowIndex, rows: int, without: dict[str, int]):
+        self.index, self.rows, self.without = index, rows, without
+
+    def counts(self) -> tuple[int, dict[str, dict[str, int]]]:
+        return self.index.counts(self.rows, self.without)
+
+
+class Pages:
+    """The ids of a selection's rows, tier after tier, for a Paginator (which is given the
+    count): `pages[start:stop]`."""
+
+    def __init__(self, index: RowIndex, tiers: list[int]):
+        self.index, self.tiers = index, tiers
+
+    def __getitem__(self, window: slice) -> list[int]:
+        start, stop = window.start or 0, window.stop
+        ids: list[int] = []
+        for bits in self.tiers:
+            n = bits.bit_count()
+            if start < n and stop > 0:
+                ids += self.index.page_ids(bits, max(start, 0), min(stop, n))
+            start, stop = start - n, stop - n
+            if stop <= 0:
+                break
+        return ids
+
+
+def _order_sql(model) -> str:
+    terms = []
+    for name in model._meta.ordering:
+        descending = name.startswith("-")
+        column = model._meta.get_field(name.lstrip("-")).column
+        terms.append(f'r."{column}" {"DESC" if descending else "ASC"}')
+    return ", ".join(terms)
+
+
+def _build_sql(summary, model) -> str:
+    """One statement, one snapshot: the rows in the listing's order with their facet values,
+    the tags, and the data versions they were read at, told apart by the first column."""
+    dims = summary.dimensions
+    width = len(dims)
+    columns = ", ".join(f"({d.column})::text" for d in dims)
+    clock = f'r."{summary.clock}"' if summary.clock else "NULL::timestamptz"
+    pad = ", ".join(["NULL"] * (width - 1))
+    parts = [
+        f"SELECT 0, row_number() OVER (ORDER BY {_order_sql(model)}) - 1, r.id, {clock}, "
+        f"{columns} FROM {summary.source} r WHERE {summary.counted}",
+        # No row is identified by a version: its value goes in the position column.
+        f"SELECT 2, v.value, NULL, NULL, v.name{', ' + pad if pad else ''}"
+        " FROM semaine_data_version v WHERE v.name = ANY(%(versions)s)",
+    ]
+    tags = summary.tags
+    if tags is not None:
+        parts.append(
+            f"SELECT 1, NULL, tt.{tags.row_key}, NULL, ({tags.value})::text"
+            f"{', ' + pad if pad else ''} FROM {tags.table} tt {tags.join}"
+        )
+    return "\nUNION ALL\n".join(parts)
+
+
+def build(summary, model, names: tuple[str, ...], using: str) -> RowIndex:
+    """The index of the rows `summary` counts (in `model`'s ordering), read on `using`, with
+    the data versions `names` it was read at."""
+    dims = [d.name for d in summary.dimensions]
+    with connections[using].cursor() as cursor:
+        cursor.execute(_build_sql(summary, model), {"versions": list(names)})
+        rows = cursor.fetchall()
+    versions = {}
+    listed = [row for row in rows if row[0] == 0]
+    listed.sort(key=lambda row: row[1])
+    ids = array("q", (row[2] for row in listed))
+    clock = [row[3] for row in listed] if summary.clock else None
+    values: dict[str, dict[str, list[int]]] = {name: {} for name in summary.names}
+    for position, row in enumerate(listed):
+        for name, value in zip(dims, row[4:], strict=True):
+            if value not in (None, ""):
+                values[name].setdefault(value, []).append(position)
+    index_of = {pk: position for position, pk in enumerate(ids)}
+    for kind, number, pk, _, value, *_ in rows:
+        if kind == 2:
+            versions[value] = number
+        elif kind == 1 and pk in index_of and value not in (None, ""):
+            values[summary.tags.name].setdefault(value, []).append(index_of[pk])
+    for found in values.values():
+        for positions in found.values():
+            positions.sort()
+    return RowIndex(versions=versions, ids=ids, values=values, clock=clock)
+
+
+class _Slot:
+    def __init__(self):
+        self.index: RowIndex | None = None
+        self.built_at = float("-inf")
+        self.lock = threading.Lock()
+
+
+_slots: dict[tuple[str, str], _Slot] = {}
+_slots_lock = threading.Lock()
+
+
+def index_for(summary, model, versions: dict, using: str) -> RowIndex | None:
+    """The index of `summary`'s rows on `using` at the data `versions` (name -> value) a
+    request reads; None when it is off (settings.ROW_INDEX), or is not built for those
+    versions and was built too recently to be built again (ROW_INDEX_REBUILD_SECONDS)."""
+    if not settings.ROW_INDEX:
+        return None
+    every = settings.ROW_INDEX_REBUILD_SECONDS
+    with _slots_lock:
+        slot = _slots.setdefault((summary.table, using), _Slot())
+    index = slot.index
+    if index is not None and index.versions == versions:
+        return index
+    with slot.lock:
+        index = slot.index  # built by another thread meanwhile?
+        if index is not None and index.versions == versions:
+            return index
+        if time.monotonic() - slot.built_at < every:
+            return None
+        slot.built_at = time.monotonic()
+        index = build(summary, model, tuple(versions), using)
+        slot.index = index
+    return index if index.versions == versions else None
+
+
+def clear() -> None:
+    """Forget every index (the tests' databases are rolled back to versions already seen)."""
+    with _slots_lock:
+        _slots.clear()
