@@ -150,6 +150,9 @@ def manage(env, *args, capture=False):
 
 def django_setup(env):
     os.environ.update(env)
+    # In process, the listings' rows in memory are built before the request that needs them
+    # returns, so the timings that follow measure them (served, they are built in a thread).
+    os.environ["ROW_INDEX_BACKGROUND"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "semaine.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -792,6 +795,8 @@ def cold_passes(urls: list[str]) -> dict:
     from django.test import Client
     from django.test.utils import override_settings
 
+    from semaine import rowindex
+
     never_evicts = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -806,6 +811,7 @@ def cold_passes(urls: list[str]) -> dict:
         each = []
         for url in urls:
             cache.clear()
+            rowindex.forget_parts()
             started = time.perf_counter()
             client.get(url, HTTP_HOST="127.0.0.1")
             each.append(time.perf_counter() - started)
@@ -826,9 +832,13 @@ def cold_passes(urls: list[str]) -> dict:
 
 def timed_requests(path: str, repeat: int, *, cold: bool) -> list[float]:
     """In-process seconds of `repeat` requests of `path` after one unmeasured one; with `cold`,
-    every cache (pages, facet counts, rate limits) emptied before each."""
+    every cache (pages, facet counts, rate limits, the parts of selections the listings' rows
+    in memory keep: semaine.rowindex) emptied before each. The rows in memory themselves are
+    kept, as every process keeps them until the data changes (their build: row_index_build)."""
     from django.core.cache import caches
     from django.test import Client
+
+    from semaine import rowindex
 
     client = Client()
     client.get(path, HTTP_HOST="127.0.0.1")
@@ -837,6 +847,7 @@ def timed_requests(path: str, repeat: int, *, cold: bool) -> list[float]:
         if cold:
             for cache in caches.all():
                 cache.clear()
+            rowindex.forget_parts()
         started = time.perf_counter()
         client.get(path, HTTP_HOST="127.0.0.1")
         timings.append(time.perf_counter() - started)
@@ -849,6 +860,43 @@ def server_time(path: str, repeat: int = 20) -> dict:
         label: round(sum(timed_requests(path, repeat, cold=cold)) / repeat * 1000, 1)
         for label, cold in (("cold_ms", True), ("cached_ms", False))
     }
+
+
+def row_index_build(repeat: int = 3) -> dict:
+    """Seconds to build each listing's rows in memory (semaine.rowindex), median of `repeat`,
+    and the size of what is kept: what every process pays once per change of the data."""
+    import tracemalloc
+
+    from events.facets import SUMMARY as EVENTS
+    from events.models import LISTING_VERSION as EVENTS_VERSION
+    from events.models import Event
+    from offers.facets import SUMMARY as OFFERS
+    from offers.models import LISTING_VERSION as OFFERS_VERSION
+    from offers.models import Offer
+    from semaine import rowindex
+
+    figures = {}
+    for name, summary, model, version in (
+        ("events", EVENTS, Event, EVENTS_VERSION),
+        ("offers", OFFERS, Offer, OFFERS_VERSION),
+    ):
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            index = rowindex.build(summary, model, (version,), "default")
+            timings.append(time.perf_counter() - started)
+        tracemalloc.start()
+        index = rowindex.build(summary, model, (version,), "default")
+        kept, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        figures[name] = {
+            "rows": index.size,
+            "facet_values": sum(len(values) for values in index.values.values()),
+            "build_ms": round(sorted(timings)[len(timings) // 2] * 1000),
+            "kept_mb": round(kept / 1e6, 1),
+            "build_peak_mb": round(peak / 1e6, 1),
+        }
+    return figures
 
 
 def cold_server_time(path: str, repeat: int = 9) -> dict:
@@ -982,6 +1030,16 @@ def start_gunicorn(app: str, env: dict, port: int) -> subprocess.Popen:
     sys.exit(f"gunicorn ({app}) did not answer on /healthz")
 
 
+def worker_memory(server: subprocess.Popen) -> dict:
+    """The resident memory of gunicorn's workers (MB): the largest and the median."""
+    import psutil
+
+    sizes = sorted(child.memory_info().rss / 1e6 for child in psutil.Process(server.pid).children())
+    if not sizes:
+        return {}
+    return {"max": round(sizes[-1], 1), "median": round(sizes[len(sizes) // 2], 1)}
+
+
 def stop_gunicorn(server: subprocess.Popen) -> None:
     os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=30)
@@ -1072,6 +1130,7 @@ def main():
                     run_wrk(name, urls, WARMUP)
                 results[name] = run_wrk(name, urls)
             log(f"{name}: {results[name]}")
+        workers_mb = worker_memory(server)
     finally:
         stop_gunicorn(server)
         if redis:
@@ -1095,6 +1154,8 @@ def main():
         "warmup_seconds_per_scenario": WARMUP,
         "scenarios_selected": list(selected),
         "scenarios": results,
+        # After every scenario: the caches and the listings' rows in memory are full.
+        "worker_rss_mb": workers_mb,
     }
     ceiling = results.get("ceiling")
     if ceiling and ceiling["rps"]:
@@ -1140,6 +1201,7 @@ def in_process_figures(
             "/evenements/?region=84&type=job_dating&q=soin"
         )
     if "cold" in selected or "cold_offers" in selected:
+        figures["row_index_build"] = row_index_build()
         figures["cold_server_time_ms"] = {
             name: cold_server_time(path)
             for name, path in cold_named_selections().items()
@@ -1244,11 +1306,19 @@ def print_table(report):
                 f"in the measured seconds, each once"
                 + ("; POOL EXHAUSTED (BENCH_COLD_POOL)" if cold["pool_exhausted"] else "")
             )
+    if report.get("worker_rss_mb"):
+        log(f"gunicorn workers' resident memory after the run: {report['worker_rss_mb']} MB")
     ceiling = report.get("healthz_vs_ceiling")
     if ceiling:
         log(
             f"/healthz: {ceiling['healthz_rps']} rps = {ceiling['ratio']} × the bare app's "
             f"{ceiling['ceiling_rps']} (target ≥ {ceiling['target']} ×; {ceiling['measured']})"
+        )
+    for name, figures in report.get("row_index_build", {}).items():
+        log(
+            f"rows in memory, {name}: {figures['rows']} rows, {figures['facet_values']} facet "
+            f"values, built in {figures['build_ms']} ms (peak {figures['build_peak_mb']} MB), "
+            f"{figures['kept_mb']} MB kept"
         )
     for name, figures in report.get("cold_server_time_ms", {}).items():
         log(

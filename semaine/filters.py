@@ -272,7 +272,6 @@ class ListingFilterSet(django_filters.FilterSet):
 
         def compute() -> int:
             if "q" in data:
-                part.qs  # noqa: B018 - runs filter_q: the search as this listing runs it
                 found, most_relevant = part.search.found_ids(part.trade_match)
                 return index.of_id_text(most_relevant if first else found)
             cache_key = facets.rows_cache_key(type(self).__name__, key[2], key[1])
@@ -349,8 +348,19 @@ class ListingFilterSet(django_filters.FilterSet):
         the search to read it together with the full-text index."""
         raise NotImplementedError
 
-    # Set by filter_q: the search as typed and as run (a typo corrected), for the page.
-    search = None
+    @cached_property
+    def search(self):
+        """The search of the keywords `q` as typed and as run (a typo corrected), or None
+        without keywords: what filter_q filters on, and what the page says of it."""
+        text = self.active_filters.get("q")
+        if not text:
+            return None
+        return search(
+            text,
+            lexicon=self.queryset,
+            versions=self.facet_versions(),
+            exact=bool(self.active_filters.get("exact")),
+        )
 
     def applied_query(self) -> str:
         """The filters the selection applies as a query string: without the invalid ones, nor
@@ -405,12 +415,6 @@ class ListingFilterSet(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         """Keywords understood (semaine.search): gender forms, plurals, acronyms, diplomas and
         trades of the vocabulary, a typo corrected; the closest matches first."""
-        self.search = search(
-            value,
-            lexicon=self.queryset,
-            versions=self.facet_versions(),
-            exact=bool(self.form.cleaned_data.get("exact")),
-        )
         narrowed = bool(set(self.active_filters) - self.NOT_NARROWING)
         return self.search.filter(queryset, self.trade_match, narrowed=narrowed)
 

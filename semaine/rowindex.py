@@ -20,12 +20,14 @@ What stays exact:
 - every part is computed by the listing's filter set itself, so a filter means here what it
   means on the page, the exports and the API.
 
-After a write, each process rebuilds its index on its next request (a few hundred ms at 100,000
-rows), at most once every ROW_INDEX_REBUILD_SECONDS: in between, and while a rebuild would read
-other versions than the request's, the listing counts from the summary or its rows as before.
+After a write, each process rebuilds its index when a request first needs it, in a thread of
+its own (about a second at 100,000 rows), at most once every ROW_INDEX_REBUILD_SECONDS: until
+the index of the request's versions is there, the listing counts from the summary or its rows,
+pages in SQL, as before.
 """
 
 import bisect
+import datetime
 import threading
 import time
 from array import array
@@ -35,6 +37,8 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.db import connections
 
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_MICROSECOND = datetime.timedelta(microseconds=1)
 # Parts kept per index (their bitsets, 10–25 kB each): the distinct filters of recent pages.
 PART_CACHE_SIZE = 600
 # Rows of a page of the selection found by walking it in chunks of this many bytes.
@@ -82,25 +86,40 @@ class RowIndex:
         self.versions = versions
         self.ids = ids
         self.size = len(ids)
-        self.position = {pk: position for position, pk in enumerate(ids)}
+        # id -> position: a table indexed by id when the ids are dense enough (4 bytes an id
+        # in their range, where a dict takes some 100 bytes an entry), else a dict.
+        self._low = min(ids, default=0)
+        span = max(ids, default=0) - self._low + 1
+        if span <= 8 * self.size + 1024:
+            self._table = array("i", [-1]) * span
+            for position, pk in enumerate(ids):
+                self._table[pk - self._low] = position
+            self._dict = None
+        else:
+            self._table, self._dict = None, {pk: position for position, pk in enumerate(ids)}
         self.all = (1 << self.size) - 1
-        # facet name -> value -> bitset of its rows
-        self.values = {
-            name: {value: bitset(positions, self.size) for value, positions in found.items()}
-            for name, found in values.items()
-        }
+        self.values = values  # facet name -> value -> bitset of its rows
         self._by_clock = None
         if clock is not None:
             order = sorted(range(self.size), key=clock.__getitem__)
-            self._by_clock = (order, [clock[p] for p in order])
+            self._by_clock = (array("l", order), array("q", (clock[p] for p in order)))
         self._ended = (0, 0)  # rows whose clock is before some instant: (how many, bitset)
         self._parts: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
+    def positions(self, ids: Iterable[int]) -> Iterable[int]:
+        """The positions of the rows of `ids` the index holds."""
+        if self._dict is not None:
+            found = self._dict
+            return (found[pk] for pk in ids if pk in found)
+        table, low, span = self._table, self._low, len(self._table)
+        return (
+            p for p in (table[pk - low] if 0 <= pk - low < span else -1 for pk in ids) if p >= 0
+        )
+
     def of_ids(self, ids: Iterable[int]) -> int:
         """The bitset of the rows of `ids` (ids the index does not hold are not listed)."""
-        position = self.position
-        return bitset((position[pk] for pk in ids if pk in position), self.size)
+        return bitset(self.positions(ids), self.size)
 
     def of_id_text(self, text: str) -> int:
         """The bitset of a comma-separated id list (semaine.search.matching.id_list)."""
@@ -112,7 +131,7 @@ class RowIndex:
         if self._by_clock is None:
             return self.all
         order, clocks = self._by_clock
-        ended = bisect.bisect_left(clocks, now)
+        ended = bisect.bisect_left(clocks, (now - _EPOCH) // _MICROSECOND)
         with self._lock:
             known, bits = self._ended
             if ended != known:
@@ -202,62 +221,72 @@ def _order_sql(model) -> str:
 
 
 def _build_sql(summary, model) -> str:
-    """One statement, one snapshot: the rows in the listing's order with their facet values,
-    the tags, and the data versions they were read at, told apart by the first column."""
-    dims = summary.dimensions
-    width = len(dims)
-    columns = ", ".join(f"({d.column})::text" for d in dims)
-    clock = f'r."{summary.clock}"' if summary.clock else "NULL::timestamptz"
-    pad = ", ".join(["NULL"] * (width - 1))
+    """One statement, so one snapshot: the listed rows' ids in the listing's order, their
+    clock, the positions of each facet value's rows and each tag's, and the data versions they
+    were read at; every list as one comma-separated text (a few hundred rows to fetch, not
+    hundreds of thousands)."""
+    dims = {f"d{i}": d for i, d in enumerate(summary.dimensions)}
+    columns = "".join(f", ({d.column})::text AS {alias}" for alias, d in dims.items())
+    clock = (
+        f', (extract(epoch FROM r."{summary.clock}") * 1000000)::bigint AS clock'
+        if summary.clock
+        else ""
+    )
     parts = [
-        f"SELECT 0, row_number() OVER (ORDER BY {_order_sql(model)}) - 1, r.id, {clock}, "
-        f"{columns} FROM {summary.source} r WHERE {summary.counted}",
-        # No row is identified by a version: its value goes in the position column.
-        f"SELECT 2, v.value, NULL, NULL, v.name{', ' + pad if pad else ''}"
-        " FROM semaine_data_version v WHERE v.name = ANY(%(versions)s)",
+        "SELECT 'ids', NULL, string_agg(id::text, ',' ORDER BY pos) FROM listed",
+        *(
+            f"SELECT 'value', '{d.name}', {alias} || ':' || string_agg(pos::text, ',')"
+            f" FROM listed WHERE {alias} <> '' GROUP BY {alias}"
+            for alias, d in dims.items()
+        ),
+        "SELECT 'version', name, value::text FROM semaine_data_version"
+        " WHERE name = ANY(%(versions)s)",
     ]
+    if summary.clock:
+        parts.append("SELECT 'clock', NULL, string_agg(clock::text, ',' ORDER BY pos) FROM listed")
     tags = summary.tags
     if tags is not None:
         parts.append(
-            f"SELECT 1, NULL, tt.{tags.row_key}, NULL, ({tags.value})::text"
-            f"{', ' + pad if pad else ''} FROM {tags.table} tt {tags.join}"
+            f"SELECT 'value', '{tags.name}', ({tags.value})::text || ':' || string_agg("
+            f"l.pos::text, ',') FROM {tags.table} tt {tags.join}"
+            f" JOIN listed l ON l.id = tt.{tags.row_key} GROUP BY ({tags.value})::text"
         )
-    return "\nUNION ALL\n".join(parts)
+    return (
+        f"WITH listed AS MATERIALIZED (SELECT row_number() OVER (ORDER BY {_order_sql(model)})"
+        f" - 1 AS pos, r.id{clock}{columns} FROM {summary.source} r WHERE {summary.counted})\n"
+        + "\nUNION ALL\n".join(parts)
+    )
+
+
+def _numbers(text: str | None) -> list[int]:
+    return list(map(int, text.split(","))) if text else []
 
 
 def build(summary, model, names: tuple[str, ...], using: str) -> RowIndex:
     """The index of the rows `summary` counts (in `model`'s ordering), read on `using`, with
     the data versions `names` it was read at."""
-    dims = [d.name for d in summary.dimensions]
     with connections[using].cursor() as cursor:
         cursor.execute(_build_sql(summary, model), {"versions": list(names)})
         rows = cursor.fetchall()
-    versions = {}
-    listed = [row for row in rows if row[0] == 0]
-    listed.sort(key=lambda row: row[1])
-    ids = array("q", (row[2] for row in listed))
-    clock = [row[3] for row in listed] if summary.clock else None
-    values: dict[str, dict[str, list[int]]] = {name: {} for name in summary.names}
-    for position, row in enumerate(listed):
-        for name, value in zip(dims, row[4:], strict=True):
-            if value not in (None, ""):
-                values[name].setdefault(value, []).append(position)
-    index_of = {pk: position for position, pk in enumerate(ids)}
-    for kind, number, pk, _, value, *_ in rows:
-        if kind == 2:
-            versions[value] = number
-        elif kind == 1 and pk in index_of and value not in (None, ""):
-            values[summary.tags.name].setdefault(value, []).append(index_of[pk])
-    for found in values.values():
-        for positions in found.values():
-            positions.sort()
-    return RowIndex(versions=versions, ids=ids, values=values, clock=clock)
+    found = {kind: payload for kind, _, payload in rows if kind in ("ids", "clock")}
+    ids = _numbers(found.get("ids"))
+    clock = _numbers(found.get("clock")) if summary.clock else None
+    versions = {key: int(payload) for kind, key, payload in rows if kind == "version"}
+    values: dict[str, dict[str, int]] = {name: {} for name in summary.names}
+    for kind, key, payload in rows:
+        if kind == "value":
+            value, _, positions = payload.rpartition(":")
+            values[key][value] = bitset(_numbers(positions), len(ids))
+    return RowIndex(versions=versions, ids=array("q", ids), values=values, clock=clock)
 
 
 class _Slot:
+    """One listing's index on one database: the current one, and when its last build began."""
+
     def __init__(self):
         self.index: RowIndex | None = None
         self.built_at = float("-inf")
+        self.building = False
         self.lock = threading.Lock()
 
 
@@ -265,28 +294,49 @@ _slots: dict[tuple[str, str], _Slot] = {}
 _slots_lock = threading.Lock()
 
 
+def _build_into(slot: _Slot, summary, model, names: tuple[str, ...], using: str) -> None:
+    try:
+        index = build(summary, model, names, using)
+        with slot.lock:
+            slot.index = index
+    finally:
+        slot.building = False
+        if threading.current_thread() is not threading.main_thread():
+            connections.close_all()  # this thread's own connections
+
+
 def index_for(summary, model, versions: dict, using: str) -> RowIndex | None:
     """The index of `summary`'s rows on `using` at the data `versions` (name -> value) a
-    request reads; None when it is off (settings.ROW_INDEX), or is not built for those
-    versions and was built too recently to be built again (ROW_INDEX_REBUILD_SECONDS)."""
+    request reads, or None: when it is off (settings.ROW_INDEX), or not built for those
+    versions yet. A build starts then, unless one began less than ROW_INDEX_REBUILD_SECONDS
+    ago; in a thread of its own (ROW_INDEX_BACKGROUND), so that no request waits for it."""
     if not settings.ROW_INDEX:
         return None
-    every = settings.ROW_INDEX_REBUILD_SECONDS
     with _slots_lock:
         slot = _slots.setdefault((summary.table, using), _Slot())
     index = slot.index
     if index is not None and index.versions == versions:
         return index
     with slot.lock:
-        index = slot.index  # built by another thread meanwhile?
-        if index is not None and index.versions == versions:
-            return index
-        if time.monotonic() - slot.built_at < every:
+        if slot.building or time.monotonic() - slot.built_at < settings.ROW_INDEX_REBUILD_SECONDS:
             return None
-        slot.built_at = time.monotonic()
-        index = build(summary, model, tuple(versions), using)
-        slot.index = index
-    return index if index.versions == versions else None
+        slot.built_at, slot.building = time.monotonic(), True
+    arguments = (slot, summary, model, tuple(versions), using)
+    if settings.ROW_INDEX_BACKGROUND:
+        threading.Thread(target=_build_into, args=arguments, daemon=True).start()
+        return None
+    _build_into(*arguments)
+    index = slot.index
+    return index if index is not None and index.versions == versions else None
+
+
+def forget_parts() -> None:
+    """Forget the parts every index keeps (the benchmark's cold requests)."""
+    with _slots_lock:
+        for slot in _slots.values():
+            if slot.index is not None:
+                with slot.index._lock:
+                    slot.index._parts.clear()
 
 
 def clear() -> None:

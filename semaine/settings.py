@@ -215,10 +215,11 @@ CACHES = {
 }
 
 # The listings' rows held in memory by each process (semaine.rowindex), rebuilt after a write
-# at most every ROW_INDEX_REBUILD_SECONDS (in between, counts come from the summaries or the
-# rows).
+# at most every ROW_INDEX_REBUILD_SECONDS, in a thread of its own (until it is ready, counts
+# come from the summaries or the rows).
 ROW_INDEX = env_bool("ROW_INDEX", True)
 ROW_INDEX_REBUILD_SECONDS = env_int("ROW_INDEX_REBUILD_SECONDS", 10)
+ROW_INDEX_BACKGROUND = env_bool("ROW_INDEX_BACKGROUND", True)
 
 # Brute force on the admin login (django-axes): the first backend refuses locked-out attempts.
 AUTHENTICATION_BACKENDS = [

@@ -7,22 +7,29 @@ SHARED_REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "r
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings):
+def _fresh_cache():
     from django.core.cache import caches
 
-    from semaine import rowindex
-
-    # The listings' rows in memory (semaine.rowindex) rebuilt on every change of version: the
-    # listings' tests go through them. Forgotten between tests, whose rolled-back databases
-    # come back to versions an index was already built at.
-    settings.ROW_INDEX_REBUILD_SECONDS = 0
-    rowindex.clear()
     for alias in ("default", "ratelimit"):
         caches[alias].clear()
     yield
-    rowindex.clear()
     for alias in ("default", "ratelimit"):
         caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _rows_in_memory():
+    """The listings' rows in memory (semaine.rowindex) built on every change of version, before
+    the request returns: the listings' tests go through them. Forgotten between tests, whose
+    rolled-back databases come back to versions an index was already built at."""
+    from django.test import override_settings
+
+    from semaine import rowindex
+
+    rowindex.clear()
+    with override_settings(ROW_INDEX_REBUILD_SECONDS=0, ROW_INDEX_BACKGROUND=False):
+        yield
+    rowindex.clear()
 
 
 # -- the reference data, restored after tests that commit ---------------------------------------

@@ -2,6 +2,7 @@
 the listing's SQL does, follows every write, and lets ended events go without one."""
 
 import datetime
+import time
 
 import pytest
 from django.core.cache import cache
@@ -220,6 +221,21 @@ def test_between_rebuilds_the_listing_counts_over_its_rows(settings, events):
     fresh = EventFilter(QueryDict("type=forum"), now=NOW)
     assert fresh.indexed is None  # built less than an hour ago, for other versions
     assert fresh.count_facets().counts["type"]["forum"] == 3 * 2 + 2  # a cancelled one, the new
+
+
+@pytest.mark.django_db(transaction=True)
+def test_built_in_a_thread_while_the_listing_counts_over_its_rows(settings):
+    settings.ROW_INDEX_BACKGROUND = True
+    EventFactory(type=Event.Type.FORUM)
+    assert EventFilter(QueryDict("type=forum")).indexed is None  # the build has just begun
+    slot = next(iter(rowindex._slots.values()))
+    for _ in range(100):
+        if not slot.building:
+            break
+        time.sleep(0.05)
+    indexed = EventFilter(QueryDict("type=forum")).indexed
+    assert indexed is not None
+    assert indexed.counts()[0] == 1
 
 
 def test_off(settings, events):

@@ -296,7 +296,10 @@ def test_a_seat_taken_updates_the_counts_of_the_seats_left_filter(client):
     assert ids == set() and response.context["facets"].count("type", "forum") == 0
 
 
-def test_listings_that_differ_by_one_filter_share_its_counts(client, django_assert_num_queries):
+def test_listings_that_differ_by_one_filter_share_its_counts(
+    client, django_assert_num_queries, settings
+):
+    settings.ROW_INDEX = False  # as a process counts until it holds the rows in memory
     lyon = EventFactory()
     EventFactory(department=Department.objects.get(code="35"), city="Rennes", postcode="35000")
     # The regions are counted on every event, whichever region is chosen: once for both pages.
@@ -310,7 +313,10 @@ def test_listings_that_differ_by_one_filter_share_its_counts(client, django_asse
     assert lyon.region_id == "84"
 
 
-def test_a_common_selection_is_counted_from_the_facet_summary(client, django_assert_num_queries):
+def test_a_common_selection_is_counted_from_the_facet_summary(
+    client, django_assert_num_queries, settings
+):
+    settings.ROW_INDEX = False  # as a process counts until it holds the rows in memory
     EventFactory(trades=["J1501"])
     EventFactory(department=Department.objects.get(code="35"), city="Rennes", postcode="35000")
     listed(client, "?type=forum")  # the reference data the form shows, read once per process
@@ -319,6 +325,20 @@ def test_a_common_selection_is_counted_from_the_facet_summary(client, django_ass
     assert facets.total == 1
     assert facets.counts["region"] == {"84": 1, "53": 1}
     assert facets.counts["metier"] == {}
+
+
+def test_with_the_rows_in_memory_a_page_reads_only_its_own_rows(client, django_assert_num_queries):
+    EventFactory(trades=["J1501"])
+    EventFactory(department=Department.objects.get(code="35"), city="Rennes", postcode="35000")
+    listed(client, "?type=forum")  # the rows in memory built, the form's reference data read
+    with django_assert_num_queries(2):  # versions, the page's rows: no count, no ids
+        ids, response = listed(
+            client, "?region=84&type=job_dating&metier=J1501&modalite=presentiel"
+        )
+    facets = response.context["facets"]
+    assert facets.total == len(ids) == 1
+    assert facets.counts["region"] == {"84": 1}
+    assert facets.counts["metier"] == {"J1501": 1}
 
 
 def test_an_event_cannot_last_more_than_a_month():
