@@ -211,11 +211,16 @@ def test_an_address_refused_for_good_is_recorded_for_staff_and_not_retried(site,
 
     assert wait_for(failure, seconds=30)
     assert failure() == "Adresse refusée par le serveur de messagerie (code 550)"
-    assert site.sql(
-        "SELECT j.status, j.attempts FROM procrastinate_jobs j JOIN events_registration r"
-        " ON r.id = (j.args->>'registration_id')::int WHERE r.email = %s",
-        [refused],
-    ) == [("failed", 1)]
+
+    def job():
+        return site.sql(
+            "SELECT j.status, j.attempts FROM procrastinate_jobs j JOIN events_registration r"
+            " ON r.id = (j.args->>'registration_id')::int WHERE r.email = %s",
+            [refused],
+        )
+
+    # The failure is written by the job, which the worker then marks failed.
+    assert wait_for(lambda: job() == [("failed", 1)], seconds=30), job()
     # The other person of the same event got theirs.
     assert wait_for(lambda: len(sink.received(prefix)) == 1)
     time.sleep(3)

@@ -223,7 +223,7 @@ def test_between_rebuilds_the_listing_counts_over_its_rows(settings, events):
     assert fresh.count_facets().counts["type"]["forum"] == 3 * 2 + 2  # a cancelled one, the new
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_built_in_a_thread_while_the_listing_counts_over_its_rows(settings):
     settings.ROW_INDEX_BACKGROUND = True
     EventFactory(type=Event.Type.FORUM)
