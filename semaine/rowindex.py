@@ -28,6 +28,7 @@ pages in SQL, as before.
 
 import bisect
 import datetime
+import logging
 import threading
 import time
 from array import array
@@ -35,7 +36,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections, transaction
+
+logger = logging.getLogger(__name__)
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _MICROSECOND = datetime.timedelta(microseconds=1)
@@ -265,7 +268,14 @@ def _numbers(text: str | None) -> list[int]:
 def build(summary, model, names: tuple[str, ...], using: str) -> RowIndex:
     """The index of the rows `summary` counts (in `model`'s ordering), read on `using`, with
     the data versions `names` it was read at."""
-    with connections[using].cursor() as cursor:
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        # Web processes cut a public read at 2 s (semaine/wsgi.py): a build, in its thread,
+        # may take longer on a busy server; its sorts and aggregates fit in memory.
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, true),"
+            " set_config('work_mem', '64MB', true)",
+            [str(settings.WRITE_STATEMENT_TIMEOUT_MS)],
+        )
         cursor.execute(_build_sql(summary, model), {"versions": list(names)})
         rows = cursor.fetchall()
     found = {kind: payload for kind, _, payload in rows if kind in ("ids", "clock")}
@@ -299,6 +309,9 @@ def _build_into(slot: _Slot, summary, model, names: tuple[str, ...], using: str)
         index = build(summary, model, names, using)
         with slot.lock:
             slot.index = index
+    except DatabaseError:
+        # The listing counts over its rows meanwhile; tried again after REBUILD_SECONDS.
+        logger.exception("The rows of %s could not be read into memory", summary.source)
     finally:
         slot.building = False
         if threading.current_thread() is not threading.main_thread():

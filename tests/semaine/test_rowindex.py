@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -236,6 +237,27 @@ def test_built_in_a_thread_while_the_listing_counts_over_its_rows(settings):
     indexed = EventFilter(QueryDict("type=forum")).indexed
     assert indexed is not None
     assert indexed.counts()[0] == 1
+
+
+def test_built_past_the_web_processes_statement_timeout(events):
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 1")  # 1 ms: any real read is cut
+    try:
+        assert EventFilter(QueryDict(""), now=NOW).indexed is not None
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+
+
+def test_a_failed_build_leaves_the_listing_counting_over_its_rows(events, monkeypatch, caplog):
+    def fails(*args):
+        raise DatabaseError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(rowindex, "build", fails)
+    filterset = EventFilter(QueryDict("type=forum"), now=NOW)
+    assert filterset.indexed is None
+    assert filterset.count_facets().counts["type"]["forum"] == 3 * 2 + 1
+    assert "could not be read into memory" in caplog.text
 
 
 def test_off(settings, events):
