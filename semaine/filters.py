@@ -253,12 +253,19 @@ class ListingFilterSet(django_filters.FilterSet):
 
     def _part(
         self, index: rowindex.RowIndex, name: str, data: QueryDict, *, first: bool = False
-    ) -> int:
-        """The bitset of the rows a part's filters keep over the whole listing. A filter the
-        summary keeps is the union of its values' rows (as the summary reads it: the tests
-        prove both count alike); another is found by a filter set of this listing with those
-        filters only, its ids cached for the other processes. `first`: of a part that is a
-        search, its most relevant rows."""
+    ) -> int | None:
+        """The bitset of the rows a part's filters keep over the whole listing, or None the
+        first time it is asked for (below). A filter the summary keeps is the union of its
+        values' rows (as the summary reads it: the tests prove both count alike); another is
+        found by a filter set of this listing with those filters only (a search: its found
+        ids), its ids cached for the other processes. `first`: of a part that is a search,
+        its most relevant rows.
+
+        Finding a part is a query over the whole listing, dearer than counting one page's
+        selection over its rows: a part asked for the first time (in any process) is not
+        found, and that page counts over its rows as before; asked again within
+        rowindex.SECOND_ASK_SECONDS, it is found and kept. A place or dates nobody repeats cost
+        what they cost before; those people ask for again are in memory."""
         if name in self.SUMMARY.filterable and set(data) == {name, *self.EVERY_PERIOD}:
             bits = 0
             for value in self.summary_values(name, self.active_filters[name]):
@@ -269,16 +276,21 @@ class ListingFilterSet(django_filters.FilterSet):
         if "q" in data:
             versions = (*versions, VOCABULARY_VERSION)
         key = (first, data.urlencode(), version_key(versions))
+        cache_key = facets.rows_cache_key(type(self).__name__, key[2], key[1])
 
-        def compute() -> int:
-            if "q" in data:
-                found, most_relevant = part.search.found_ids(part.trade_match)
-                return index.of_id_text(most_relevant if first else found)
-            cache_key = facets.rows_cache_key(type(self).__name__, key[2], key[1])
-            ids = cache.get(cache_key)
+        def compute() -> int | None:
+            search = part.search if "q" in data else None
+            ids = cache.get(cache_key) if search is None else search.cached_ids()
             if ids is None:
-                ids = part.qs.order_by().aggregate(ids=id_list("pk"))["ids"]
-                cache.set(cache_key, ids, facets.CACHE_SECONDS)
+                if cache.add(f"asked:{cache_key}", True, rowindex.SECOND_ASK_SECONDS):
+                    return None  # the first time
+                if search is None:
+                    ids = part.qs.order_by().aggregate(ids=id_list("pk"))["ids"]
+                    cache.set(cache_key, ids, facets.CACHE_SECONDS)
+                else:
+                    ids = search.found_ids(part.trade_match)
+            if search is not None:
+                ids = ids[1] if first else ids[0]
             return index.of_id_text(ids)
 
         return index.part(key, compute)
@@ -295,6 +307,8 @@ class ListingFilterSet(django_filters.FilterSet):
         else:
             base = self._part(index, "", period)
         bits = {name: self._part(index, name, data) for name, data in parts}
+        if base is None or None in bits.values():
+            return None  # a part asked for the first time: counted over the rows
         rows = base
         for part in bits.values():
             rows &= part
@@ -318,6 +332,8 @@ class ListingFilterSet(django_filters.FilterSet):
             for name, data in self.index_parts()[0]:
                 if name == "q":
                     first = self._part(selection.index, name, data, first=True)
+                    if first is None:  # its ids left the cache meanwhile: paged in SQL
+                        return None
                     tiers = [selection.rows & first, selection.rows & ~first]
         return rowindex.Pages(selection.index, tiers)
 

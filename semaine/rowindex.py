@@ -42,6 +42,9 @@ logger = logging.getLogger(__name__)
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _MICROSECOND = datetime.timedelta(microseconds=1)
+# A part of a selection asked for again within this many seconds is found and kept
+# (ListingFilterSet._part); asked for once, its page counts over its rows.
+SECOND_ASK_SECONDS = 600
 # Parts kept per index (their bitsets, 10–25 kB each): the distinct filters of recent pages.
 PART_CACHE_SIZE = 600
 # Rows of a page of the selection found by walking it in chunks of this many bytes.
@@ -145,15 +148,18 @@ class RowIndex:
                 self._ended = (ended, bits)
         return self.all & ~bits
 
-    def part(self, key, compute: Callable[[], int]) -> int:
-        """The bitset of one part of a selection, computed once per index (and `key`, which
-        holds the part's filters and the data versions beyond the index's it reads)."""
+    def part(self, key, compute: Callable[[], int | None]) -> int | None:
+        """The bitset of one part of a selection, kept by the index once computed (`key`
+        holds the part's filters and the data versions beyond the index's it reads);
+        `compute()` may decline (None): nothing is kept then."""
         with self._lock:
             bits = self._parts.get(key)
             if bits is not None:
                 self._parts.move_to_end(key)
                 return bits
         bits = compute()
+        if bits is None:
+            return None
         with self._lock:
             self._parts[key] = bits
             while len(self._parts) > PART_CACHE_SIZE:

@@ -85,6 +85,10 @@ class Search:
     def _rows_key(self) -> str:
         return _cache_key("rows", self.lexicon, self.used.text, self.versions)
 
+    def cached_ids(self) -> tuple[str, str] | None:
+        """found_ids() if they are cached, else None."""
+        return cache.get(self._rows_key)
+
     def found_ids(self, trade_match: TradeMatch) -> tuple[str, str]:
         """The ids of the lexicon's rows the search finds, and of the most relevant among
         them (title or trade), as comma-separated texts (matching.id_list): found once per
