@@ -46,7 +46,7 @@ _MICROSECOND = datetime.timedelta(microseconds=1)
 # (ListingFilterSet._part); asked for once, its page counts over its rows.
 SECOND_ASK_SECONDS = 600
 # Parts kept per index (their bitsets, 10–25 kB each): the distinct filters of recent pages.
-PART_CACHE_SIZE = 600
+PART_CACHE_SIZE = 200
 # Rows of a page of the selection found by walking it in chunks of this many bytes.
 _CHUNK = 512
 
@@ -88,7 +88,7 @@ def set_positions(bits: int, start: int, stop: int, size: int) -> list[int]:
 class RowIndex:
     """The rows one listing counts, at one set of data versions, with each facet value's rows."""
 
-    def __init__(self, *, versions: dict, ids: array, values: dict, clock: list | None):
+    def __init__(self, *, versions: dict, ids: array, values: dict, clock: array | None):
         self.versions = versions
         self.ids = ids
         self.size = len(ids)
@@ -267,13 +267,16 @@ def _build_sql(summary, model) -> str:
     )
 
 
-def _numbers(text: str | None) -> list[int]:
-    return list(map(int, text.split(","))) if text else []
+def _numbers(text: str | None) -> array:
+    return array("q", map(int, text.split(","))) if text else array("q")
 
 
 def build(summary, model, names: tuple[str, ...], using: str) -> RowIndex:
     """The index of the rows `summary` counts (in `model`'s ordering), read on `using`, with
-    the data versions `names` it was read at."""
+    the data versions `names` it was read at. Each row of the result is made a Python value
+    when read and dropped once used: the build's memory stays a few lists at a time."""
+    ids, clock, versions = array("q"), None, {}
+    values: dict[str, dict[str, int]] = {name: {} for name in summary.names}
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         # Web processes cut a public read at 2 s (semaine/wsgi.py): a build, in its thread,
         # may take longer on a busy server; its sorts and aggregates fit in memory.
@@ -283,17 +286,20 @@ def build(summary, model, names: tuple[str, ...], using: str) -> RowIndex:
             [str(settings.WRITE_STATEMENT_TIMEOUT_MS)],
         )
         cursor.execute(_build_sql(summary, model), {"versions": list(names)})
-        rows = cursor.fetchall()
-    found = {kind: payload for kind, _, payload in rows if kind in ("ids", "clock")}
-    ids = _numbers(found.get("ids"))
-    clock = _numbers(found.get("clock")) if summary.clock else None
-    versions = {key: int(payload) for kind, key, payload in rows if kind == "version"}
-    values: dict[str, dict[str, int]] = {name: {} for name in summary.names}
-    for kind, key, payload in rows:
-        if kind == "value":
-            value, _, positions = payload.rpartition(":")
-            values[key][value] = bitset(_numbers(positions), len(ids))
-    return RowIndex(versions=versions, ids=array("q", ids), values=values, clock=clock)
+        for kind, key, payload in cursor:
+            if kind == "ids":
+                ids = _numbers(payload)
+            elif kind == "clock":
+                clock = _numbers(payload)
+            elif kind == "version":
+                versions[key] = int(payload)
+            else:
+                value, _, positions = payload.rpartition(":")
+                numbers = _numbers(positions)
+                # The bitset's integer does not depend on the buffer's length beyond its
+                # last row: the listing's size is not needed (it may come later).
+                values[key][value] = bitset(numbers, max(numbers, default=0) + 1)
+    return RowIndex(versions=versions, ids=ids, values=values, clock=clock)
 
 
 class _Slot:
