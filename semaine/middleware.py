@@ -91,6 +91,11 @@ def site_csp_header() -> str | None:
     return _csp_policy["header"]
 
 
+# As django-csp: a nonce asked for after the header is written is an error, not a nonce silently
+# missing from the policy. One for every request: it holds nothing, and raises each time.
+_NONCE_AFTER_THE_HEADER = CheckableLazyObject(CSPMiddleware._csp_nonce_post_response)
+
+
 class SiteMiddleware:
     """What every request and every answer of the site gets, in one middleware (it was four,
     each a step of the chain on every request):
@@ -158,9 +163,7 @@ class SiteMiddleware:
         ):
             return self.csp.process_response(request, response)
         response.headers.setdefault(CSP_HEADER, header)
-        # As django-csp: a nonce asked for after the header is written is an error, not a
-        # nonce silently missing from the policy.
-        request.csp_nonce = CheckableLazyObject(self.csp._csp_nonce_post_response)
+        request.csp_nonce = _NONCE_AFTER_THE_HEADER
         return response
 
 

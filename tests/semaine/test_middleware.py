@@ -3,6 +3,7 @@ language), CORS only where it applies, messages made on use."""
 
 import pytest
 from csp.constants import NONCE
+from csp.exceptions import CSPNonceError
 from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.contrib.sessions.backends.db import SessionStore
@@ -59,6 +60,16 @@ def test_a_page_that_uses_a_nonce_has_it_in_its_policy(rf, settings):
     nonce = response.content.decode().split('nonce="')[1].split('"')[0]
     assert len(nonce) >= 16
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+
+def test_a_nonce_asked_for_after_the_header_is_written_is_an_error(rf):
+    middleware = SiteMiddleware(lambda request: HttpResponse("ok"))
+
+    for _ in range(2):  # every request: the second as the first
+        request = rf.get("/")
+        middleware(request)
+        with pytest.raises(CSPNonceError):
+            str(request.csp_nonce)
 
 
 def test_every_answer_carries_the_sites_headers_even_a_redirect_or_an_error(client, settings):
