@@ -162,7 +162,8 @@ class SiteMiddleware:
             or (settings.DEBUG and response.status_code in (404, 500))
         ):
             return self.csp.process_response(request, response)
-        response.headers.setdefault(CSP_HEADER, header)
+        if header:  # empty: no policy (CONTENT_SECURITY_POLICY = None), as django-csp
+            response.headers.setdefault(CSP_HEADER, header)
         request.csp_nonce = _NONCE_AFTER_THE_HEADER
         return response
 

@@ -32,6 +32,12 @@ def test_a_changed_policy_shows_on_the_next_response(client, settings):
     assert client.get("/healthz")["Content-Security-Policy"] == "default-src 'none'"
 
 
+def test_no_policy_no_header(client, settings):
+    settings.CONTENT_SECURITY_POLICY = None
+
+    assert "Content-Security-Policy" not in client.get("/healthz")
+
+
 def test_a_report_only_policy_still_goes_through_django_csp(client, settings):
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
         "DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/csp-report/"}
