@@ -1,7 +1,10 @@
 import contextlib
+import os
 import re
-import uuid
 
+import corsheaders.middleware
+from corsheaders.conf import conf as cors_conf
+from corsheaders.signals import check_request_enabled
 from csp.constants import HEADER as CSP_HEADER
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
@@ -23,46 +26,11 @@ from semaine.logging import request_id_var
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 
 
-class SecurityHeadersMiddleware:
-    """Headers Django does not set itself; the CSP comes from django-csp."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        return response
-
-
 def allow_geolocation(response):
     """Lets the page's own scripts ask for the visitor's position (« Autour de moi »): only
     on the pages that offer the button; every other page keeps geolocation=()."""
     response.headers["Permissions-Policy"] = settings.PERMISSIONS_POLICY_GEOLOCATION
     return response
-
-
-class RequestIdMiddleware:
-    """Gives every request an id, echoed in the X-Request-ID response header and in every log
-    line written while serving it. A sane id from the load balancer is kept, so one request can
-    be followed from the proxy to the application; anything else is replaced."""
-
-    HEADER = "X-Request-ID"
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        # META, not request.headers: that builds a dict of every header on first use.
-        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
-        # Cleared when the response is finished, not here: Django logs a 4xx or 5xx ("Not Found",
-        # "Internal Server Error") after the middleware returns, and that line needs the id too.
-        request_id_var.set(request_id)
-        response = self.get_response(request)
-        response[self.HEADER] = request_id
-        return response
 
 
 @receiver(request_finished)
@@ -101,67 +69,102 @@ class StatementTimeoutMiddleware:
                 cursor.execute("RESET statement_timeout")
 
 
-# The site's policy as a header, built once per process (and again when a test changes the
+# The site's policy as a header, built once per process (and again when a test changes a
 # setting): django-csp builds it on every response, the largest cost of a trivial request.
-_csp_headers: dict[str, str] = {}
+# None when the settings need django-csp's code on every response (a report-only policy,
+# excluded prefixes).
+_csp_policy: dict[str, str | None] = {}
 
 
 @receiver(setting_changed)
 def _forget_csp_header(setting, **kwargs):
     if setting.startswith("CONTENT_SECURITY_POLICY"):
-        _csp_headers.clear()
+        _csp_policy.clear()
 
 
-def site_csp_header() -> str:
-    header = _csp_headers.get("policy")
-    if header is None:
-        header = _csp_headers["policy"] = build_policy()
-    return header
+def site_csp_header() -> str | None:
+    if "header" not in _csp_policy:
+        special = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or (
+            settings.CONTENT_SECURITY_POLICY or {}
+        ).get("EXCLUDE_URL_PREFIXES")
+        _csp_policy["header"] = None if special else build_policy()
+    return _csp_policy["header"]
 
 
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware with the site's policy built once per process. A response that
-    brings its own (django-csp's decorators, or `_csp_replace` as the widget sets it), a page
-    that used a nonce, a report-only policy, an excluded prefix: django-csp's own code."""
-
-    def process_response(self, request, response):
-        if (
-            getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-            or (settings.CONTENT_SECURITY_POLICY or {}).get("EXCLUDE_URL_PREFIXES")
-            or getattr(request, "_csp_nonce", None) is not None
-            or any(name.startswith("_csp_") for name in vars(response))
-            or (settings.DEBUG and response.status_code in (404, 500))
-        ):
-            return super().process_response(request, response)
-        header = site_csp_header()
-        if header and CSP_HEADER not in response:
-            response[CSP_HEADER] = header
-        # As django-csp: a nonce asked for after the header is written is an error, not a
-        # nonce silently missing from the policy.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
-        return response
+# As django-csp: a nonce asked for after the header is written is an error, not a nonce silently
+# missing from the policy. One for every request: it holds nothing, and raises each time.
+_NONCE_AFTER_THE_HEADER = CheckableLazyObject(CSPMiddleware._csp_nonce_post_response)
 
 
-class SingleLanguageMiddleware:
-    """The site speaks one language (settings.LANGUAGES): what Django's LocaleMiddleware would
-    choose on every request, reading Accept-Language and the URL to pick among one language,
-    is known once. Activates it and says so in Content-Language; no Vary on Accept-Language,
-    since no answer depends on it."""
+class SiteMiddleware:
+    """What every request and every answer of the site gets, in one middleware (it was four,
+    each a step of the chain on every request):
+
+    - **a request id**, echoed in the X-Request-ID response header and in every log line
+      written while serving it. A sane id from the load balancer is kept, so one request can
+      be followed from the proxy to the application; anything else is replaced;
+    - **the language**: the site speaks one (settings.LANGUAGES). What Django's
+      LocaleMiddleware would choose on every request, reading Accept-Language and the URL to
+      pick among one language, is known once: it is activated and said in Content-Language; no
+      Vary on Accept-Language, since no answer depends on it;
+    - **the Content-Security-Policy** of django-csp, the site's policy built once per process.
+      A response that brings its own (django-csp's decorators, or `_csp_replace` as the widget
+      sets it), a page that used a nonce, a report-only policy, an excluded prefix, an error
+      page under DEBUG: django-csp's own code;
+    - **Permissions-Policy**, which Django does not set (a view may set its own first:
+      `allow_geolocation`).
+
+    First in MIDDLEWARE, so that every log line of the request has its id and every answer,
+    Django's SSL redirect included, its headers."""
+
+    REQUEST_ID_HEADER = "X-Request-ID"
 
     def __init__(self, get_response):
         if len(settings.LANGUAGES) != 1:
             raise ImproperlyConfigured(
-                "SingleLanguageMiddleware serves one language; with several LANGUAGES, use "
+                "SiteMiddleware serves one language; with several LANGUAGES, use "
                 "django.middleware.locale.LocaleMiddleware."
             )
         self.get_response = get_response
         self.language = settings.LANGUAGES[0][0]
+        self.csp = CSPMiddleware(get_response)
 
     def __call__(self, request):
+        # META, not request.headers: that builds a dict of every header on first use.
+        incoming = request.META.get("HTTP_X_REQUEST_ID")
+        if incoming and _SANE_REQUEST_ID.fullmatch(incoming):
+            request_id = incoming
+        else:
+            request_id = os.urandom(16).hex()  # as uuid4().hex, a fifth of its time
+        request.request_id = request_id
+        # Cleared when the response is finished, not here: Django logs a 4xx or 5xx ("Not Found",
+        # "Internal Server Error") after the middleware returns, and that line needs the id too.
+        request_id_var.set(request_id)
         translation.activate(self.language)
         request.LANGUAGE_CODE = self.language
+        self.csp.process_request(request)  # request.csp_nonce, made when a template uses it
+
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", self.language)
+
+        response = self._content_security_policy(request, response)
+        headers = response.headers
+        headers[self.REQUEST_ID_HEADER] = request_id
+        headers.setdefault("Content-Language", self.language)
+        headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    def _content_security_policy(self, request, response):
+        header = site_csp_header()
+        if (
+            header is None
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(name.startswith("_csp_") for name in vars(response))
+            or (settings.DEBUG and response.status_code in (404, 500))
+        ):
+            return self.csp.process_response(request, response)
+        if header:  # empty: no policy (CONTENT_SECURITY_POLICY = None), as django-csp
+            response.headers.setdefault(CSP_HEADER, header)
+        request.csp_nonce = _NONCE_AFTER_THE_HEADER
         return response
 
 
@@ -177,3 +180,20 @@ class LazyMessageMiddleware(MessageMiddleware):
         if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
             return response  # never used: nothing was added, nothing was read
         return super().process_response(request, response)
+
+
+class CorsMiddleware(corsheaders.middleware.CorsMiddleware):
+    """django-cors-headers' middleware, stepping aside at once on the paths CORS_URLS_REGEX
+    leaves out (every page but the API and the exports) when no receiver of its
+    `check_request_enabled` signal could let them in: the work it does there (the path matched
+    twice, the signal sent, headers looked at) changes nothing on those answers."""
+
+    def __call__(self, request):
+        if (
+            self.async_mode
+            or check_request_enabled.receivers
+            or re.match(cors_conf.CORS_URLS_REGEX, request.path_info)
+        ):
+            return super().__call__(request)
+        request._cors_enabled = False  # as django-cors-headers leaves it
+        return self.get_response(request)

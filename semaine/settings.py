@@ -65,20 +65,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "semaine.middleware.RequestIdMiddleware",
+    # First: the request id of every log line, the language, the headers every answer carries
+    # but Django's (Content-Security-Policy through django-csp, Permissions-Policy).
+    "semaine.middleware.SiteMiddleware",
     "semaine.db_router.ReplicaMiddleware",
     "semaine.middleware.StatementTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "semaine.middleware.SecurityHeadersMiddleware",
-    # django-csp's, with the site's policy built once per process.
-    "semaine.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
-    # Before CommonMiddleware, so that its redirects carry the CORS headers too.
-    "corsheaders.middleware.CorsMiddleware",
+    # django-cors-headers', out of the way of the paths CORS_URLS_REGEX leaves out. Before
+    # CommonMiddleware, so that its redirects carry the CORS headers too.
+    "semaine.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # In place of Django's LocaleMiddleware: the site has one language, known once.
-    "semaine.middleware.SingleLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # After CommonMiddleware, which refuses the hosts ALLOWED_HOSTS does not list.
     "semaine.site_url.SiteUrlCheckMiddleware",

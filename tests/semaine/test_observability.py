@@ -12,7 +12,9 @@ from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+from django.core.exceptions import MiddlewareNotUsed
 from django.db import DatabaseError
+from django.http import HttpResponse
 from django.test import override_settings
 from gunicorn.config import Config
 
@@ -190,6 +192,9 @@ def test_without_replicas_every_query_goes_to_the_primary():
     router = db_router.ReplicaRouter()
     assert router.db_for_read(Event) == "default"
     assert router.db_for_write(Event) == "default"
+    # Nothing to choose: the replica step is left out of the middleware chain.
+    with pytest.raises(MiddlewareNotUsed):
+        db_router.ReplicaMiddleware(lambda request: HttpResponse())
 
 
 def test_outside_a_vetted_request_reads_go_to_the_primary_and_sessions_always_do():

@@ -170,6 +170,26 @@ def test_a_web_process_cuts_a_slow_query_of_a_public_read():
     assert result.stdout.split() == ["2s", "QueryCanceled"], result.stderr[-2000:]
 
 
+def test_the_web_process_loads_its_views_before_forking_and_connects_to_nothing():
+    # gunicorn imports semaine.wsgi once and forks its workers (preload_app): what it loads, the
+    # workers need not load again; a connection it opened, they would all share.
+    code = (
+        "import sys, semaine.wsgi; from django.db import connections\n"
+        "print('events.views.detail' in sys.modules, 'semaine.urls' in sys.modules)\n"
+        "print([alias for alias in connections if connections[alias].connection is not None])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "READ_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split("\n")[:2] == ["True True", "[]"], result.stderr[-2000:]
+
+
 def test_writes_and_staff_pages_get_the_longer_timeout_for_their_request(rf, settings):
     from django.db import connection
 
