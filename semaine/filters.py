@@ -252,7 +252,13 @@ class ListingFilterSet(django_filters.FilterSet):
         return rowindex.index_for(self.SUMMARY, self._meta.model, wanted, self.queryset.db)
 
     def _part(
-        self, index: rowindex.RowIndex, name: str, data: QueryDict, *, first: bool = False
+        self,
+        index: rowindex.RowIndex,
+        name: str,
+        data: QueryDict,
+        *,
+        first: bool = False,
+        alone: bool = False,
     ) -> int | None:
         """The bitset of the rows a part's filters keep over the whole listing, or None the
         first time it is asked for (below). A filter the summary keeps is the union of its
@@ -265,7 +271,9 @@ class ListingFilterSet(django_filters.FilterSet):
         selection over its rows: a part asked for the first time (in any process) is not
         found, and that page counts over its rows as before; asked again within
         rowindex.SECOND_ASK_SECONDS, it is found and kept. A place or dates nobody repeats cost
-        what they cost before; those people ask for again are in memory."""
+        what they cost before; those people ask for again are in memory. Except a search that
+        is the whole selection (`alone`): counted over its rows, it is found over the whole
+        listing all the same (semaine.search.service.Search.filter)."""
         if name in self.SUMMARY.filterable and set(data) == {name, *self.EVERY_PERIOD}:
             bits = 0
             for value in self.summary_values(name, self.active_filters[name]):
@@ -282,8 +290,9 @@ class ListingFilterSet(django_filters.FilterSet):
             search = part.search if "q" in data else None
             ids = cache.get(cache_key) if search is None else search.cached_ids()
             if ids is None:
-                if cache.add(f"asked:{cache_key}", True, rowindex.SECOND_ASK_SECONDS):
-                    return None  # the first time
+                first_time = cache.add(f"asked:{cache_key}", True, rowindex.SECOND_ASK_SECONDS)
+                if first_time and not (search is not None and alone):
+                    return None
                 if search is None:
                     ids = part.qs.order_by().aggregate(ids=id_list("pk"))["ids"]
                     cache.set(cache_key, ids, facets.CACHE_SECONDS)
@@ -306,7 +315,8 @@ class ListingFilterSet(django_filters.FilterSet):
             base = index.listed_at(getattr(self, "now", None))
         else:
             base = self._part(index, "", period)
-        bits = {name: self._part(index, name, data) for name, data in parts}
+        alone = len(parts) == 1 and period is None
+        bits = {name: self._part(index, name, data, alone=alone) for name, data in parts}
         if base is None or None in bits.values():
             return None  # a part asked for the first time: counted over the rows
         rows = base

@@ -276,6 +276,12 @@ def test_a_part_asked_for_the_first_time_is_counted_over_the_rows(events):
     assert not any("latitude" in query["sql"] for query in queries.captured_queries)
 
 
+def test_a_search_alone_is_in_memory_at_once(events):
+    assert EventFilter(QueryDict("q=infirmière"), now=NOW).indexed is not None
+    # Narrowed by a region, a search asked for the first time is counted over its rows.
+    assert EventFilter(QueryDict("q=aide-soignant&region=84"), now=NOW).indexed is None
+
+
 def test_off(settings, events):
     settings.ROW_INDEX = False
     assert EventFilter(QueryDict(""), now=NOW).indexed is None
