@@ -269,11 +269,11 @@ class ListingFilterSet(django_filters.FilterSet):
 
         Finding a part is a query over the whole listing, dearer than counting one page's
         selection over its rows: a part asked for the first time (in any process) is not
-        found, and that page counts over its rows as before; asked again within
-        rowindex.SECOND_ASK_SECONDS, it is found and kept. A place or dates nobody repeats cost
-        what they cost before; those people ask for again are in memory. Except a search that
-        is the whole selection (`alone`): counted over its rows, it is found over the whole
-        listing all the same (semaine.search.service.Search.filter)."""
+        found, and that page counts over its rows as before; asked again by another selection
+        within rowindex.SECOND_ASK_SECONDS, it is found and kept. A place or dates nobody
+        repeats cost what they cost before; those people ask for again are in memory. Except
+        a search that is the whole selection (`alone`): counted over its rows, it is found
+        over the whole listing all the same (semaine.search.service.Search.filter)."""
         if name in self.SUMMARY.filterable and set(data) == {name, *self.EVERY_PERIOD}:
             bits = 0
             for value in self.summary_values(name, self.active_filters[name]):
@@ -290,7 +290,12 @@ class ListingFilterSet(django_filters.FilterSet):
             search = part.search if "q" in data else None
             ids = cache.get(cache_key) if search is None else search.cached_ids()
             if ids is None:
-                first_time = cache.add(f"asked:{cache_key}", True, rowindex.SECOND_ASK_SECONDS)
+                # Asked by another selection (another page, another filter), not the same
+                # page computed twice at once by several processes.
+                asker, asked = self.data.urlencode(), f"asked:{cache_key}"
+                first_time = cache.add(asked, asker, rowindex.SECOND_ASK_SECONDS) or (
+                    cache.get(asked) == asker
+                )
                 if first_time and not (search is not None and alone):
                     return None
                 if search is None:
