@@ -31,7 +31,9 @@ BENCH_RUSH_EVENTS (5 events registered to in the rush), BENCH_RUSH_THREADS (4 re
 E-mails go to Django's dummy backend unless EMAIL_BACKEND is set.
 Also times, in process, the listing and offers URLs each with every cache empty, then in one
 pass sharing the cache (what the facet layers share), and a single cold request of issue 23's
-named selections (median and max of 9, every cache emptied before each). Writes
+named selections (median and max of 9, every cache emptied before each, the parts the
+listings' rows in memory keep included), and how long those rows take to build
+(semaine.rowindex); reports the gunicorn workers' resident memory after the scenarios. Writes
 var/bench/latest.json.
 """
 

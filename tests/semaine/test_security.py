@@ -158,15 +158,7 @@ def test_a_web_process_cuts_a_slow_query_of_a_public_read():
         "    try: c.execute('SELECT pg_sleep(5)')\n"
         "    except OperationalError as e: print(type(e.__cause__).__name__)\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "READ_"))}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, "DEBUG": "1"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_as_web_process(code)
     assert result.stdout.split() == ["2s", "QueryCanceled"], result.stderr[-2000:]
 
 
@@ -178,8 +170,14 @@ def test_the_web_process_loads_its_views_before_forking_and_connects_to_nothing(
         "print('events.views.detail' in sys.modules, 'semaine.urls' in sys.modules)\n"
         "print([alias for alias in connections if connections[alias].connection is not None])\n"
     )
+    result = run_as_web_process(code)
+    assert result.stdout.split("\n")[:2] == ["True True", "[]"], result.stderr[-2000:]
+
+
+def run_as_web_process(code: str) -> subprocess.CompletedProcess:
+    """`code` run by a Python of its own with the environment a web process starts with."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "READ_"))}
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
         env={**env, "DEBUG": "1"},
@@ -187,7 +185,6 @@ def test_the_web_process_loads_its_views_before_forking_and_connects_to_nothing(
         text=True,
         timeout=60,
     )
-    assert result.stdout.split("\n")[:2] == ["True True", "[]"], result.stderr[-2000:]
 
 
 def test_writes_and_staff_pages_get_the_longer_timeout_for_their_request(rf, settings):
