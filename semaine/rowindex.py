@@ -188,10 +188,8 @@ class RowIndex:
 
 
 class Selection:
-    """A selection of a listing as bitsets of one RowIndex: its rows (`rows`), the rows of
-    the selection without each of its active facet filters (`without`), and the order of its
-    pages: `tiers` of rows listed one after the other (a search's most relevant rows first),
-    each in the listing's order."""
+    """A selection of a listing as bitsets of one RowIndex: its rows (`rows`), and the rows
+    of the selection without each of its active facet filters (`without`)."""
 
     def __init__(self, index: RowIndex, rows: int, without: dict[str, int]):
         self.index, self.rows, self.without = index, rows, without

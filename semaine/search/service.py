@@ -68,7 +68,7 @@ class Search:
         search's rows are already cached, the search is then checked on the rows those filters
         leave, which their indexes find first, rather than on every row of the listing."""
         trade_match = _once_each(trade_match)
-        ids = cache.get(self._rows_key)
+        ids = self.cached_ids()
         if ids is None and narrowed:
             found, first = condition(self.used, trade_match), relevant(self.used, trade_match)
             if found is None:
@@ -86,17 +86,15 @@ class Search:
         return _cache_key("rows", self.lexicon, self.used.text, self.versions)
 
     def cached_ids(self) -> tuple[str, str] | None:
-        """found_ids() if they are cached, else None."""
+        """What found_ids() found under the current data versions, or None."""
         return cache.get(self._rows_key)
 
     def found_ids(self, trade_match: TradeMatch) -> tuple[str, str]:
         """The ids of the lexicon's rows the search finds, and of the most relevant among
-        them (title or trade), as comma-separated texts (matching.id_list): found once per
-        data version, then cached."""
-        ids = cache.get(self._rows_key)
-        if ids is None:
-            ids = _find(self.used, self.lexicon, _once_each(trade_match))
-            cache.set(self._rows_key, ids, CACHE_SECONDS)
+        them (title or trade), as comma-separated texts (matching.id_list): found now, and
+        cached for cached_ids() (its callers ask that first)."""
+        ids = _find(self.used, self.lexicon, _once_each(trade_match))
+        cache.set(self._rows_key, ids, CACHE_SECONDS)
         return ids
 
     def suggested_trades(self, limit: int = 3) -> list[Trade]:
