@@ -222,25 +222,25 @@ def proposal_request_changes(*, proposal: Proposal, user, message: str) -> Propo
     """Send the proposal back to its contact with what to change (e-mailed)."""
     if not message.strip():
         raise ProposalError("Dites au contact ce qu'il doit modifier.")
-    with transaction.atomic():
-        proposal = _decidable(proposal)
-        proposal.status = Proposal.Status.CHANGES_REQUESTED
-        proposal.save()
-        decision = _record(proposal, Action.CHANGES_REQUESTED, user=user, message=message.strip())
-        proposal_emails.queue_proposal_email("changes_requested", proposal, decision)
-    return decision
+    return _answer(proposal, Action.CHANGES_REQUESTED, user=user, message=message.strip())
 
 
 def proposal_refuse(*, proposal: Proposal, user, reason: str) -> ProposalDecision:
     """Refuse the proposal, with the reason e-mailed to its contact."""
     if not reason.strip():
         raise ProposalError("Donnez au contact la raison du refus.")
+    return _answer(proposal, Action.REFUSED, user=user, message=reason.strip())
+
+
+def _answer(proposal: Proposal, action: str, *, user, message: str) -> ProposalDecision:
+    """A decision that leaves the proposal in the state of the same name (changes requested,
+    refused), recorded and e-mailed to its contact with `message`."""
     with transaction.atomic():
         proposal = _decidable(proposal)
-        proposal.status = Proposal.Status.REFUSED
+        proposal.status = Proposal.Status(action)
         proposal.save()
-        decision = _record(proposal, Action.REFUSED, user=user, message=reason.strip())
-        proposal_emails.queue_proposal_email("refused", proposal, decision)
+        decision = _record(proposal, action, user=user, message=message)
+        proposal_emails.queue_proposal_email(action, proposal, decision)
     return decision
 
 
