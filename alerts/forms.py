@@ -2,8 +2,10 @@
 
 from django import forms
 
+from semaine.honeypot import Honeypot, honeypot_field
 
-class AlertForm(forms.Form):
+
+class AlertForm(Honeypot, forms.Form):
     email = forms.EmailField(
         label="Votre adresse e-mail",
         max_length=254,
@@ -12,14 +14,4 @@ class AlertForm(forms.Form):
             "invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.",
         },
     )
-    # Hidden from people (and from assistive technology); bots fill it in.
-    website = forms.CharField(label="Site web (laisser vide)", required=False)
-
-    def clean_website(self):
-        if self.cleaned_data["website"]:
-            raise forms.ValidationError("Ce champ doit rester vide.")
-        return ""
-
-    @property
-    def is_bot(self) -> bool:
-        return "website" in self.errors
+    website = honeypot_field()

@@ -9,6 +9,7 @@ from events import scoping
 from events.models import Event, Registration
 from events.models.rules import PHONE_RE
 from events.services.registration import registration_modes
+from semaine.honeypot import Honeypot, honeypot_field
 
 
 def seats_text(left: int | None) -> str:
@@ -19,7 +20,7 @@ def seats_text(left: int | None) -> str:
     return f"{left} place{'s' if left > 1 else ''} restante{'s' if left > 1 else ''}"
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(Honeypot, forms.Form):
     first_name = forms.CharField(
         label="Prénom",
         max_length=100,
@@ -68,8 +69,7 @@ class RegistrationForm(forms.Form):
             "required": "Cochez cette case : sans elle, nous ne pouvons pas vous inscrire."
         },
     )
-    # Honeypot: hidden from people (visually and from assistive technologies), filled by bots.
-    website = forms.CharField(label="Site web (laisser vide)", required=False)
+    website = honeypot_field()
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,15 +102,6 @@ class RegistrationForm(forms.Form):
                 "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78."
             )
         return phone
-
-    def clean_website(self):
-        if self.cleaned_data["website"]:
-            raise forms.ValidationError("Ce champ doit rester vide.")
-        return ""
-
-    @property
-    def is_bot(self) -> bool:
-        return "website" in self.errors
 
 
 class StaffInvitationForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from events.models import Proposal
 from events.models.rules import PHONE_RE
 from events.services.proposals import ProposalData
+from semaine.honeypot import Honeypot, honeypot_field
 from semaine.models import Department, Trade
 
 # The same event on several days of the week: five at most in one proposal.
@@ -21,9 +22,8 @@ TOO_LONG = (
 )
 
 
-class ProposalForm(forms.ModelForm):
-    # Honeypot: hidden from people (visually and from assistive technologies), filled by bots.
-    website = forms.CharField(label="Site web (laisser vide)", required=False)
+class ProposalForm(Honeypot, forms.ModelForm):
+    website = honeypot_field()
     # Typed with spaces (« 123 456 789 00012 »): 14 digits once they are taken out.
     siret = forms.CharField(label="SIRET (facultatif)", max_length=20, required=False)
     online_url = forms.URLField(
@@ -146,15 +146,6 @@ class ProposalForm(forms.ModelForm):
 
     def clean_contact_email(self):
         return self.cleaned_data["contact_email"].strip().lower()
-
-    def clean_website(self):
-        if self.cleaned_data["website"]:
-            raise forms.ValidationError("Ce champ doit rester vide.")
-        return ""
-
-    @property
-    def is_bot(self) -> bool:
-        return "website" in self.errors
 
 
 class ProposalDateForm(forms.Form):
